@@ -1,0 +1,165 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.utils.html import format_html_join
+
+from contracts.models import (
+    Citation,
+    Contract,
+    Deliverable,
+    Deployment,
+    Entitlement,
+    ReportedFigure,
+    Revision,
+    Source,
+    System,
+)
+from contracts.services.reconcile import reported_figure_reconcile
+
+
+class CitationInline(admin.TabularInline):
+    """Sources and quotes behind the record being edited (Citation has one key to each kind of record)."""
+
+    model = Citation
+    fields = ["source", "quote", "note"]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "supplier", "region", "signed_on"]
+    search_fields = ["title", "slug", "programme"]
+    autocomplete_fields = ["supplier"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CitationInline]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["contract", "sequence", "code", "title", "signed_on", "total_value", "value_change"]
+    list_display_links = ["code", "title"]
+    list_filter = ["contract"]
+    search_fields = ["code", "title", "contract__title", "contract__slug"]
+    autocomplete_fields = ["contract"]
+    list_select_related = ["contract"]
+    inlines = [CitationInline]
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).with_value_change()
+
+    @admin.display(description="change against previous (GBP)")
+    def value_change(self, revision):
+        return revision.value_change
+
+
+@admin.register(System)
+class SystemAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "vendor", "category", "scope"]
+    list_filter = ["scope", "category"]
+    search_fields = ["name", "slug", "category"]
+    autocomplete_fields = ["vendor"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CitationInline]
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "system", "revision", "status", "delivery_model", "deployment_slot"]
+    list_filter = ["revision__contract", "revision", "system", "status", "organisation__kind"]
+    search_fields = ["organisation__ods_code", "organisation__name", "system__name", "notes"]
+    autocomplete_fields = ["revision", "organisation", "system"]
+    list_select_related = ["organisation", "system", "revision__contract"]
+    inlines = [CitationInline]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "revision", "system", "status", "quantity", "unit", "delivered_quantity"]
+    list_filter = ["revision__contract", "revision", "system", "status"]
+    search_fields = ["title", "code", "terms"]
+    autocomplete_fields = ["revision", "system"]
+    list_select_related = ["revision__contract", "system"]
+    inlines = [CitationInline]
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "system", "site", "phase", "status", "go_live_on", "delivered_by"]
+    list_filter = ["system", "status", "delivered_by", "contract"]
+    search_fields = ["organisation__ods_code", "organisation__name", "site", "phase", "notes"]
+    autocomplete_fields = ["organisation", "system", "contract", "delivered_by"]
+    list_select_related = ["organisation", "system", "delivered_by"]
+    inlines = [CitationInline]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "kind", "published_on", "key"]
+    list_filter = ["kind", "publisher"]
+    search_fields = ["title", "key", "publisher", "author", "url"]
+    prepopulated_fields = {"key": ["title"]}
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ["source", "supports", "excerpt"]
+    list_filter = ["source__kind", "source"]
+    search_fields = ["quote", "note", "source__title", "source__key"]
+    autocomplete_fields = [
+        "source",
+        "contract",
+        "revision",
+        "system",
+        "entitlement",
+        "deliverable",
+        "deployment",
+        "reported_figure",
+        "organisation",
+        "succession",
+        "local_system",
+    ]
+    list_select_related = [
+        "source",
+        "contract",
+        "revision__contract",
+        "system",
+        "entitlement__organisation",
+        "entitlement__system",
+        "entitlement__revision",
+        "deliverable__revision",
+        "deployment__organisation",
+        "deployment__system",
+        "reported_figure",
+        "organisation",
+        "succession__predecessor",
+        "succession__successor",
+        "local_system__organisation",
+    ]
+
+    @admin.display(description="supports")
+    def supports(self, citation):
+        return citation.target
+
+    @admin.display(description="quote or note")
+    def excerpt(self, citation):
+        text = citation.quote or citation.note
+        return text if len(text) <= 120 else f"{text[:117]}…"
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(admin.ModelAdmin):
+    list_display = ["statement", "qualifier", "value", "unit", "measure", "contract"]
+    list_filter = ["contract", "measure", "qualifier"]
+    search_fields = ["statement", "key", "notes"]
+    autocomplete_fields = ["contract", "system", "base_revision", "revision", "deliverable", "delivered_by"]
+    readonly_fields = ["records_give"]
+    inlines = [CitationInline]
+
+    @admin.display(description="the records give")
+    def records_give(self, figure):
+        if figure.pk is None:
+            return "—"
+        (result,) = reported_figure_reconcile(figures=[figure])
+        rows = [("recorded", result.recorded if result.recorded is not None else "nothing comparable")]
+        rows += [("unknown that could count", result.unknown), ("verdict", result.verdict_label)]
+        return format_html_join("", "<div><strong>{}</strong>: {}</div>", rows)

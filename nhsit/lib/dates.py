@@ -1,0 +1,27 @@
+"""Dates that sources give with less than a day's precision ("Jun 2008", "by Oct 2007")."""
+
+import datetime
+
+from django.db import models
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+    # The source says only that it had happened by this day ("live by Mar 2008").
+    ON_OR_BEFORE = "on_or_before", "on or before"
+
+
+def partial_date_display(value: datetime.date | None, precision: str) -> str:
+    """Show a date no more precisely than its source gives it."""
+    if value is None:
+        return "unknown"
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}"
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%b %Y")
+    text = f"{value.day} {value.strftime('%b %Y')}"
+    if precision == DatePrecision.ON_OR_BEFORE:
+        return f"by {text}"
+    return text

@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from contracts.admin import CitationInline
+from contracts.models import Deployment, Entitlement
+from trusts.models import LocalSystem, Organisation, Succession, Supplier
+
+
+@admin.register(Supplier)
+class SupplierAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class LocalSystemInline(admin.TabularInline):
+    model = LocalSystem
+    fields = ["product", "vendor", "kind", "status", "contract_expiry", "notes"]
+    autocomplete_fields = ["vendor"]
+    extra = 0
+
+
+class SuccessionInline(admin.TabularInline):
+    model = Succession
+    fk_name = "predecessor"
+    fields = ["successor", "effective_on", "effective_precision", "part", "notes"]
+    autocomplete_fields = ["successor"]
+    extra = 0
+    verbose_name = "successor"
+    verbose_name_plural = "passed into (successors)"
+
+
+class EntitlementInline(admin.TabularInline):
+    model = Entitlement
+    fields = ["revision", "system", "status", "delivery_model", "deployment_slot", "withdrawal_reason"]
+    autocomplete_fields = ["revision", "system"]
+    extra = 0
+
+
+class DeploymentInline(admin.TabularInline):
+    model = Deployment
+    fields = ["system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by"]
+    autocomplete_fields = ["system", "delivered_by"]
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["ods_code", "name", "kind", "region", "sector", "is_foundation_trust", "closed_on"]
+    list_display_links = ["ods_code", "name"]
+    list_filter = ["kind", "region", "sector", "is_foundation_trust", "is_teaching"]
+    search_fields = ["ods_code", "name", "short_name"]
+    inlines = [EntitlementInline, DeploymentInline, LocalSystemInline, SuccessionInline, CitationInline]
+
+
+@admin.register(Succession)
+class SuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "part", "effective_on"]
+    search_fields = ["predecessor__ods_code", "predecessor__name", "successor__ods_code", "successor__name", "part"]
+    autocomplete_fields = ["predecessor", "successor"]
+    list_select_related = ["predecessor", "successor"]
+    inlines = [CitationInline]
+
+
+@admin.register(LocalSystem)
+class LocalSystemAdmin(admin.ModelAdmin):
+    list_display = ["product", "organisation", "vendor", "kind", "status", "contract_expiry"]
+    list_filter = ["status", "vendor"]
+    search_fields = ["product", "organisation__ods_code", "organisation__name", "kind"]
+    autocomplete_fields = ["organisation", "vendor"]
+    list_select_related = ["organisation", "vendor"]
+    inlines = [CitationInline]
