@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.html import format_html_join
 
@@ -94,6 +95,7 @@ class DeploymentAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "kind", "published_on", "key"]
     list_filter = ["kind", "publisher"]
     search_fields = ["title", "key", "publisher", "author", "url"]

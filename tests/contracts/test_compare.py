@@ -1,0 +1,171 @@
+import pytest
+from model_bakery import baker
+
+from contracts.models import Entitlement
+from contracts.services.compare import RevisionMismatch, deliverable_compare, revision_compare
+from tests.contracts.factories import contract_with_revisions, entitle, organisation, revision, system
+
+
+@pytest.fixture
+def two_revisions(db):
+    contract = contract_with_revisions("test-lsp", ["before", "after"])
+    return revision(contract, "before"), revision(contract, "after")
+
+
+def outcome_of(comparison, ods_code, system_slug):
+    (row,) = [r for r in comparison.rows if r["ods_code"] == ods_code and r["system_slug"] == system_slug]
+    return row["outcome"]
+
+
+@pytest.mark.parametrize(
+    ("base_status", "target_status", "outcome"),
+    [
+        ("entitled", "entitled", "kept"),
+        ("entitled", "withdrawn", "lost"),
+        ("entitled", "not_entitled", "lost"),
+        ("entitled", "declined", "lost"),
+        ("not_entitled", "entitled", "gained"),
+        ("withdrawn", "entitled", "gained"),
+        ("not_entitled", "not_entitled", "never"),
+        ("declined", "withdrawn", "never"),
+        ("unknown", "entitled", "unknown"),
+        ("entitled", "unknown", "unknown"),
+        ("unknown", "unknown", "unknown"),
+    ],
+)
+def test_it_derives_the_outcome_from_both_sides(two_revisions, base_status, target_status, outcome):
+    base, target = two_revisions
+    trust, pas = organisation("TST1"), system("pas")
+    entitle(base, trust, pas, base_status)
+    entitle(target, trust, pas, target_status)
+    comparison = revision_compare(base=base, target=target)
+    (row,) = comparison.rows
+    assert (row["base_status"], row["target_status"], row["outcome"]) == (base_status, target_status, outcome)
+
+
+def test_a_side_with_no_record_is_unknown(two_revisions):
+    base, target = two_revisions
+    pas = system("pas")
+    entitle(base, organisation("TST1"), pas, "entitled")
+    entitle(target, organisation("TST2"), pas, "entitled")
+    comparison = revision_compare(base=base, target=target)
+    rows = {row["ods_code"]: row for row in comparison.rows}
+    assert (rows["TST1"]["target_status"], rows["TST1"]["outcome"]) == ("unknown", "unknown")
+    assert (rows["TST2"]["base_status"], rows["TST2"]["outcome"]) == ("unknown", "unknown")
+
+
+def test_it_shows_whether_the_system_is_live_there(two_revisions):
+    base, target = two_revisions
+    pas = system("pas")
+    running, waiting = organisation("TST1"), organisation("TST2")
+    for trust in (running, waiting):
+        entitle(base, trust, pas, "entitled")
+        entitle(target, trust, pas, "withdrawn")
+    baker.make("contracts.Deployment", organisation=running, system=pas, status="live")
+    baker.make("contracts.Deployment", organisation=waiting, system=pas, status="scheduled")
+    comparison = revision_compare(base=base, target=target)
+    assert {row["ods_code"]: row["live"] for row in comparison.rows} == {"TST1": True, "TST2": False}
+    assert [row["ods_code"] for row in revision_compare(base=base, target=target, live=True).rows] == ["TST1"]
+
+
+def test_it_filters_by_system_kind_outcome_and_organisation(two_revisions):
+    base, target = two_revisions
+    pas, epr = system("pas"), system("epr")
+    acute, mental = organisation("TST1", kind="acute"), organisation("TST2", kind="mental_health")
+    for trust in (acute, mental):
+        entitle(base, trust, pas, "entitled")
+        entitle(target, trust, pas, "withdrawn")
+        entitle(base, trust, epr, "entitled")
+        entitle(target, trust, epr, "entitled")
+
+    def pairs(**filters):
+        return {(r["ods_code"], r["system_slug"]) for r in revision_compare(base=base, target=target, **filters).rows}
+
+    assert pairs(systems=["pas"]) == {("TST1", "pas"), ("TST2", "pas")}
+    assert pairs(kinds=["mental_health"]) == {("TST2", "pas"), ("TST2", "epr")}
+    assert pairs(outcomes=["lost"]) == {("TST1", "pas"), ("TST2", "pas")}
+    assert pairs(outcomes=["kept"], kinds=["acute"]) == {("TST1", "epr")}
+    assert pairs(ods_codes=["tst2"], systems=["epr"]) == {("TST2", "epr")}
+    assert pairs(systems=["no-such-system"]) == set()
+
+
+def test_it_refuses_revisions_of_different_contracts(db, original):
+    other = contract_with_revisions("other-lsp", ["one"])
+    with pytest.raises(RevisionMismatch):
+        revision_compare(base=original, target=revision(other, "one"))
+
+
+def test_it_marks_rnoh_cerner_lost(original, ccn3):
+    comparison = revision_compare(base=original, target=ccn3, ods_codes=["RAN"], systems=["cerner-millennium"])
+    (row,) = comparison.rows
+    assert (row["base_status"], row["target_status"], row["outcome"], row["live"]) == (
+        "entitled",
+        "withdrawn",
+        "lost",
+        False,
+    )
+
+
+@pytest.mark.parametrize("ods_code", ["RAL", "RJ7"])
+def test_it_marks_royal_free_and_st_georges_cerner_kept_and_live(original, ccn3, ods_code):
+    comparison = revision_compare(base=original, target=ccn3, ods_codes=[ods_code], systems=["cerner-millennium"])
+    (row,) = comparison.rows
+    assert (row["outcome"], row["live"]) == ("kept", True)
+
+
+def test_it_marks_the_ambulance_service_lost(original, ccn3):
+    assert outcome_of(revision_compare(base=original, target=ccn3), "RRU", "ambulance") == "lost"
+
+
+def test_it_counts_the_seed_outcomes_per_system(original, ccn3):
+    counts = revision_compare(base=original, target=ccn3).outcome_counts()
+    assert counts["cerner-millennium"] == {"kept": 7, "lost": 1, "unknown": 21}
+    assert counts["rio"] == {"kept": 6, "unknown": 3}
+    assert counts["ambulance"] == {"lost": 1}
+
+
+def test_it_compares_the_seed_programme_lines(original, ccn3):
+    lines = {line["code"]: line for line in deliverable_compare(base=original, target=ccn3)}
+    assert (lines["gp-systems"]["outcome"], lines["gp-systems"]["target_status"]) == ("lost", "removed")
+    assert (lines["ambulance"]["outcome"], lines["ambulance"]["target_status"]) == ("lost", "removed")
+    assert (lines["map-of-medicine"]["outcome"], lines["map-of-medicine"]["target_status"]) == ("lost", "not_renewed")
+    assert (lines["cerner-millennium"]["outcome"], lines["cerner-millennium"]["reduced"]) == ("kept", True)
+    assert (lines["rio"]["outcome"], lines["rio"]["reduced"]) == ("kept", True)
+    assert lines["rio-software-releases"]["outcome"] == "gained"
+
+
+def test_a_kept_line_with_a_smaller_quantity_is_reduced(two_revisions):
+    base, target = two_revisions
+    gp = system("gp")
+    baker.make("contracts.Deliverable", revision=base, system=gp, code="gp", status="included", quantity=100)
+    baker.make("contracts.Deliverable", revision=target, system=gp, code="gp", status="included", quantity=60)
+    (line,) = deliverable_compare(base=base, target=target)
+    assert (line["outcome"], line["reduced"], line["base_quantity"], line["target_quantity"]) == ("kept", True, 100, 60)
+
+
+def test_the_matrix_costs_one_query_however_large(two_revisions, django_assert_num_queries):
+    base, target = two_revisions
+    systems = [system(f"system-{n}") for n in range(4)]
+    trusts = [organisation(f"Q{n:03d}") for n in range(100)]
+    rows = []
+    for trust in trusts:
+        for each in systems:
+            rows.append(
+                baker.prepare(
+                    "contracts.Entitlement", revision=base, organisation=trust, system=each, status="entitled"
+                )
+            )
+            rows.append(
+                baker.prepare(
+                    "contracts.Entitlement", revision=target, organisation=trust, system=each, status="not_entitled"
+                )
+            )
+    baker.make("contracts.Deployment", organisation=trusts[0], system=systems[0], status="live")
+    Entitlement.objects.bulk_create(rows)
+    comparison = revision_compare(base=base, target=target)
+    with django_assert_num_queries(1):
+        matrix = list(comparison.rows)
+    assert len(matrix) == 400
+    assert sum(row["live"] for row in matrix) == 1
+    with django_assert_num_queries(1):
+        assert comparison.outcome_counts()["system-0"] == {"lost": 100}

@@ -1,0 +1,98 @@
+"""Nothing assumes London, BT, five systems or two revisions: an unrelated contract beside the seed."""
+
+from decimal import Decimal
+
+import pytest
+from model_bakery import baker
+
+from contracts.models import ReportedFigure, Revision, System
+from contracts.services.compare import deliverable_compare, revision_compare
+from contracts.services.reconcile import contract_figures, reported_figure_reconcile
+from tests.contracts.factories import contract_with_revisions, entitle, organisation, revision, system
+
+
+@pytest.fixture
+def northern(db):
+    """Another programme, another supplier, three systems and three revisions."""
+    contract = contract_with_revisions(
+        "northern-care-records", ["v1", "v2", "v3"], [500_000_000, 450_000_000, 480_000_000]
+    )
+    contract.region = "North"
+    contract.save()
+    v1, v2, v3 = (revision(contract, code) for code in ("v1", "v2", "v3"))
+    ward, labs, scheduling = system("ward-system"), system("lab-results"), system("theatre-scheduling")
+    a, b, c = (organisation(code, region="North") for code in ("NTH1", "NTH2", "NTH3"))
+    for trust in (a, b, c):
+        entitle(v1, trust, ward, "entitled")
+    entitle(v2, a, ward, "entitled")
+    entitle(v2, b, ward, "withdrawn")
+    entitle(v2, c, ward, "unknown")
+    entitle(v3, a, ward, "entitled")
+    entitle(v3, b, ward, "entitled")
+    entitle(v3, c, ward, "declined")
+    entitle(v1, a, labs, "not_entitled")
+    entitle(v3, a, labs, "entitled")
+    entitle(v2, b, scheduling, "entitled")
+    entitle(v3, b, scheduling, "not_entitled")
+    baker.make("contracts.Deployment", organisation=a, system=ward, status="live")
+    baker.make("contracts.Deliverable", revision=v1, system=labs, code="labs", status="included", quantity=30)
+    baker.make("contracts.Deliverable", revision=v3, system=labs, code="labs", status="reduced", quantity=12)
+    return contract
+
+
+def outcomes(comparison):
+    return {(row["ods_code"], row["system_slug"]): row["outcome"] for row in comparison.rows}
+
+
+def test_it_compares_any_two_of_three_revisions(northern):
+    v1, v2, v3 = (revision(northern, code) for code in ("v1", "v2", "v3"))
+    assert outcomes(revision_compare(base=v1, target=v2)) == {
+        ("NTH1", "ward-system"): "kept",
+        ("NTH2", "ward-system"): "lost",
+        ("NTH3", "ward-system"): "unknown",
+        ("NTH1", "lab-results"): "unknown",
+        ("NTH2", "theatre-scheduling"): "unknown",
+    }
+    assert outcomes(revision_compare(base=v2, target=v3)) == {
+        ("NTH1", "ward-system"): "kept",
+        ("NTH2", "ward-system"): "gained",
+        ("NTH3", "ward-system"): "unknown",
+        ("NTH1", "lab-results"): "unknown",
+        ("NTH2", "theatre-scheduling"): "lost",
+    }
+    assert outcomes(revision_compare(base=v1, target=v3, systems=["ward-system", "lab-results"])) == {
+        ("NTH1", "ward-system"): "kept",
+        ("NTH2", "ward-system"): "kept",
+        ("NTH3", "ward-system"): "lost",
+        ("NTH1", "lab-results"): "gained",
+    }
+    (line,) = deliverable_compare(base=v1, target=v3)
+    assert (line["outcome"], line["reduced"]) == ("kept", True)
+
+
+def test_value_changes_follow_each_revisions_predecessor(northern):
+    changes = {r.code: r.value_change for r in Revision.objects.filter(contract=northern).with_value_change()}
+    assert changes == {"v1": None, "v2": Decimal(-50_000_000), "v3": Decimal(30_000_000)}
+
+
+def test_reconciliation_counts_within_the_contracts_own_region(northern, original, ccn3):
+    ward = System.objects.get(slug="ward-system")
+    figure = baker.make(
+        ReportedFigure,
+        contract=northern,
+        key="live",
+        statement="One trust runs the ward system",
+        value=1,
+        qualifier="exact",
+        unit="trusts",
+        measure="live_deployments",
+        system=ward,
+    )
+    (result,) = reported_figure_reconcile(figures=contract_figures(contract=northern))
+    assert (result.figure, result.recorded, result.verdict) == (figure, Decimal(1), "agrees")
+
+
+def test_the_london_seed_answers_the_same_beside_it(northern, original, ccn3):
+    counts = revision_compare(base=original, target=ccn3).outcome_counts()
+    assert counts["cerner-millennium"] == {"kept": 7, "lost": 1, "unknown": 21}
+    assert "ward-system" not in counts

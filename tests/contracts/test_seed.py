@@ -1,0 +1,213 @@
+import shutil
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+from django.db.models import Count
+
+from contracts.models import (
+    Citation,
+    Deliverable,
+    Deployment,
+    Entitlement,
+    EntitlementStatus,
+    ReportedFigure,
+    Revision,
+)
+from contracts.services.seed import SeedError, partial_date, seed_load
+from nhsit.lib.dates import DatePrecision
+from tests.conftest import LONDON_SEED
+from trusts.models import Organisation
+
+ARTICLE = (LONDON_SEED / "texts" / "ehi-2010-london-ccn3.txt").read_text()
+FACTS = (LONDON_SEED / "texts" / "london-lsp-facts.md").read_text()
+ARTICLE_SOURCE = "ehi-2010-04-london-it-programme-slashed"
+
+SEEDED_MODELS = [model for app in ("trusts", "contracts") for model in apps.get_app_config(app).get_models()]
+
+
+def snapshot() -> str:
+    return "".join(serializers.serialize("json", model.objects.order_by("pk")) for model in SEEDED_MODELS)
+
+
+def test_loading_the_seed_twice_changes_nothing(db):
+    before = snapshot()
+    report = seed_load(directory=LONDON_SEED)
+    assert report.changed == 0
+    assert sum(report.unchanged.values()) > 400
+    assert snapshot() == before
+
+
+def test_the_load_seed_command_says_what_it_did(db, capsys):
+    call_command("load_seed")
+    out = capsys.readouterr().out
+    assert "Loaded london_lsp" in out
+    assert "entitlements: 0 created, 0 updated, 78 unchanged" in out
+
+
+def test_the_load_seed_command_can_leave_a_loaded_database_alone(db, capsys):
+    call_command("load_seed", "--if-empty")
+    assert "seed not loaded" in capsys.readouterr().out
+
+
+def test_the_seed_holds_the_contract_values_of_the_article(original, ccn3):
+    assert original.total_value == Decimal("1100000000")
+    assert ccn3.total_value == original.total_value - Decimal("112000000")
+    assert ccn3.value_change() == Decimal("-112000000")
+    assert ccn3.citations.filter(source__key=ARTICLE_SOURCE, quote__contains="cuts £112m").exists()
+    assert original.citations.filter(source__key=ARTICLE_SOURCE, quote__contains="£1.1 billion").exists()
+
+
+def test_the_seed_holds_the_programme_lines_the_article_states(ccn3, original):
+    gp = Deliverable.objects.get(revision=ccn3, code="gp-systems")
+    assert (gp.status, gp.quantity, gp.unit) == ("removed", 1500, "practices")
+    assert (gp.delivered_quantity, gp.delivered_qualifier) == (100, "about")
+    assert gp.citations.filter(quote="It delivered barely 100.").exists()
+    assert Deliverable.objects.get(revision=original, code="gp-systems").quantity == 1500
+
+    assert Deliverable.objects.get(revision=ccn3, code="ambulance").status == "removed"
+
+    map_of_medicine = Deliverable.objects.get(revision=ccn3, code="map-of-medicine")
+    assert map_of_medicine.status == "not_renewed"
+    assert map_of_medicine.end_display == "Apr 2011"
+
+    releases = Deliverable.objects.get(revision=ccn3, code="rio-software-releases")
+    assert (releases.status, releases.quantity, releases.unit) == ("added", 2, "software releases")
+    rio = Deliverable.objects.get(revision=ccn3, code="rio")
+    assert (rio.status, rio.quantity, rio.quantity_qualifier, rio.unit) == ("reduced", 50000, "about", "users")
+    assert releases.citations.filter(quote__contains="two further software releases").exists()
+
+
+def test_every_fact_cites_a_source(db):
+    for model in (Entitlement, Deliverable, Deployment, ReportedFigure, Organisation, Revision):
+        uncited = model.objects.annotate(n=Count("citations")).filter(n=0)
+        assert list(uncited) == [], f"{model.__name__} without a citation"
+
+
+def test_every_quote_from_the_article_is_exact(db):
+    quotes = Citation.objects.filter(source__key=ARTICLE_SOURCE).exclude(quote="").values_list("quote", flat=True)
+    assert len(quotes) > 30
+    for quote in quotes:
+        assert quote in ARTICLE, quote
+
+
+def test_every_other_quote_is_as_the_gathered_facts_give_it(db):
+    quotes = Citation.objects.exclude(source__key=ARTICLE_SOURCE).exclude(quote="").values_list("quote", flat=True)
+    assert quotes
+    for quote in quotes:
+        assert quote in FACTS, quote
+
+
+def test_the_seed_does_not_guess_which_trusts_lost_cerner(ccn3):
+    statuses = dict(
+        Entitlement.objects.filter(revision=ccn3, system__slug="cerner-millennium").values_list(
+            "organisation__ods_code", "status"
+        )
+    )
+    assert len(statuses) == 29
+    assert [code for code, status in statuses.items() if status == "withdrawn"] == ["RAN"]
+    assert {code for code, status in statuses.items() if status == "entitled"} == {
+        "RNJ",
+        "RAL",
+        "RYQ",
+        "RAX",
+        "RJ7",
+        "RYJ",
+        "RJ6",
+    }
+    assert sum(status == EntitlementStatus.UNKNOWN for status in statuses.values()) == 21
+
+
+def test_what_the_sources_only_infer_is_left_unknown(ccn3):
+    for ods_code in ("RQX", "RNH"):
+        deployment = Deployment.objects.get(organisation__ods_code=ods_code, system__slug="cerner-millennium")
+        assert deployment.delivered_by is None
+    for ods_code in ("RV5", "RV3"):
+        entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code=ods_code, system__slug="rio")
+        assert entitlement.status == EntitlementStatus.UNKNOWN
+
+
+def test_the_seed_records_rnoh_as_the_article_describes_it(ccn3):
+    rnoh = Organisation.objects.get(ods_code="RAN")
+    assert rnoh.kind == "specialist_acute"
+    pas = rnoh.local_systems.get()
+    assert (pas.product, pas.vendor.slug, pas.contract_expiry) == ("Silverlink PAS (iSoft-badged)", "isoft", "2011-12")
+    withdrawn = rnoh.entitlements.get(revision=ccn3, system__slug="cerner-millennium")
+    assert withdrawn.status == "withdrawn"
+    assert "budget cuts" in withdrawn.withdrawal_reason.lower()
+
+
+def test_the_seed_records_mergers_and_splits(db):
+    south_london = Organisation.objects.get(ods_code="RYQ")
+    assert sorted(south_london.predecessions.values_list("predecessor__ods_code", flat=True)) == ["RG2", "RG3", "RGZ"]
+    assert sorted(south_london.successions.values_list("successor__ods_code", flat=True)) == ["RJ2", "RJZ", "RPG"]
+    assert south_london.closed_display == "1 Oct 2013"
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [
+        ("2010", DatePrecision.YEAR),
+        ("2010-04", DatePrecision.MONTH),
+        ("2010-04-13", DatePrecision.DAY),
+        ("by 2008-03-06", DatePrecision.ON_OR_BEFORE),
+    ],
+)
+def test_seed_dates_keep_their_precision(text, precision):
+    assert partial_date(text)[1] == precision
+
+
+def _seed_copy(tmp_path, extra: str):
+    folder = tmp_path / "seed"
+    shutil.copytree(LONDON_SEED, folder)
+    (folder / "zz-extra.toml").write_text(extra)
+    return folder
+
+
+def test_a_seed_with_one_bad_row_writes_nothing(db, tmp_path):
+    folder = _seed_copy(
+        tmp_path,
+        """
+[[organisation]]
+ods_code = "ZZZ1"
+name = "A new trust that would be written first"
+kind = "acute"
+  [[organisation.cite]]
+  source = "ehi-2010-04-london-it-programme-slashed"
+  note = "test"
+
+[[entitlements]]
+contract = "london-lsp"
+revision = "ccn3"
+system = "rio"
+status = "probably"
+organisations = ["ZZZ1"]
+  [[entitlements.cite]]
+  source = "ehi-2010-04-london-it-programme-slashed"
+  note = "test"
+""",
+    )
+    before = snapshot()
+    with pytest.raises(SeedError, match="status"):
+        seed_load(directory=folder)
+    assert snapshot() == before
+    assert not Organisation.objects.filter(ods_code="ZZZ1").exists()
+
+
+def test_a_seeded_fact_without_a_source_is_refused(db, tmp_path):
+    folder = _seed_copy(
+        tmp_path,
+        """
+[[entitlements]]
+contract = "london-lsp"
+revision = "ccn3"
+system = "ambulance"
+status = "entitled"
+organisations = ["RAN"]
+""",
+    )
+    with pytest.raises(SeedError, match="cites no source"):
+        seed_load(directory=folder)
+    assert not Entitlement.objects.filter(organisation__ods_code="RAN", system__slug="ambulance").exists()

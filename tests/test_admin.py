@@ -1,0 +1,74 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from contracts.models import Entitlement, ReportedFigure
+from trusts.models import Organisation
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_every_model_has_a_working_change_list_and_change_page(admin_client, model):
+    info = (model._meta.app_label, model._meta.model_name)
+    listing = admin_client.get(reverse("admin:{}_{}_changelist".format(*info)))
+    assert listing.status_code == 200
+    record = model.objects.first()
+    if record is not None:
+        page = admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[record.pk]))
+        assert page.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_every_change_list_search_works(admin_client, model):
+    info = (model._meta.app_label, model._meta.model_name)
+    assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "Cerner"}).status_code == 200
+
+
+def test_the_entitlement_list_filters_by_revision_system_and_status(admin_client, ccn3):
+    response = admin_client.get(
+        reverse("admin:contracts_entitlement_changelist"),
+        {
+            "revision__id__exact": ccn3.pk,
+            "system__id__exact": Entitlement.objects.filter(system__slug="cerner-millennium").values("system_id")[:1][
+                0
+            ]["system_id"],
+            "status__exact": "withdrawn",
+        },
+    )
+    assert response.status_code == 200
+    assert "Royal National Orthopaedic Hospital" in response.text
+    assert "Royal Free" not in response.text
+
+
+def test_an_organisation_shows_its_citations_inline(admin_client):
+    rnoh = Organisation.objects.get(ods_code="RAN")
+    response = admin_client.get(reverse("admin:trusts_organisation_change", args=[rnoh.pk]))
+    assert "listed among the London acute trusts of April 2010" in response.text
+    assert "Silverlink PAS (iSoft-badged)" in response.text
+
+
+def test_a_reported_figure_shows_what_the_records_give(admin_client, london):
+    figure = ReportedFigure.objects.get(contract=london, key="acute-trusts-after-mergers")
+    response = admin_client.get(reverse("admin:contracts_reportedfigure_change", args=[figure.pk]))
+    assert "<strong>recorded</strong>: 29" in response.text
+    assert "<strong>verdict</strong>: disagrees" in response.text
+
+
+def test_entitlement_autocomplete_finds_organisations_by_ods_code(admin_client):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "contracts", "model_name": "entitlement", "field_name": "organisation", "term": "RAN"},
+    )
+    assert response.status_code == 200
+    assert "Royal National Orthopaedic" in response.text
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(reverse("admin:contracts_entitlement_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_home_page_leads_to_the_admin(client):
+    assert client.get("/")["Location"] == "/admin/"

@@ -1,0 +1,43 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = (
+    "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+)
+
+
+def run_settings(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="nhsit.settings")
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+    )
+
+
+def test_without_database_url_it_uses_the_sqlite_file():
+    result = run_settings()
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_database_url_selects_postgresql():
+    result = run_settings(DATABASE_URL="postgres://someone@127.0.0.1:5432/somewhere")
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_settings(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_starts_with_a_secret_key():
+    result = run_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tracker.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_mistyped_debug_value_is_refused():
+    result = run_settings(DEBUG="maybe")
+    assert "DEBUG must be true or false" in result.stderr
