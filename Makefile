@@ -1,0 +1,43 @@
+# Two commands: `make run` serves the app on SQLite with the seed loaded; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.app-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.app-installed
+
+run: $(VENV)/.app-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_seed --if-empty
+	@echo
+	@echo "Serving on http://127.0.0.1:8000/ . To sign in to /admin/, first create an account:"
+	@echo "    $(MANAGE) createsuperuser"
+	@echo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Production-style: gunicorn on whatever DATABASE_URL names (set SECRET_KEY and DEBUG=false).
+serve: $(VENV)/.app-installed
+	sh deploy/entrypoint.sh
+
+clean:
+	rm -rf $(VENV) staticfiles
