@@ -32,6 +32,7 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "programme"]
     autocomplete_fields = ["supplier"]
     prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "programme", "supplier", "region", ("signed_on", "signed_precision"), "description"]
     inlines = [CitationInline]
 
 
@@ -43,6 +44,15 @@ class RevisionAdmin(admin.ModelAdmin):
     search_fields = ["code", "title", "contract__title", "contract__slug"]
     autocomplete_fields = ["contract"]
     list_select_related = ["contract"]
+    fields = [
+        "contract",
+        ("code", "sequence"),
+        "title",
+        ("signed_on", "signed_precision"),
+        "total_value",
+        "value_note",
+        "summary",
+    ]
     inlines = [CitationInline]
 
     def get_queryset(self, request) -> QuerySet:
@@ -80,6 +90,17 @@ class DeliverableAdmin(admin.ModelAdmin):
     search_fields = ["title", "code", "terms"]
     autocomplete_fields = ["revision", "system"]
     list_select_related = ["revision__contract", "system"]
+    fields = [
+        "revision",
+        "system",
+        ("code", "title"),
+        "status",
+        ("quantity", "quantity_qualifier", "unit"),
+        ("delivered_quantity", "delivered_qualifier"),
+        ("end_on", "end_precision"),
+        "terms",
+        "notes",
+    ]
     inlines = [CitationInline]
 
 
@@ -90,12 +111,25 @@ class DeploymentAdmin(admin.ModelAdmin):
     search_fields = ["organisation__ods_code", "organisation__name", "site", "phase", "notes"]
     autocomplete_fields = ["organisation", "system", "contract", "delivered_by"]
     list_select_related = ["organisation", "system", "delivered_by"]
+    fields = [
+        "organisation",
+        "system",
+        "contract",
+        ("site", "phase"),
+        "status",
+        ("slot_start", "slot_end"),
+        ("go_live_on", "go_live_precision"),
+        "delivered_by",
+        "delivery_model",
+        "notes",
+    ]
     inlines = [CitationInline]
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["title", "key", "kind", "publisher", "author", ("published_on", "published_precision"), "url", "notes"]
     list_display = ["title", "publisher", "kind", "published_on", "key"]
     list_filter = ["kind", "publisher"]
     search_fields = ["title", "key", "publisher", "author", "url"]
@@ -155,6 +189,24 @@ class ReportedFigureAdmin(admin.ModelAdmin):
     search_fields = ["statement", "key", "notes"]
     autocomplete_fields = ["contract", "system", "base_revision", "revision", "deliverable", "delivered_by"]
     readonly_fields = ["records_give"]
+    fieldsets = [
+        (None, {"fields": ["contract", "key", "statement", ("value", "qualifier", "unit"), "as_of", "notes"]}),
+        ("Beside the records", {"fields": ["records_give"]}),
+        (
+            "What the records should count",
+            {
+                "fields": [
+                    "measure",
+                    "system",
+                    ("base_revision", "revision"),
+                    "deliverable",
+                    "delivered_by",
+                    "organisation_kinds",
+                    ("outcome", "status"),
+                ]
+            },
+        ),
+    ]
     inlines = [CitationInline]
 
     @admin.display(description="the records give")

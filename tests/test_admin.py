@@ -72,3 +72,43 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
 def test_the_home_page_leads_to_the_admin(client):
     assert client.get("/")["Location"] == "/admin/"
+
+
+def form_data(response) -> dict:
+    """What the change page's form would submit unchanged, inlines included."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.append(inline.formset.management_form)
+        forms.extend(inline.formset.forms)
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = value
+    return data
+
+
+def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3):
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RJ6", system__slug="cerner-millennium")
+    url = reverse("admin:contracts_entitlement_change", args=[entitlement.pk])
+    data = form_data(admin_client.get(url))
+    data["status"] = "declined"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entitlement.refresh_from_db()
+    assert entitlement.status == "declined"
+    assert entitlement.citations.count() == 2
+
+
+def test_a_withdrawal_without_a_reason_is_refused_with_a_message(admin_client, ccn3):
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RJ6", system__slug="cerner-millennium")
+    url = reverse("admin:contracts_entitlement_change", args=[entitlement.pk])
+    data = form_data(admin_client.get(url))
+    data["status"] = "withdrawn"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Say why it was withdrawn" in response.text
+    entitlement.refresh_from_db()
+    assert entitlement.status == "entitled"

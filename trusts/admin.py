@@ -49,6 +49,20 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display_links = ["ods_code", "name"]
     list_filter = ["kind", "region", "sector", "is_foundation_trust", "is_teaching"]
     search_fields = ["ods_code", "name", "short_name"]
+    fieldsets = [
+        (None, {"fields": ["ods_code", "name", "short_name", "kind", ("region", "sector")]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    ("is_teaching", "is_foundation_trust"),
+                    ("opened_on", "opened_precision"),
+                    ("closed_on", "closed_precision"),
+                    "notes",
+                ]
+            },
+        ),
+    ]
     inlines = [EntitlementInline, DeploymentInline, LocalSystemInline, SuccessionInline, CitationInline]
 
 
@@ -58,6 +72,7 @@ class SuccessionAdmin(admin.ModelAdmin):
     search_fields = ["predecessor__ods_code", "predecessor__name", "successor__ods_code", "successor__name", "part"]
     autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
+    fields = ["predecessor", "successor", ("effective_on", "effective_precision"), "part", "notes"]
     inlines = [CitationInline]
 
 
