@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
-from django.utils.html import format_html_join
+from django.utils.html import format_html
 
 from contracts.models import (
     Citation,
@@ -214,6 +214,12 @@ class ReportedFigureAdmin(admin.ModelAdmin):
         if figure.pk is None:
             return "—"
         (result,) = reported_figure_reconcile(figures=[figure])
-        rows = [("recorded", result.recorded if result.recorded is not None else "nothing comparable")]
-        rows += [("unknown that could count", result.unknown), ("verdict", result.verdict_label)]
-        return format_html_join("", "<div><strong>{}</strong>: {}</div>", rows)
+        recorded = "nothing comparable" if result.recorded is None else result.recorded
+        return format_html(
+            "<div><strong>recorded</strong>: {}</div><div><strong>unknown that could count</strong>: {}</div>"
+            '<div><strong>verdict</strong>: <span class="verdict verdict-{}">{}</span></div>',
+            recorded,
+            result.unknown,
+            result.verdict,
+            result.verdict_label,
+        )

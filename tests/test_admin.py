@@ -52,7 +52,8 @@ def test_a_reported_figure_shows_what_the_records_give(admin_client, london):
     figure = ReportedFigure.objects.get(contract=london, key="acute-trusts-after-mergers")
     response = admin_client.get(reverse("admin:contracts_reportedfigure_change", args=[figure.pk]))
     assert "<strong>recorded</strong>: 29" in response.text
-    assert "<strong>verdict</strong>: disagrees" in response.text
+    assert '<span class="verdict verdict-disagrees">disagrees</span>' in response.text
+    assert "css/admin.css" in response.text
 
 
 def test_entitlement_autocomplete_finds_organisations_by_ods_code(admin_client):

@@ -1,0 +1,30 @@
+"""Contracts, their revisions, what they deliver to whom, and the sources behind it."""
+
+from contracts.models.contract import Contract, Revision, RevisionQuerySet
+from contracts.models.delivery import Deliverable, DeliverableStatus, Deployment, DeploymentStatus
+from contracts.models.entitlement import Entitlement, EntitlementQuerySet, EntitlementStatus
+from contracts.models.figure import MEASURE_NEEDS, ReportedFigure, ReportedFigureMeasure
+from contracts.models.source import CITABLE, Citation, Source, SourceKind
+from contracts.models.system import System, SystemScope
+
+__all__ = [
+    "CITABLE",
+    "MEASURE_NEEDS",
+    "Citation",
+    "Contract",
+    "Deliverable",
+    "DeliverableStatus",
+    "Deployment",
+    "DeploymentStatus",
+    "Entitlement",
+    "EntitlementQuerySet",
+    "EntitlementStatus",
+    "ReportedFigure",
+    "ReportedFigureMeasure",
+    "Revision",
+    "RevisionQuerySet",
+    "Source",
+    "SourceKind",
+    "System",
+    "SystemScope",
+]

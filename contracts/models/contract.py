@@ -1,0 +1,101 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q, Window
+from django.db.models.functions import Lag
+
+from nhsit.lib.dates import DatePrecision, partial_date_display
+from trusts.models import SlugManager, Supplier
+
+
+class Contract(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    programme = models.CharField(max_length=200, blank=True)
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="contracts", help_text="The prime contractor (the LSP)."
+    )
+    region = models.CharField(max_length=80, blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    signed_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    description = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def signed_display(self) -> str:
+        return partial_date_display(self.signed_on, self.signed_precision)
+
+
+class RevisionQuerySet(models.QuerySet):
+    def with_value_change(self) -> "RevisionQuerySet":
+        """Annotate each revision with the value of the one before it and the change (GBP)."""
+        previous_value = Window(Lag("total_value"), partition_by=[F("contract_id")], order_by=F("sequence").asc())
+        return self.annotate(previous_value=previous_value).annotate(
+            value_change=F("total_value") - F("previous_value")
+        )
+
+
+class RevisionManager(models.Manager.from_queryset(RevisionQuerySet)):
+    def get_by_natural_key(self, contract_slug, code):
+        return self.get(contract__slug=contract_slug, code=code)
+
+
+class Revision(models.Model):
+    """One version of a contract: the original, then each change note, in order."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="revisions")
+    code = models.SlugField(max_length=40, help_text="Stable code used in URLs and exports, e.g. ccn3.")
+    title = models.CharField(max_length=200)
+    sequence = models.PositiveIntegerField(help_text="Order within the contract; the original comes first.")
+    signed_on = models.DateField(null=True, blank=True)
+    signed_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    # Whole contract value in GBP after this revision; blank where no source gives it.
+    total_value = models.DecimalField(max_digits=14, decimal_places=0, null=True, blank=True)
+    value_note = models.TextField(blank=True, help_text="How the value is stated, and on what price basis.")
+    summary = models.TextField(blank=True)
+
+    objects = RevisionManager()
+
+    class Meta:
+        ordering = ["contract", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "code"], name="revision_code_unique_per_contract"),
+            models.UniqueConstraint(fields=["contract", "sequence"], name="revision_sequence_unique_per_contract"),
+            models.CheckConstraint(condition=Q(total_value__gte=0), name="revision_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract.slug}: {self.title}"
+
+    def natural_key(self):
+        return (self.contract.slug, self.code)
+
+    natural_key.dependencies = ["contracts.contract"]
+
+    @property
+    def signed_display(self) -> str:
+        return partial_date_display(self.signed_on, self.signed_precision)
+
+    def previous(self) -> "Revision | None":
+        return (
+            Revision.objects.filter(contract_id=self.contract_id, sequence__lt=self.sequence)
+            .order_by("-sequence")
+            .first()
+        )
+
+    def value_change(self) -> Decimal | None:
+        """Change in total value against the previous revision; None for the first or if unknown."""
+        previous = self.previous()
+        if previous is None or previous.total_value is None or self.total_value is None:
+            return None
+        return self.total_value - previous.total_value

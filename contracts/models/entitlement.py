@@ -1,0 +1,68 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from contracts.models.contract import Revision
+from contracts.models.system import System
+from trusts.models import Organisation
+
+
+class EntitlementStatus(models.TextChoices):
+    ENTITLED = "entitled", "entitled"
+    NOT_ENTITLED = "not_entitled", "not entitled"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    DECLINED = "declined", "declined (kept its own system)"
+    UNKNOWN = "unknown", "unknown (sources do not say)"
+
+
+class EntitlementQuerySet(models.QuerySet):
+    def in_revision(self, revision: Revision | None) -> "EntitlementQuerySet":
+        return self if revision is None else self.filter(revision=revision)
+
+    def for_system(self, system: System | None) -> "EntitlementQuerySet":
+        return self if system is None else self.filter(system=system)
+
+    def for_organisation(self, organisation: Organisation | None) -> "EntitlementQuerySet":
+        return self if organisation is None else self.filter(organisation=organisation)
+
+
+class Entitlement(models.Model):
+    """What one organisation was promised of one system under one revision."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="entitlements")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="entitlements")
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="entitlements")
+    status = models.CharField(max_length=12, choices=EntitlementStatus.choices, default=EntitlementStatus.UNKNOWN)
+    delivery_model = models.CharField(max_length=200, blank=True)
+    deployment_slot = models.CharField(max_length=200, blank=True)
+    withdrawal_reason = models.TextField(blank=True, help_text="Required when the status is withdrawn.")
+    notes = models.TextField(blank=True)
+
+    objects = EntitlementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "organisation__name", "system__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "organisation", "system"],
+                name="entitlement_unique_per_revision_organisation_system",
+            ),
+            models.CheckConstraint(condition=Q(status__in=EntitlementStatus.values), name="entitlement_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=EntitlementStatus.WITHDRAWN) | ~Q(withdrawal_reason=""),
+                name="entitlement_withdrawn_has_reason",
+            ),
+        ]
+        indexes = [
+            # The compare matrix reads both revisions' rows for one system at a time.
+            models.Index(fields=["system", "revision"], name="entitlement_system_revision"),
+            # The organisation page reads every row of one organisation.
+            models.Index(fields=["organisation", "revision"], name="entitlement_org_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.ods_code} · {self.system.slug} · {self.revision.code}: {self.status}"
+
+    def clean(self):
+        if self.status == EntitlementStatus.WITHDRAWN and not self.withdrawal_reason.strip():
+            raise ValidationError({"withdrawal_reason": "Say why it was withdrawn (quote the source if it says)."})

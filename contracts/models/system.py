@@ -1,0 +1,30 @@
+from django.db import models
+
+from trusts.models import SlugManager, Supplier
+
+
+class SystemScope(models.TextChoices):
+    PER_ORGANISATION = "per_organisation", "delivered to each organisation"
+    PROGRAMME_WIDE = "programme_wide", "delivered programme-wide"
+
+
+class System(models.Model):
+    """What a contract delivers: a product or service (Cerner Millennium, RiO, GP systems...)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    vendor = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="systems")
+    category = models.CharField(max_length=80, blank=True)
+    scope = models.CharField(max_length=20, choices=SystemScope.choices, default=SystemScope.PER_ORGANISATION)
+    description = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
