@@ -93,7 +93,7 @@ class Revision(models.Model):
             .first()
         )
 
-    def value_change(self) -> Decimal | None:
+    def value_change_against_previous(self) -> Decimal | None:
         """Change in total value against the previous revision; None for the first or if unknown."""
         previous = self.previous()
         if previous is None or previous.total_value is None or self.total_value is None:

@@ -55,8 +55,8 @@ def test_the_database_refuses_a_lowercase_ods_code(db):
 
 
 def test_the_value_change_is_derived_from_the_previous_revision(original, ccn3):
-    assert original.value_change() is None
-    assert ccn3.value_change() == Decimal("-112000000")
+    assert original.value_change_against_previous() is None
+    assert ccn3.value_change_against_previous() == Decimal("-112000000")
     annotated = {
         revision.code: revision for revision in Revision.objects.filter(contract=ccn3.contract).with_value_change()
     }
@@ -68,7 +68,7 @@ def test_the_value_change_is_unknown_when_a_value_is(db):
     contract = baker.make("contracts.Contract", slug="no-values")
     baker.make("contracts.Revision", contract=contract, code="a", sequence=1, total_value=None)
     second = baker.make("contracts.Revision", contract=contract, code="b", sequence=2, total_value=Decimal(5))
-    assert second.value_change() is None
+    assert second.value_change_against_previous() is None
 
 
 @pytest.mark.parametrize(
