@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 
 from contracts.models import (
+    CITABLE,
     Citation,
     Contract,
     Deliverable,
@@ -24,6 +25,9 @@ class CitationInline(admin.TabularInline):
     fields = ["source", "quote", "note"]
     autocomplete_fields = ["source"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
 
 
 @admin.register(Contract)
@@ -141,19 +145,8 @@ class CitationAdmin(admin.ModelAdmin):
     list_display = ["source", "supports", "excerpt"]
     list_filter = ["source__kind", "source"]
     search_fields = ["quote", "note", "source__title", "source__key"]
-    autocomplete_fields = [
-        "source",
-        "contract",
-        "revision",
-        "system",
-        "entitlement",
-        "deliverable",
-        "deployment",
-        "reported_figure",
-        "organisation",
-        "succession",
-        "local_system",
-    ]
+    autocomplete_fields = ["source", *(name for name, _model in CITABLE)]
+    # What each kind of target's __str__ reads.
     list_select_related = [
         "source",
         "contract",

@@ -123,3 +123,11 @@ def test_the_long_change_lists_cost_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         response = admin_client.get(reverse(f"admin:{app}_{model_name}_changelist"))
     assert response.status_code == 200
+
+
+def test_an_organisation_page_does_not_query_once_per_related_row(admin_client, django_assert_max_num_queries):
+    imperial = Organisation.objects.get(ods_code="RYJ")
+    # Two entitlements, two deployments, two citations: each row's widgets still cost a query apiece.
+    with django_assert_max_num_queries(21):
+        response = admin_client.get(reverse("admin:trusts_organisation_change", args=[imperial.pk]))
+    assert "PAS and maternity" in response.text

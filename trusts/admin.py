@@ -18,6 +18,9 @@ class LocalSystemInline(admin.TabularInline):
     autocomplete_fields = ["vendor"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("vendor")
+
 
 class SuccessionInline(admin.TabularInline):
     model = Succession
@@ -28,6 +31,9 @@ class SuccessionInline(admin.TabularInline):
     verbose_name = "successor"
     verbose_name_plural = "passed into (successors)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("predecessor", "successor")
+
 
 class EntitlementInline(admin.TabularInline):
     model = Entitlement
@@ -35,12 +41,19 @@ class EntitlementInline(admin.TabularInline):
     autocomplete_fields = ["revision", "system"]
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row shows its revision as "contract: title".
+        return super().get_queryset(request).select_related("revision__contract", "system", "organisation")
+
 
 class DeploymentInline(admin.TabularInline):
     model = Deployment
     fields = ["system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by"]
     autocomplete_fields = ["system", "delivered_by"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("system", "delivered_by", "organisation")
 
 
 @admin.register(Organisation)
