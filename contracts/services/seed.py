@@ -72,6 +72,8 @@ def partial_date(text: str | None) -> tuple[datetime.date | None, str]:
 class SeedLoader:
     def __init__(self, report: SeedReport):
         self.report = report
+        # Records looked up by natural key, so that a source cited 40 times is read once.
+        self.found: dict[tuple, models.Model] = {}
 
     def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> models.Model:
         kind = model._meta.verbose_name_plural
@@ -114,12 +116,14 @@ class SeedLoader:
                 {},
             )
 
-    @staticmethod
-    def lookup(model: type[models.Model], **lookup) -> models.Model:
-        try:
-            return model.objects.get(**lookup)
-        except model.DoesNotExist as error:
-            raise SeedError(f"No {model._meta.verbose_name} with {lookup}") from error
+    def lookup(self, model: type[models.Model], **lookup) -> models.Model:
+        key = (model, *sorted(lookup.items()))
+        if key not in self.found:
+            try:
+                self.found[key] = model.objects.get(**lookup)
+            except model.DoesNotExist as error:
+                raise SeedError(f"No {model._meta.verbose_name} with {lookup}") from error
+        return self.found[key]
 
     def optional(self, model: type[models.Model], **lookup) -> models.Model | None:
         value = next(iter(lookup.values()))
