@@ -9,7 +9,10 @@ PY="${PYTHON:-python}"
 if [ "${LOAD_SEED_IF_EMPTY:-false}" = "true" ]; then
     "$PY" manage.py load_seed --if-empty
 fi
-"$PY" manage.py collectstatic --noinput -v0
+# The image collects at build time and sets COLLECT_STATIC=false.
+if [ "${COLLECT_STATIC:-true}" = "true" ]; then
+    "$PY" manage.py collectstatic --noinput -v0
+fi
 exec "$PY" -m gunicorn nhsit.wsgi \
     --bind "${BIND:-127.0.0.1:8000}" \
     --workers "${WEB_CONCURRENCY:-2}" \
