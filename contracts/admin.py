@@ -16,6 +16,7 @@ from contracts.models import (
     System,
 )
 from contracts.services.reconcile import reported_figure_reconcile
+from nhsit.lib.admin_columns import gbp_column, partial_date_column
 
 
 class CitationInline(admin.TabularInline):
@@ -32,7 +33,7 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "supplier", "region", "signed_on"]
+    list_display = ["title", "slug", "supplier", "region", partial_date_column("signed", "signed")]
     search_fields = ["title", "slug", "programme"]
     autocomplete_fields = ["supplier"]
     prepopulated_fields = {"slug": ["title"]}
@@ -42,7 +43,15 @@ class ContractAdmin(admin.ModelAdmin):
 
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
-    list_display = ["contract", "sequence", "code", "title", "signed_on", "total_value", "value_change"]
+    list_display = [
+        "contract",
+        "sequence",
+        "code",
+        "title",
+        partial_date_column("signed", "signed"),
+        gbp_column("total_value", "total value"),
+        gbp_column("value_change", "change against previous"),
+    ]
     list_display_links = ["code", "title"]
     list_filter = ["contract"]
     search_fields = ["code", "title", "contract__title", "contract__slug"]
@@ -61,10 +70,6 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request) -> QuerySet:
         return super().get_queryset(request).with_value_change()
-
-    @admin.display(description="change against previous (GBP)")
-    def value_change(self, revision):
-        return revision.value_change
 
 
 @admin.register(System)
@@ -110,7 +115,15 @@ class DeliverableAdmin(admin.ModelAdmin):
 
 @admin.register(Deployment)
 class DeploymentAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "system", "site", "phase", "status", "go_live_on", "delivered_by"]
+    list_display = [
+        "organisation",
+        "system",
+        "site",
+        "phase",
+        "status",
+        partial_date_column("go_live", "go-live"),
+        "delivered_by",
+    ]
     list_filter = ["system", "status", "delivered_by", "contract"]
     search_fields = ["organisation__ods_code", "organisation__name", "site", "phase", "notes"]
     autocomplete_fields = ["organisation", "system", "contract", "delivered_by"]
@@ -134,7 +147,7 @@ class DeploymentAdmin(admin.ModelAdmin):
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["title", "key", "kind", "publisher", "author", ("published_on", "published_precision"), "url", "notes"]
-    list_display = ["title", "publisher", "kind", "published_on", "key"]
+    list_display = ["title", "publisher", "kind", partial_date_column("published", "published"), "key"]
     list_filter = ["kind", "publisher"]
     search_fields = ["title", "key", "publisher", "author", "url"]
     prepopulated_fields = {"key": ["title"]}

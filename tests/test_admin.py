@@ -131,3 +131,16 @@ def test_an_organisation_page_does_not_query_once_per_related_row(admin_client, 
     with django_assert_max_num_queries(21):
         response = admin_client.get(reverse("admin:trusts_organisation_change", args=[imperial.pk]))
     assert "PAS and maternity" in response.text
+
+
+def test_the_revision_list_shows_dates_and_values_as_the_sources_give_them(admin_client):
+    response = admin_client.get(reverse("admin:contracts_revision_changelist"))
+    assert "Dec 2003" in response.text and "1 Dec 2003" not in response.text
+    assert "by 8 Apr 2010" in response.text
+    assert "£1,100,000,000" in response.text
+    assert "−£112,000,000" in response.text
+
+
+def test_the_deployment_list_shows_go_lives_no_more_precisely_than_known(admin_client):
+    response = admin_client.get(reverse("admin:contracts_deployment_changelist"), {"q": "RQX"})
+    assert "by 6 Mar 2008" in response.text

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from contracts.admin import CitationInline
 from contracts.models import Deployment, Entitlement
+from nhsit.lib.admin_columns import partial_date_column
 from trusts.models import LocalSystem, Organisation, Succession, Supplier
 
 
@@ -58,7 +59,15 @@ class DeploymentInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["ods_code", "name", "kind", "region", "sector", "is_foundation_trust", "closed_on"]
+    list_display = [
+        "ods_code",
+        "name",
+        "kind",
+        "region",
+        "sector",
+        "is_foundation_trust",
+        partial_date_column("closed", "closed"),
+    ]
     list_display_links = ["ods_code", "name"]
     list_filter = ["kind", "region", "sector", "is_foundation_trust", "is_teaching"]
     search_fields = ["ods_code", "name", "short_name"]
@@ -81,7 +90,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Succession)
 class SuccessionAdmin(admin.ModelAdmin):
-    list_display = ["predecessor", "successor", "part", "effective_on"]
+    list_display = ["predecessor", "successor", "part", partial_date_column("effective", "effective")]
     search_fields = ["predecessor__ods_code", "predecessor__name", "successor__ods_code", "successor__name", "part"]
     autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]

@@ -1,0 +1,33 @@
+"""Change-list columns that show values the way their sources give them."""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.contrib import admin
+
+from nhsit.lib.dates import partial_date_display
+
+
+def gbp_display(value: Decimal | None) -> str:
+    if value is None:
+        return "unknown"
+    sign = "−" if value < 0 else ""
+    return f"{sign}£{abs(value):,.0f}"
+
+
+def partial_date_column(prefix: str, description: str) -> Callable:
+    """A column for the `<prefix>_on` date, no more precise than its `<prefix>_precision`."""
+
+    @admin.display(description=description, ordering=f"{prefix}_on")
+    def column(record):
+        return partial_date_display(getattr(record, f"{prefix}_on"), getattr(record, f"{prefix}_precision"))
+
+    return column
+
+
+def gbp_column(field: str, description: str) -> Callable:
+    @admin.display(description=description, ordering=field)
+    def column(record):
+        return gbp_display(getattr(record, field))
+
+    return column
