@@ -50,7 +50,8 @@ class RevisionAdmin(admin.ModelAdmin):
         "title",
         partial_date_column("signed", "signed"),
         gbp_column("total_value", "total value"),
-        gbp_column("value_change", "change against previous"),
+        # Blank for the first revision, or when either value is unknown.
+        gbp_column("value_change", "change against previous", missing="—"),
     ]
     list_display_links = ["code", "title"]
     list_filter = ["contract"]

@@ -139,6 +139,7 @@ def test_the_revision_list_shows_dates_and_values_as_the_sources_give_them(admin
     assert "by 8 Apr 2010" in response.text
     assert "£1,100,000,000" in response.text
     assert "−£112,000,000" in response.text
+    assert "unknown" not in response.text
 
 
 def test_the_deployment_list_shows_go_lives_no_more_precisely_than_known(admin_client):

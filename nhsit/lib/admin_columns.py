@@ -8,9 +8,9 @@ from django.contrib import admin
 from nhsit.lib.dates import partial_date_display
 
 
-def gbp_display(value: Decimal | None) -> str:
+def gbp_display(value: Decimal | None, missing: str = "unknown") -> str:
     if value is None:
-        return "unknown"
+        return missing
     sign = "−" if value < 0 else ""
     return f"{sign}£{abs(value):,.0f}"
 
@@ -25,9 +25,9 @@ def partial_date_column(prefix: str, description: str) -> Callable:
     return column
 
 
-def gbp_column(field: str, description: str) -> Callable:
+def gbp_column(field: str, description: str, missing: str = "unknown") -> Callable:
     @admin.display(description=description, ordering=field)
     def column(record):
-        return gbp_display(getattr(record, field))
+        return gbp_display(getattr(record, field), missing)
 
     return column
