@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
+from django.forms import Textarea
 from django.utils.html import format_html
 
 from contracts.models import (
@@ -18,10 +19,14 @@ from contracts.models import (
 from contracts.services.reconcile import reported_figure_reconcile
 from nhsit.lib.admin_columns import gbp_column, partial_date_column
 
+# Inline rows stay a few lines high, however long their quotes and notes.
+COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 50})}}
+
 
 class CitationInline(admin.TabularInline):
     """Sources and quotes behind the record being edited (Citation has one key to each kind of record)."""
 
+    formfield_overrides = COMPACT_TEXT
     model = Citation
     fields = ["source", "quote", "note"]
     autocomplete_fields = ["source"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from contracts.admin import CitationInline
+from contracts.admin import COMPACT_TEXT, CitationInline
 from contracts.models import Deployment, Entitlement
 from nhsit.lib.admin_columns import partial_date_column
 from trusts.models import LocalSystem, Organisation, Succession, Supplier
@@ -14,6 +14,7 @@ class SupplierAdmin(admin.ModelAdmin):
 
 
 class LocalSystemInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = LocalSystem
     fields = ["product", "vendor", "kind", "status", "contract_expiry", "notes"]
     autocomplete_fields = ["vendor"]
@@ -24,6 +25,7 @@ class LocalSystemInline(admin.TabularInline):
 
 
 class SuccessionInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = Succession
     fk_name = "predecessor"
     fields = ["successor", "effective_on", "effective_precision", "part", "notes"]
@@ -37,6 +39,7 @@ class SuccessionInline(admin.TabularInline):
 
 
 class EntitlementInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = Entitlement
     fields = ["revision", "system", "status", "delivery_model", "deployment_slot", "withdrawal_reason"]
     autocomplete_fields = ["revision", "system"]
@@ -48,6 +51,7 @@ class EntitlementInline(admin.TabularInline):
 
 
 class DeploymentInline(admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT
     model = Deployment
     fields = ["system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by"]
     autocomplete_fields = ["system", "delivered_by"]
