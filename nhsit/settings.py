@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_filters",
+    "django_tables2",
     "trusts",
     "contracts",
 ]
@@ -112,3 +114,6 @@ STORAGES = {
 
 # Where load_seed reads the sourced seed data from.
 SEED_DIR = BASE_DIR / "fixtures"
+
+# The contract the home page and the trust list describe (its slug).
+DEFAULT_CONTRACT = os.environ.get("DEFAULT_CONTRACT", "london-lsp")

@@ -1,12 +1,15 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 admin.site.site_header = "Contract-change tracker: data editors"
 admin.site.site_title = "Contract-change tracker"
 admin.site.index_title = "Contracts, organisations and their sources"
 
+handler400 = "nhsit.errors.bad_request"
+handler404 = "nhsit.errors.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("trusts.urls")),
+    path("", include("contracts.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.urls import reverse
 
 from nhsit.lib.dates import DatePrecision, partial_date_display
 
@@ -89,6 +90,9 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("trust_detail", args=[self.ods_code])
+
     def natural_key(self):
         return (self.ods_code,)
 
@@ -133,6 +137,9 @@ class Succession(models.Model):
         part = f" ({self.part})" if self.part else ""
         return f"{self.predecessor.ods_code} → {self.successor.ods_code}{part}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.predecessor.get_absolute_url()}#succession"
+
     @property
     def effective_display(self) -> str:
         return partial_date_display(self.effective_on, self.effective_precision)
@@ -164,3 +171,6 @@ class LocalSystem(models.Model):
 
     def __str__(self):
         return f"{self.product} at {self.organisation.ods_code}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.organisation.get_absolute_url()}#local-systems"

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
+from django.urls import reverse
 
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from trusts.models import SlugManager, Supplier
@@ -27,6 +28,9 @@ class Contract(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("contract_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -76,6 +80,9 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.contract.slug}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('contract_detail', args=[self.contract.slug])}#revision-{self.code}"
 
     def natural_key(self):
         return (self.contract.slug, self.code)

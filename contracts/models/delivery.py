@@ -44,6 +44,9 @@ class Deliverable(models.Model):
     def __str__(self):
         return f"{self.revision.code}: {self.title} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.system.get_absolute_url()}#deliverable-{self.code}"
+
     @property
     def end_display(self) -> str:
         return partial_date_display(self.end_on, self.end_precision)
@@ -108,6 +111,9 @@ class Deployment(models.Model):
     def __str__(self):
         where = f" ({self.site})" if self.site else ""
         return f"{self.system} at {self.organisation.ods_code}{where}: {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.organisation.get_absolute_url()}#deployments"
 
     @property
     def go_live_display(self) -> str:

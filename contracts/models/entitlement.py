@@ -63,6 +63,9 @@ class Entitlement(models.Model):
     def __str__(self):
         return f"{self.organisation.ods_code} · {self.system.slug} · {self.revision.code}: {self.status}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.organisation.get_absolute_url()}#system-{self.system.slug}"
+
     def clean(self):
         if self.status == EntitlementStatus.WITHDRAWN and not self.withdrawal_reason.strip():
             raise ValidationError({"withdrawal_reason": "Say why it was withdrawn (quote the source if it says)."})

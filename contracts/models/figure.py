@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from contracts.models.contract import Contract, Revision
 from contracts.models.delivery import Deliverable
@@ -63,6 +64,9 @@ class ReportedFigure(models.Model):
 
     def __str__(self):
         return self.statement
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('contract_detail', args=[self.contract.slug])}#figure-{self.key}"
 
     def clean(self):
         errors = {}

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from contracts.models.contract import Contract, Revision
 from contracts.models.delivery import Deliverable, Deployment
@@ -39,6 +40,9 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.publisher}: {self.title}" if self.publisher else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("source_detail", args=[self.pk])
 
     def natural_key(self):
         return (self.key,)

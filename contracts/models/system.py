@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from trusts.models import SlugManager, Supplier
 
@@ -25,6 +26,9 @@ class System(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("system_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)

@@ -1,0 +1,99 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from contracts.models import Contract, EntitlementStatus, Revision, Source, SourceKind, System
+from contracts.outcomes import Outcome
+from contracts.selectors import contract_systems, latest_pair
+from nhsit.lib.filtering import distinct_values, multiple_choice, set_choices
+from trusts.models import Organisation, OrganisationKind
+from trusts.selectors import organisation_search
+
+LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
+
+
+class EntitlementFilter(django_filters.FilterSet):
+    contract = django_filters.ChoiceFilter(field_name="revision__contract__slug", label="Contract", empty_label="any")
+    revision = django_filters.ChoiceFilter(field_name="revision__code", label="Revision", empty_label="any")
+    system = multiple_choice("system__slug", "System")
+    status = multiple_choice("status", "Status", EntitlementStatus.choices)
+    kind = multiple_choice("organisation__kind", "Organisation kind", OrganisationKind.choices)
+    sector = multiple_choice("organisation__sector", "Sector")
+    organisation = django_filters.CharFilter(label="Organisation name or ODS code", method="search", max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "contract", Contract.objects.order_by("slug").values_list("slug", "title"))
+        codes = Revision.objects.order_by("code").values_list("code", flat=True).distinct()
+        set_choices(self, "revision", [(code, code) for code in codes])
+        set_choices(self, "system", System.objects.order_by("name").values_list("slug", "name"))
+        set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        matching = organisation_search(Organisation.objects.all(), value)
+        return queryset.filter(organisation__in=matching)
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Title, publisher or author", method="search", max_length=100)
+    kind = multiple_choice("kind", "Kind of source", SourceKind.choices)
+
+    class Meta:
+        model = Source
+        fields = ["q", "kind"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(author__icontains=value))
+
+
+class CompareFilter(django_filters.FilterSet):
+    """The compare page: which two revisions (codes), then filters on the matrix rows."""
+
+    base = django_filters.ChoiceFilter(label="From revision", method="keep", empty_label=None)
+    target = django_filters.ChoiceFilter(label="To revision", method="keep", empty_label=None)
+    system = multiple_choice("system_slug", "System")
+    kind = multiple_choice("kind", "Organisation kind", OrganisationKind.choices)
+    sector = multiple_choice("sector", "Sector")
+    outcome = multiple_choice("outcome", "Outcome", Outcome.choices)
+    live = django_filters.ChoiceFilter(label="Live deployment", choices=LIVE_CHOICES, method="live_there", empty_label="either")
+
+    def __init__(self, data=None, *, contract: Contract, **kwargs):
+        self.contract = contract
+        self.revisions = {revision.code: revision for revision in contract.revisions.order_by("sequence")}
+        pair = latest_pair(contract)
+        self.default_base = pair.previous or pair.latest
+        self.default_target = pair.latest
+        # Unchosen revisions default to the previous and the latest, and the form shows them chosen.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name, default in [("base", self.default_base), ("target", self.default_target)]:
+            if not data.get(name) and default is not None:
+                data[name] = default.code
+        super().__init__(data, queryset=Organisation.objects.none(), **kwargs)
+        revision_choices = [(revision.code, revision.title) for revision in self.revisions.values()]
+        set_choices(self, "base", revision_choices)
+        set_choices(self, "target", revision_choices)
+        systems = contract_systems(contract=contract, per_organisation=True)
+        set_choices(self, "system", [(system.slug, system.name) for system in systems])
+        set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+
+    def is_valid(self) -> bool:
+        if not super().is_valid():
+            return False
+        base, target = self.chosen_revisions()
+        if base is None:
+            self.form.add_error(None, "This contract has no revisions to compare yet.")
+        elif base == target and len(self.revisions) > 1:
+            self.form.add_error(None, "Choose two different revisions to compare.")
+        return not self.form.errors
+
+    def chosen_revisions(self) -> tuple[Revision | None, Revision | None]:
+        """The revisions to compare (once the form is valid)."""
+        data = self.form.cleaned_data
+        return self.revisions.get(data.get("base") or ""), self.revisions.get(data.get("target") or "")
+
+    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """The revisions choose the rows themselves; they filter nothing."""
+        return queryset
+
+    def live_there(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(live=value == "yes")

@@ -1,0 +1,119 @@
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from contracts.models import Entitlement, Source
+from contracts.templatetags.tracker import kind_label, source_kind_label
+
+
+class StatusColumn(tables.Column):
+    def render(self, value):
+        return render_to_string("contracts/_status.html", {"status": value})
+
+
+class OutcomeColumn(tables.Column):
+    def render(self, value):
+        return render_to_string("contracts/_outcome_tag.html", {"outcome": value})
+
+
+class KindColumn(tables.Column):
+    def render(self, value):
+        return kind_label(value)
+
+
+class EntitlementTable(tables.Table):
+    contract = tables.Column(accessor="revision__contract__slug", verbose_name="Contract")
+    revision = tables.Column(accessor="revision__code", verbose_name="Revision", order_by="revision__sequence")
+    ods_code = tables.Column(
+        accessor="organisation__ods_code",
+        verbose_name="ODS code",
+        linkify=lambda record: record.organisation.get_absolute_url(),
+    )
+    organisation = tables.Column(accessor="organisation__name", verbose_name="Organisation")
+    kind = KindColumn(accessor="organisation__kind", verbose_name="Kind")
+    sector = tables.Column(accessor="organisation__sector", verbose_name="Sector", default="unknown")
+    system = tables.Column(
+        accessor="system__name", verbose_name="System", linkify=lambda record: record.system.get_absolute_url()
+    )
+    status = StatusColumn()
+    delivery_model = tables.Column(default="—")
+    deployment_slot = tables.Column(verbose_name="Slot", default="—")
+    withdrawal_reason = tables.Column(verbose_name="Reason", default="—")
+    source_count = tables.Column(
+        verbose_name="Sources",
+        attrs={"td": {"class": "number"}, "th": {"class": "number"}},
+        linkify=lambda record: record.get_absolute_url(),
+    )
+
+    class Meta:
+        model = Entitlement
+        fields = []
+        sequence = [
+            "contract",
+            "revision",
+            "ods_code",
+            "organisation",
+            "kind",
+            "sector",
+            "system",
+            "status",
+            "delivery_model",
+            "deployment_slot",
+            "withdrawal_reason",
+            "source_count",
+        ]
+        template_name = "tables/table.html"
+        attrs = {"class": "data-table"}
+        empty_text = "No entitlement matches these filters."
+
+
+class CompareTable(tables.Table):
+    """The compare matrix's rows: one per organisation and system."""
+
+    ods_code = tables.Column(verbose_name="ODS code", linkify=("trust_detail", {"ods": tables.A("ods_code")}))
+    organisation_name = tables.Column(verbose_name="Organisation")
+    kind = KindColumn()
+    sector = tables.Column(default="unknown")
+    system_name = tables.Column(verbose_name="System", linkify=("system_detail", {"slug": tables.A("system_slug")}))
+    base_status = StatusColumn(verbose_name="From")
+    target_status = StatusColumn(verbose_name="To")
+    outcome = OutcomeColumn()
+    live = tables.BooleanColumn(yesno="live,—", verbose_name="Live")
+    delivery_model = tables.Column(default="—")
+
+    class Meta:
+        template_name = "tables/table.html"
+        attrs = {"class": "data-table"}
+        empty_text = "No organisation and system match these filters."
+
+    def __init__(self, *args, base, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns["base_status"].column.verbose_name = f"{base.title}"
+        self.columns["target_status"].column.verbose_name = f"{target.title}"
+
+
+class SourceTable(tables.Table):
+    title = tables.Column()
+    kind = tables.Column()
+    publisher = tables.Column(default="—")
+    published_on = tables.Column(verbose_name="Published")
+    citation_count = tables.Column(
+        verbose_name="Records supported", attrs={"td": {"class": "number"}, "th": {"class": "number"}}
+    )
+
+    class Meta:
+        model = Source
+        fields = ["title", "kind", "publisher", "published_on", "citation_count"]
+        template_name = "tables/table.html"
+        attrs = {"class": "data-table"}
+        empty_text = "No source matches these filters."
+
+    def render_kind(self, value):
+        return source_kind_label(value)
+
+    def render_published_on(self, record):
+        return record.published_display
+
+    def render_title(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("source_detail", args=[record.pk]), value)

@@ -1,0 +1,15 @@
+from django.urls import path, re_path
+
+from contracts import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/<str:slug>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<str:slug>/compare/", views.contract_compare, name="contract_compare"),
+    path("systems/", views.system_list, name="system_list"),
+    path("systems/<str:slug>/", views.system_detail, name="system_detail"),
+    path("entitlements/", views.entitlement_list, name="entitlement_list"),
+    path("sources/", views.source_list, name="source_list"),
+    re_path(r"^sources/(?P<pk>[^/]+)/$", views.source_detail, name="source_detail"),
+]

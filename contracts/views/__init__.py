@@ -1,0 +1,18 @@
+from contracts.views.compare import contract_compare
+from contracts.views.contracts import contract_detail, contract_list
+from contracts.views.entitlements import entitlement_list
+from contracts.views.home import home
+from contracts.views.sources import source_detail, source_list
+from contracts.views.systems import system_detail, system_list
+
+__all__ = [
+    "contract_compare",
+    "contract_detail",
+    "contract_list",
+    "entitlement_list",
+    "home",
+    "source_detail",
+    "source_list",
+    "system_detail",
+    "system_list",
+]

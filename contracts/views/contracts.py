@@ -1,0 +1,23 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from contracts.filters import CompareFilter
+from contracts.models import Contract
+from contracts.selectors import revision_timeline
+from contracts.services.reconcile import contract_figures, reported_figure_reconcile
+
+
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = Contract.objects.select_related("supplier").order_by("signed_on", "title")
+    return render(request, "contracts/contract_list.html", {"contracts": contracts})
+
+
+def contract_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    contract = get_object_or_404(Contract.objects.select_related("supplier"), slug=slug)
+    context = {
+        "contract": contract,
+        "timeline": revision_timeline(contract=contract),
+        "compare_form": CompareFilter(None, contract=contract).form,
+        "reconciliations": reported_figure_reconcile(figures=contract_figures(contract=contract)),
+    }
+    return render(request, "contracts/contract_detail.html", context)

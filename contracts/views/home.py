@@ -1,0 +1,11 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from contracts.selectors import contract_overview, default_contract
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    contract = default_contract()
+    if contract is None:
+        return render(request, "contracts/home_empty.html")
+    return render(request, "contracts/home.html", {"overview": contract_overview(contract=contract)})

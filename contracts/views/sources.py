@@ -1,0 +1,35 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from contracts.filters import SourceFilter
+from contracts.models import Source
+from contracts.selectors import source_citations, source_rows
+from contracts.tables import SourceTable
+from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
+from nhsit.lib.filtering import filter_words, strict_rows
+from nhsit.lib.tables import table_configure
+
+SOURCE_COLUMNS = ["key", "title", "kind", "publisher", "author", "published", "url", "records_supported"]
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    filterset = SourceFilter(request.GET or None, queryset=source_rows())
+    table = SourceTable(strict_rows(filterset))
+    if wants_csv(request):
+        table.order_by = request.GET.getlist(table.prefixed_order_by_field) or table.order_by
+        rows = (
+            (s.key, s.title, s.kind, s.publisher, s.author, s.published_display, s.url, s.citation_count)
+            for s in table.data.data.iterator(chunk_size=2000)
+        )
+        return csv_response(csv_filename("sources", *filter_words(filterset)), SOURCE_COLUMNS, rows)
+    table_configure(request, table)
+    return render(request, "contracts/source_list.html", {"filterset": filterset, "table": table})
+
+
+def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    # Checked here, not by an <int:> converter: a number too big for the database must be a 404 too.
+    source = Source.objects.filter(pk=int(pk)).first() if pk.isdigit() and int(pk) < 2**63 else None
+    if source is None:
+        raise Http404(f"There is no source numbered “{pk[:20]}”.")
+    context = {"source": source, "citations": source_citations(source=source)}
+    return render(request, "contracts/source_detail.html", context)

@@ -1,0 +1,26 @@
+"""Sorting and pagination of django-tables2 tables from the query string, strict about bad pages."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpRequest
+from django_tables2 import Table
+
+PER_PAGE = 50
+
+
+def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE) -> Table:
+    """Sort by `?sort=` and show page `?page=`; a page that does not exist is a 404 that says so."""
+    table.request = request
+    order_by = request.GET.getlist(table.prefixed_order_by_field)
+    if order_by:
+        table.order_by = order_by
+    page = request.GET.get(table.prefixed_page_field, "1")
+    try:
+        table.paginate(page=page, per_page=per_page)
+    except PageNotAnInteger:
+        raise Http404(f"“{page[:40]}” is not a page number.") from None
+    except EmptyPage:
+        pages = table.paginator.num_pages
+        raise Http404(
+            f"There is no page {page[:40]}: these results fill {pages} page{'s' if pages != 1 else ''}."
+        ) from None
+    return table

@@ -1,0 +1,42 @@
+import django_tables2 as tables
+from django.template.loader import render_to_string
+
+from contracts.models import System
+from trusts.models import Organisation
+
+
+class SystemStatusColumn(tables.Column):
+    """An organisation's status for one system, read from the table's `cells` (filled for one page at once)."""
+
+    empty_values = ()
+
+    def __init__(self, system: System, **kwargs):
+        self.system = system
+        super().__init__(verbose_name=system.name, orderable=False, **kwargs)
+
+    def render(self, record, table):
+        cell = table.cells.get(record.ods_code, {}).get(self.system.slug)
+        return render_to_string("contracts/_status_cell.html", {"cell": cell})
+
+
+class TrustTable(tables.Table):
+    ods_code = tables.Column("ODS code", linkify=True)
+    name = tables.Column(linkify=True)
+    kind = tables.Column()
+    sector = tables.Column(default="unknown")
+    successor_ods_code = tables.Column(
+        "Merged into", linkify=("trust_detail", {"ods": tables.A("successor_ods_code")}), default="—"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["ods_code", "name", "kind", "sector", "successor_ods_code"]
+        template_name = "tables/table.html"
+        order_by = ("name",)
+        attrs = {"class": "data-table"}
+        empty_text = "No organisation matches these filters."
+
+    def __init__(self, *args, systems: list[System], **kwargs):
+        extra = [(f"system_{system.slug}", SystemStatusColumn(system)) for system in systems]
+        super().__init__(*args, extra_columns=extra, **kwargs)
+        self.cells: dict = {}

@@ -1,0 +1,52 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from contracts.selectors import RevisionPair, contract_systems, default_contract, latest_pair
+from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
+from nhsit.lib.filtering import filter_words, strict_rows
+from nhsit.lib.tables import table_configure
+from trusts.exports import trust_csv_header, trust_csv_rows
+from trusts.filters import TrustFilter
+from trusts.models import Organisation
+from trusts.selectors import organisation_rows, organisation_search, organisation_statuses, trust_profile
+from trusts.tables import TrustTable
+
+
+def trust_list(request: HttpRequest) -> HttpResponse:
+    contract = default_contract()
+    pair = latest_pair(contract) if contract else RevisionPair(previous=None, latest=None)
+    systems = list(contract_systems(contract=contract, per_organisation=True))
+    filterset = TrustFilter(request.GET or None, queryset=organisation_rows(), pair=pair, systems=systems)
+    table = TrustTable(strict_rows(filterset), systems=systems)
+    if wants_csv(request):
+        table.order_by = request.GET.getlist(table.prefixed_order_by_field) or table.order_by
+        rows = trust_csv_rows(organisations=table.data.data, pair=pair, systems=systems)
+        filename = csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset))
+        return csv_response(filename, trust_csv_header(systems), rows)
+    table_configure(request, table)
+    table.cells = organisation_statuses(pair=pair, organisations=[row.record for row in table.page.object_list])
+    context = {"contract": contract, "pair": pair, "filterset": filterset, "table": table}
+    return render(request, "trusts/trust_list.html", context)
+
+
+def trust_detail(request: HttpRequest, ods: str) -> HttpResponse:
+    organisation = Organisation.objects.filter(ods_code=ods.upper()).first()
+    if organisation is None:
+        raise Http404(f"No organisation has the ODS code “{ods[:12]}”.")
+    if ods != organisation.ods_code:
+        return redirect(organisation, permanent=True)
+    return render(request, "trusts/trust_detail.html", {"profile": trust_profile(organisation=organisation)})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The header's search box: straight to the organisation when exactly one matches, else the trust list."""
+    text = request.GET.get("q", "").strip()[:100]
+    if not text:
+        return redirect("trust_list")
+    exact = Organisation.objects.filter(ods_code=text.upper()).first()
+    matches = [exact] if exact else list(organisation_search(Organisation.objects.all(), text)[:2])
+    if len(matches) == 1:
+        return redirect(matches[0])
+    return redirect(f"{reverse('trust_list')}?{urlencode({'q': text})}")
