@@ -55,7 +55,9 @@ class CompareFilter(django_filters.FilterSet):
     kind = multiple_choice("kind", "Organisation kind", OrganisationKind.choices)
     sector = multiple_choice("sector", "Sector")
     outcome = multiple_choice("outcome", "Outcome", Outcome.choices)
-    live = django_filters.ChoiceFilter(label="Live deployment", choices=LIVE_CHOICES, method="live_there", empty_label="either")
+    live = django_filters.ChoiceFilter(
+        label="Live deployment", choices=LIVE_CHOICES, method="live_there", empty_label="either"
+    )
 
     def __init__(self, data=None, *, contract: Contract, **kwargs):
         self.contract = contract

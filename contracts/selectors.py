@@ -261,11 +261,12 @@ def system_overview(*, system: System) -> SystemOverview:
     if pair.previous:
         comparison = revision_compare(base=pair.previous, target=pair.latest, systems=[system.slug])
         bar = outcome_bars(systems=[system], counts=comparison.outcome_counts())[0]
-        # Each outcome's organisations, up to a page of them; the compare page lists them all.
+        # Each outcome's organisations, up to a list's length (a query per outcome, however many are empty);
+        # the compare page lists them all.
         for outcome in Outcome:
-            if bar.count(outcome.value):
-                rows = comparison.rows.filter(outcome=outcome.value)[:SYSTEM_PAGE_LIST]
-                by_outcome[outcome.value] = list(rows)
+            rows = list(comparison.rows.filter(outcome=outcome.value)[:SYSTEM_PAGE_LIST])
+            if rows:
+                by_outcome[outcome.value] = rows
     return SystemOverview(
         system=system,
         contract=contract,

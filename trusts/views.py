@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 from contracts.selectors import RevisionPair, contract_systems, default_contract, latest_pair
 from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import table_configure
+from nhsit.lib.tables import table_configure, table_sort
 from trusts.exports import trust_csv_header, trust_csv_rows
 from trusts.filters import TrustFilter
 from trusts.models import Organisation
@@ -21,7 +21,7 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     filterset = TrustFilter(request.GET or None, queryset=organisation_rows(), pair=pair, systems=systems)
     table = TrustTable(strict_rows(filterset), systems=systems)
     if wants_csv(request):
-        table.order_by = request.GET.getlist(table.prefixed_order_by_field) or table.order_by
+        table_sort(request, table)
         rows = trust_csv_rows(organisations=table.data.data, pair=pair, systems=systems)
         filename = csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset))
         return csv_response(filename, trust_csv_header(systems), rows)

@@ -8,7 +8,7 @@ from contracts.selectors import filtered_comparison, outcome_matrix
 from contracts.tables import CompareTable
 from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
 from nhsit.lib.filtering import filter_words
-from nhsit.lib.tables import table_configure
+from nhsit.lib.tables import table_configure, table_sort
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
 
@@ -22,7 +22,7 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "contracts/compare.html", context, status=200)
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
     if wants_csv(request):
-        table.order_by = request.GET.getlist(table.prefixed_order_by_field) or table.order_by
+        table_sort(request, table)
         words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]
         filename = csv_filename(contract.slug, "compare", *words)
         return csv_response(filename, COMPARE_COLUMNS, compare_csv_rows(comparison, rows=table.data.data))

@@ -7,14 +7,14 @@ from contracts.selectors import entitlement_rows
 from contracts.tables import EntitlementTable
 from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import table_configure
+from nhsit.lib.tables import table_configure, table_sort
 
 
 def entitlement_list(request: HttpRequest) -> HttpResponse:
     filterset = EntitlementFilter(request.GET or None, queryset=entitlement_rows())
     table = EntitlementTable(strict_rows(filterset))
     if wants_csv(request):
-        table.order_by = request.GET.getlist(table.prefixed_order_by_field) or table.order_by
+        table_sort(request, table)
         filename = csv_filename("entitlements", *filter_words(filterset))
         return csv_response(filename, ENTITLEMENT_COLUMNS, entitlement_csv_rows(table.data.data))
     table_configure(request, table)

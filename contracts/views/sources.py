@@ -7,7 +7,7 @@ from contracts.selectors import source_citations, source_rows
 from contracts.tables import SourceTable
 from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import table_configure
+from nhsit.lib.tables import table_configure, table_sort
 
 SOURCE_COLUMNS = ["key", "title", "kind", "publisher", "author", "published", "url", "records_supported"]
 
@@ -16,7 +16,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
     filterset = SourceFilter(request.GET or None, queryset=source_rows())
     table = SourceTable(strict_rows(filterset))
     if wants_csv(request):
-        table.order_by = request.GET.getlist(table.prefixed_order_by_field) or table.order_by
+        table_sort(request, table)
         rows = (
             (s.key, s.title, s.kind, s.publisher, s.author, s.published_display, s.url, s.citation_count)
             for s in table.data.data.iterator(chunk_size=2000)

@@ -7,12 +7,19 @@ from django_tables2 import Table
 PER_PAGE = 50
 
 
+def table_sort(request: HttpRequest, table: Table) -> Table:
+    """Sort by the `?sort=` keys that name a sortable column ("-name" for descending); others are ignored."""
+    sortable = {column.name for column in table.columns if column.orderable}
+    keys = [key for key in request.GET.getlist(table.prefixed_order_by_field) if key.removeprefix("-") in sortable]
+    if keys:
+        table.order_by = keys
+    return table
+
+
 def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE) -> Table:
     """Sort by `?sort=` and show page `?page=`; a page that does not exist is a 404 that says so."""
     table.request = request
-    order_by = request.GET.getlist(table.prefixed_order_by_field)
-    if order_by:
-        table.order_by = order_by
+    table_sort(request, table)
     page = request.GET.get(table.prefixed_page_field, "1")
     try:
         table.paginate(page=page, per_page=per_page)

@@ -1,0 +1,257 @@
+import pytest
+
+from tests.helpers import csv_header, csv_rows, shown_count, visible_text
+
+pytestmark = pytest.mark.django_db
+
+COMPARE = "/contracts/london-lsp/compare/"
+
+
+def test_the_home_page_shows_the_value_cut_and_who_lost_what(client):
+    text = visible_text(client.get("/"))
+    assert "London Local Service Provider contract" in text
+    assert "£1,100,000,000" in text and "£988,000,000" in text
+    assert "−£112,000,000" in text and "−10.2%" in text
+    assert "Cerner Millennium" in text
+    assert "✓ kept 7" not in text  # the symbol is drawn by the stylesheet, not written in the text
+    assert "kept 7 lost 1 gained 0 never 0 unknown 21" in text
+
+
+def test_the_home_page_lists_programme_lines_removed_or_reduced(client):
+    text = visible_text(client.get("/"))
+    assert "Programme deliverables removed or reduced" in text
+    assert "Map of Medicine" in text
+    assert "New GP systems for London's practices GP systems (INPS Vision) included: 1,500 practices removed" in text
+
+
+def test_the_home_page_sets_the_sources_numbers_beside_the_records(client):
+    text = visible_text(client.get("/"))
+    assert "Eight London trusts now run Cerner 8 trusts 8 agrees" in text
+    assert "32 acute trusts remaining following mergers" in text and "disagrees" in text
+    assert "records cannot tell" in text
+
+
+def test_the_home_page_draws_a_bar_per_system_that_reads_without_the_picture(client):
+    html = client.get("/").content.decode()
+    assert 'role="img" aria-label="7 kept, 1 lost, 0 gained, 0 never, 21 unknown"' in html
+
+
+def test_the_contract_page_shows_the_revisions_as_a_timeline(client):
+    text = visible_text(client.get("/contracts/london-lsp/"))
+    assert "Original contract" in text and "Contract Change Note 3 (CCN3)" in text
+    assert "by 8 Apr 2010" in text
+    assert "−£112,000,000 (−10.2%)" in text
+    assert "Map of Medicine" in text and "not renewed" in text
+
+
+def test_the_contract_page_offers_a_compare_form_with_revision_codes(client):
+    html = client.get("/contracts/london-lsp/").content.decode()
+    assert 'action="/contracts/london-lsp/compare/"' in html
+    assert '<option value="ccn3" selected>' in html
+
+
+def test_an_unknown_contract_is_a_404(client):
+    assert client.get("/contracts/no-such-contract/").status_code == 404
+    assert client.get("/contracts/no-such-contract/compare/").status_code == 404
+
+
+def test_compare_defaults_to_the_previous_and_the_latest_revision(client):
+    response = client.get(COMPARE)
+    assert response.status_code == 200
+    assert "Original contract → Contract Change Note 3 (CCN3)" in visible_text(response)
+    assert shown_count(response) == 39  # 29 Cerner, 9 RiO, 1 ambulance
+
+
+def test_compare_filtered_to_cerner_lost_shows_rnoh_only(client):
+    response = client.get(
+        COMPARE, {"base": "original", "target": "ccn3", "system": "cerner-millennium", "outcome": "lost"}
+    )
+    assert shown_count(response) == 1
+    html = response.content.decode()
+    assert "/trusts/RAN/" in html and "/trusts/RAL/" not in html
+
+
+def test_the_compare_csv_for_cerner_lost_holds_ran_and_not_ral(client):
+    response = client.get(
+        COMPARE,
+        {"base": "original", "target": "ccn3", "system": "cerner-millennium", "outcome": "lost", "_export": "csv"},
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="london-lsp-compare-original-ccn3-cerner-millennium-lost.csv"'
+    )
+    rows = csv_rows(response)
+    assert [row["ods_code"] for row in rows] == ["RAN"]
+    assert rows[0] == {
+        "ods_code": "RAN",
+        "organisation": "Royal National Orthopaedic Hospital NHS Trust",
+        "kind": "specialist_acute",
+        "sector": "",
+        "system": "cerner-millennium",
+        "base_revision": "original",
+        "base_status": "entitled",
+        "target_revision": "ccn3",
+        "target_status": "withdrawn",
+        "outcome": "lost",
+        "live": "no",
+        "delivery_model": "",
+    }
+
+
+def test_the_compare_csv_has_the_documented_columns(client):
+    assert csv_header(client.get(COMPARE, {"_export": "csv"})) == [
+        "ods_code", "organisation", "kind", "sector", "system", "base_revision", "base_status",
+        "target_revision", "target_status", "outcome", "live", "delivery_model",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"system": "cerner-millennium"},
+        {"system": "rio", "outcome": "kept"},
+        {"kind": "acute", "outcome": "unknown"},
+        {"live": "yes"},
+        {"live": "no", "system": "cerner-millennium"},
+        {"base": "ccn3", "target": "original"},
+    ],
+)
+def test_the_compare_count_and_csv_agree(client, filters):
+    assert shown_count(client.get(COMPARE, filters)) == len(
+        csv_rows(client.get(COMPARE, {**filters, "_export": "csv"}))
+    )
+
+
+def test_the_compare_matrix_labels_each_cell_in_words(client):
+    html = client.get(COMPARE, {"system": "cerner-millennium"}).content.decode()
+    assert '<span class="tag outcome-lost">lost</span>' in html
+    assert '<span class="tag outcome-unknown">unknown</span>' in html
+
+
+def test_compare_live_filter_keeps_only_live_deployments(client):
+    rows = csv_rows(client.get(COMPARE, {"live": "yes", "_export": "csv"}))
+    assert rows and all(row["live"] == "yes" for row in rows)
+    assert "RAN" not in {row["ods_code"] for row in rows}
+
+
+@pytest.mark.parametrize(
+    "filters, message",
+    [
+        ({"base": "ccn9"}, "Select a valid choice. ccn9 is not one of the available choices."),
+        ({"system": "nonsense"}, "Select a valid choice. nonsense is not one of the available choices."),
+        ({"outcome": "maybe"}, "Select a valid choice. maybe is not one of the available choices."),
+        ({"live": "perhaps"}, "Select a valid choice. perhaps is not one of the available choices."),
+        ({"base": "ccn3", "target": "ccn3"}, "Choose two different revisions to compare."),
+    ],
+)
+def test_compare_shows_bad_filters_and_no_rows(client, filters, message):
+    response = client.get(COMPARE, filters)
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert message in text
+    assert "No results: correct the filters marked in red." in text
+    assert "/trusts/RAN/" not in response.content.decode()
+
+
+def test_a_bad_compare_filter_exports_nothing_but_the_page(client):
+    response = client.get(COMPARE, {"outcome": "maybe", "_export": "csv"})
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_entitlement_list_filters_by_codes_as_the_url_says(client):
+    response = client.get(
+        "/entitlements/",
+        {"contract": "london-lsp", "revision": "ccn3", "system": "cerner-millennium", "status": "withdrawn"},
+    )
+    assert shown_count(response) == 1
+    assert "Royal National Orthopaedic Hospital NHS Trust" in visible_text(response)
+
+
+def test_the_entitlement_csv_has_the_documented_columns_and_sources(client):
+    response = client.get("/entitlements/", {"revision": "ccn3", "status": "withdrawn", "_export": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="entitlements-ccn3-withdrawn.csv"'
+    rows = csv_rows(response)
+    assert list(rows[0]) == [
+        "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
+        "status", "delivery_model", "slot", "reason", "sources",
+    ]  # fmt: skip
+    assert [(row["ods_code"], row["system"]) for row in rows] == [("RRU", "ambulance"), ("RAN", "cerner-millennium")]
+    rnoh = rows[1]
+    assert rnoh["sources"] == "ehi-2010-04-london-it-programme-slashed"
+    assert rnoh["reason"].startswith("Budget cuts")
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"system": "rio"}, {"status": "unknown", "kind": "acute"}, {"organisation": "RAN"}]
+)
+def test_the_entitlement_count_and_csv_agree(client, filters):
+    html_count = shown_count(client.get("/entitlements/", filters))
+    assert html_count == len(csv_rows(client.get("/entitlements/", {**filters, "_export": "csv"})))
+
+
+def test_the_entitlement_list_shows_a_bad_revision_beside_its_filter(client):
+    response = client.get("/entitlements/", {"revision": "ccn99"})
+    assert "Select a valid choice. ccn99 is not one of the available choices." in visible_text(response)
+    assert "No entitlement matches these filters." in visible_text(response)
+
+
+def test_the_entitlement_list_paginates_and_counts_all_pages(client):
+    first = client.get("/entitlements/")
+    assert shown_count(first) == 78
+    assert "page 1 of 2" in visible_text(first)
+    assert client.get("/entitlements/", {"page": "2"}).status_code == 200
+    assert client.get("/entitlements/", {"page": "3"}).status_code == 404
+    assert len(csv_rows(client.get("/entitlements/", {"page": "2", "_export": "csv"}))) == 78
+
+
+def test_the_system_page_lists_who_kept_lost_and_gained_it(client):
+    text = visible_text(client.get("/systems/cerner-millennium/"))
+    assert "Lost (1)" in text
+    assert "Royal National Orthopaedic Hospital NHS Trust (RAN) : entitled → withdrawn" in text
+    assert "Kept (7)" in text and "Unknown (21)" in text
+
+
+def test_the_system_page_shows_its_deliverable_lines_across_revisions(client):
+    text = visible_text(client.get("/systems/gp-systems/"))
+    assert "Programme lines over the revisions" in text
+    assert "1,500 practices" in text
+
+
+def test_the_system_list_names_every_system(client):
+    text = visible_text(client.get("/systems/"))
+    for name in ["Cerner Millennium", "RiO", "Map of Medicine"]:
+        assert name in text
+
+
+def test_an_unknown_system_is_a_404(client):
+    assert client.get("/systems/no-such-system/").status_code == 404
+
+
+def test_the_source_list_filters_by_kind_and_text(client):
+    response = client.get("/sources/", {"q": "slashed"})
+    assert shown_count(response) == 1
+    assert "London IT programme slashed" in visible_text(response)
+    assert client.get("/sources/", {"kind": "poem"}).status_code == 200
+
+
+def test_a_source_page_lists_every_record_it_supports_with_the_quote(client):
+    from contracts.models import Source
+
+    source = Source.objects.get(key="ehi-2010-04-london-it-programme-slashed")
+    response = client.get(f"/sources/{source.pk}/")
+    text = visible_text(response)
+    assert "London IT programme slashed" in text
+    assert "RAN: Cerner Millennium under Contract Change Note 3 (CCN3): withdrawn" in text
+    assert "we will not be offered Cerner due to the budget cuts" in text
+    assert len(response.context["citations"]) == source.citations.count()
+
+
+@pytest.mark.parametrize("key", ["0", "abc", "99999999", "9" * 30, "-1"])
+def test_an_unknown_source_is_a_404(client, key):
+    assert client.get(f"/sources/{key}/").status_code == 404
+
+
+def test_only_csv_exports_are_offered(client):
+    response = client.get("/entitlements/", {"_export": "xlsx"})
+    assert response.status_code == 400
+    assert "Exports are offered as CSV only" in visible_text(response)

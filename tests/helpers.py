@@ -1,0 +1,32 @@
+"""What a person would take away from a response: its CSV rows, its visible text."""
+
+import csv
+import io
+import re
+from html import unescape
+
+
+def csv_rows(response) -> list[dict]:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def csv_header(response) -> list[str]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return next(csv.reader(io.StringIO(text)))
+
+
+def visible_text(response) -> str:
+    """The page's text with tags removed and white space collapsed, as a reader would see it."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def shown_count(response) -> int:
+    """The number in the results bar: "29 rows", "1 organisation"."""
+    match = re.search(r'<p class="count" role="status">\s*(\d+) ', response.content.decode())
+    assert match, "no count shown"
+    return int(match.group(1))

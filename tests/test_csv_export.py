@@ -1,0 +1,51 @@
+import pytest
+from model_bakery import baker
+
+from contracts.models import Entitlement
+from nhsit.lib.csv_export import FORMULA_PREFIXES, csv_filename, neutralise
+from tests.helpers import csv_rows
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
+def test_a_cell_a_spreadsheet_would_run_is_neutralised(prefix):
+    assert neutralise(f'{prefix}HYPERLINK("http://example.com")') == f'\'{prefix}HYPERLINK("http://example.com")'
+
+
+@pytest.mark.parametrize(
+    "value, shown", [("RAN", "RAN"), (None, ""), (True, "yes"), (False, "no"), (12, "12"), ("a=b", "a=b")]
+)
+def test_other_cells_are_left_as_they_are(value, shown):
+    assert neutralise(value) == shown
+
+
+def test_the_file_name_says_what_it_holds():
+    assert csv_filename("london-lsp", "compare", "original", "ccn3", "Cerner Millennium") == (
+        "london-lsp-compare-original-ccn3-cerner-millennium.csv"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
+def test_formula_cells_come_out_neutralised_from_every_export(client, ccn3, prefix):
+    organisation = baker.make("trusts.Organisation", ods_code="ZZ1", name=f"{prefix}cmd|' /C calc'!A0", kind="acute")
+    system = ccn3.entitlements.first().system
+    Entitlement.objects.create(
+        revision=ccn3, organisation=organisation, system=system, status="entitled", delivery_model=f"{prefix}1+1"
+    )
+    entitlements = {row["ods_code"]: row for row in csv_rows(client.get("/entitlements/", {"_export": "csv"}))}
+    assert entitlements["ZZ1"]["organisation"] == f"'{prefix}cmd|' /C calc'!A0"
+    assert entitlements["ZZ1"]["delivery_model"] == f"'{prefix}1+1"
+    compare = {
+        row["ods_code"]: row for row in csv_rows(client.get("/contracts/london-lsp/compare/", {"_export": "csv"}))
+    }
+    assert compare["ZZ1"]["organisation"] == f"'{prefix}cmd|' /C calc'!A0"
+    assert compare["ZZ1"]["delivery_model"] == f"'{prefix}1+1"
+    trusts = {row["ods_code"]: row for row in csv_rows(client.get("/trusts/", {"_export": "csv"}))}
+    assert trusts["ZZ1"]["name"] == f"'{prefix}cmd|' /C calc'!A0"
+
+
+@pytest.mark.django_db
+def test_exports_stream(client):
+    response = client.get("/entitlements/", {"_export": "csv"})
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"

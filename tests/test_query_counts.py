@@ -1,0 +1,71 @@
+"""Every page costs the same number of queries on the seed and on ten times the seed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.scale import london_grown_tenfold
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "/": 16,
+    "/trusts/": 7,
+    "/trusts/?kind=acute&system=cerner-millennium&outcome=unknown": 7,
+    "/trusts/?status=withdrawn&page=1&sort=-ods_code": 7,
+    "/trusts/RAN/": 9,
+    "/systems/": 1,
+    "/systems/cerner-millennium/": 10,
+    "/contracts/": 1,
+    "/contracts/london-lsp/": 17,
+    "/contracts/london-lsp/compare/": 12,
+    "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 12,
+    "/entitlements/": 6,
+    "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 6,
+    "/sources/": 2,
+    "/sources/1/": 2,
+    "/search/?q=Hospital": 2,
+}
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return len(queries)
+
+
+@pytest.mark.parametrize("url, most", PAGES.items())
+def test_a_page_costs_the_same_queries_on_ten_times_the_data(client, london, django_assert_max_num_queries, url, most):
+    from contracts.models import Source
+
+    url = url.replace(
+        "/sources/1/", f"/sources/{Source.objects.get(key='ehi-2010-04-london-it-programme-slashed').pk}/"
+    )
+    on_seed = queries_for(client, url)
+    london_grown_tenfold(london)
+    with django_assert_max_num_queries(most):
+        on_ten_times = queries_for(client, url)
+    assert on_ten_times == on_seed
+
+
+def test_a_grown_trust_page_costs_what_a_seeded_one_does(client, london):
+    on_seed = queries_for(client, "/trusts/RAN/")
+    london_grown_tenfold(london)
+    assert queries_for(client, "/trusts/Z0001/") == on_seed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/trusts/?_export=csv",
+        "/entitlements/?_export=csv",
+        "/contracts/london-lsp/compare/?_export=csv",
+        "/sources/?_export=csv",
+    ],
+)
+def test_an_export_of_ten_times_the_rows_costs_at_most_a_query_per_chunk(client, london, url):
+    london_grown_tenfold(london)
+    assert queries_for(client, url) <= 12

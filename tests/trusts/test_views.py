@@ -1,0 +1,158 @@
+import pytest
+
+from tests.helpers import csv_header, csv_rows, shown_count, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rnoh_page_shows_cerner_withdrawn_under_ccn3_with_the_quote(client):
+    response = client.get("/trusts/RAN/")
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Royal National Orthopaedic Hospital NHS Trust" in text
+    assert "Cerner Millennium entitled" in text
+    assert "withdrawn" in text
+    assert (
+        "“We have had a nominal slot but were told a few weeks ago that we will not be offered Cerner "
+        "due to the budget cuts.”"
+    ) in text
+    assert "London IT programme slashed" in text
+    assert "lost" in text
+
+
+def test_rnoh_page_shows_its_local_system_and_its_expiry(client):
+    text = visible_text(client.get("/trusts/RAN/"))
+    assert "Silverlink PAS (iSoft-badged)" in text
+    assert "2011-12" in text
+
+
+def test_a_merged_trust_links_to_its_successor_and_back(client):
+    predecessor = visible_text(client.get("/trusts/RVL/"))
+    assert "Merged into Royal Free Hampstead NHS Trust (RAL)" in predecessor or "Merged into" in predecessor
+    successor = client.get("/trusts/RAL/")
+    assert 'href="/trusts/RVL/"' in successor.content.decode()
+
+
+def test_a_trust_page_shows_deployments_and_who_delivered_them(client):
+    text = visible_text(client.get("/trusts/RYJ/"))
+    assert "What was delivered" in text
+    assert "live" in text
+
+
+def test_ods_codes_are_case_insensitive(client):
+    response = client.get("/trusts/ran/")
+    assert response.status_code == 301
+    assert response["Location"] == "/trusts/RAN/"
+
+
+@pytest.mark.parametrize("code", ["XXX", "R" * 300, "'; DROP TABLE x;--", "Ω≈ç", "{{ 7*7 }}"])
+def test_an_unknown_ods_code_is_a_404_that_says_so(client, code):
+    response = client.get(f"/trusts/{code}/")
+    assert response.status_code == 404
+    assert "No organisation has the ODS code" in visible_text(response)
+
+
+def test_the_trust_list_shows_every_organisation_with_its_status_per_system(client):
+    response = client.get("/trusts/")
+    assert response.status_code == 200
+    assert shown_count(response) == 47
+    text = visible_text(response)
+    assert "Cerner Millennium" in text and "RiO" in text
+
+
+def test_the_trust_list_filters_acute_trusts_that_lost_cerner(client):
+    response = client.get("/trusts/", {"kind": "specialist_acute", "system": "cerner-millennium", "outcome": "lost"})
+    assert shown_count(response) == 1
+    assert "Royal National Orthopaedic Hospital" in visible_text(response)
+
+
+def test_the_trust_list_filters_by_status_in_the_latest_revision(client):
+    response = client.get("/trusts/", {"system": "cerner-millennium", "status": "entitled"})
+    assert shown_count(response) == 7
+
+
+def test_the_trust_list_searches_names_and_ods_codes(client):
+    assert "St George" in visible_text(client.get("/trusts/", {"q": "george"}))
+    assert shown_count(client.get("/trusts/", {"q": "rj7"})) == 1
+
+
+def test_the_trust_list_sorts_by_ods_code(client):
+    response = client.get("/trusts/", {"sort": "-ods_code"})
+    html = response.content.decode()
+    assert html.index("/trusts/RYQ/") < html.index("/trusts/RAN/")
+
+
+def test_a_bad_filter_value_is_shown_beside_the_filter_and_matches_nothing(client):
+    response = client.get("/trusts/", {"kind": "hospital"})
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Select a valid choice. hospital is not one of the available choices." in text
+    assert "No results: correct the filters marked in red." in text
+    assert "/trusts/RAN/" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "9" * 40])
+def test_a_page_that_does_not_exist_is_a_404_that_says_so(client, page):
+    response = client.get("/trusts/", {"page": page})
+    assert response.status_code == 404
+    assert "page" in visible_text(response)
+
+
+def test_the_trust_csv_holds_the_filtered_rows_with_a_status_column_per_system(client):
+    response = client.get("/trusts/", {"system": "cerner-millennium", "status": "entitled", "_export": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="london-lsp-trusts-cerner-millennium-entitled.csv"'
+    rows = csv_rows(response)
+    assert {row["ods_code"] for row in rows} == {"RNJ", "RAL", "RYQ", "RAX", "RJ7", "RYJ", "RJ6"}
+    assert all(row["cerner-millennium"] == "entitled" for row in rows)
+
+
+def test_the_trust_csv_columns_are_codes_then_one_per_system(client):
+    header = csv_header(client.get("/trusts/", {"_export": "csv"}))
+    assert header == [
+        "ods_code",
+        "name",
+        "kind",
+        "sector",
+        "successor_ods_code",
+        "ambulance",
+        "cerner-millennium",
+        "rio",
+    ]
+
+
+def test_the_trust_csv_names_each_merged_trusts_successor(client):
+    rows = {row["ods_code"]: row for row in csv_rows(client.get("/trusts/", {"_export": "csv"}))}
+    assert rows["RVL"]["successor_ods_code"] == "RAL"
+    assert rows["RAN"]["successor_ods_code"] == ""
+
+
+def test_the_html_count_and_the_csv_agree(client):
+    filters = {"kind": "acute", "system": "cerner-millennium", "outcome": "unknown"}
+    html_count = shown_count(client.get("/trusts/", filters))
+    assert html_count == len(csv_rows(client.get("/trusts/", {**filters, "_export": "csv"}))) > 0
+
+
+def test_searching_george_lists_both_st_georges_trusts(client):
+    response = client.get("/search/", {"q": "George"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/trusts/?q=George"
+    assert shown_count(response) == 2
+    assert "St George's Healthcare NHS Trust" in visible_text(response)
+
+
+def test_searching_a_name_only_one_trust_has_lands_on_it(client):
+    response = client.get("/search/", {"q": "st george's healthcare"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/trusts/RJ7/"
+    assert "St George's Healthcare NHS Trust" in visible_text(response)
+
+
+def test_searching_an_ods_code_lands_on_its_trust(client):
+    assert client.get("/search/", {"q": "ran"})["Location"] == "/trusts/RAN/"
+
+
+def test_a_search_with_many_matches_lists_them(client):
+    response = client.get("/search/", {"q": "Hospital"})
+    assert response["Location"] == "/trusts/?q=Hospital"
+
+
+def test_a_search_with_no_text_goes_to_the_list(client):
+    assert client.get("/search/", {"q": "  "})["Location"] == "/trusts/"
