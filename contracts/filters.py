@@ -13,13 +13,13 @@ LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
 
 
 class EntitlementFilter(django_filters.FilterSet):
+    organisation = django_filters.CharFilter(label="Organisation name or ODS code", method="search", max_length=100)
     contract = django_filters.ChoiceFilter(field_name="revision__contract__slug", label="Contract", empty_label="any")
     revision = django_filters.ChoiceFilter(field_name="revision__code", label="Revision", empty_label="any")
     system = multiple_choice("system__slug", "System")
     status = multiple_choice("status", "Status", EntitlementStatus.choices)
     kind = multiple_choice("organisation__kind", "Organisation kind", OrganisationKind.choices)
     sector = multiple_choice("organisation__sector", "Sector")
-    organisation = django_filters.CharFilter(label="Organisation name or ODS code", method="search", max_length=100)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

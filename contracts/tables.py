@@ -23,6 +23,7 @@ class KindColumn(tables.Column):
 
 
 class EntitlementTable(tables.Table):
+    row_header = "organisation"
     contract = tables.Column(accessor="revision__contract__slug", verbose_name="Contract")
     revision = tables.Column(accessor="revision__code", verbose_name="Revision", order_by="revision__sequence")
     ods_code = tables.Column(
@@ -70,6 +71,8 @@ class EntitlementTable(tables.Table):
 
 class CompareTable(tables.Table):
     """The compare matrix's rows: one per organisation and system."""
+
+    row_header = "organisation_name"
 
     ods_code = tables.Column(verbose_name="ODS code", linkify=("trust_detail", {"ods": tables.A("ods_code")}))
     organisation_name = tables.Column(verbose_name="Organisation")

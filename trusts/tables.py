@@ -20,6 +20,7 @@ class SystemStatusColumn(tables.Column):
 
 
 class TrustTable(tables.Table):
+    row_header = "name"
     ods_code = tables.Column("ODS code", linkify=True)
     name = tables.Column(linkify=True)
     kind = tables.Column()
