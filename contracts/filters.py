@@ -82,9 +82,9 @@ class CompareFilter(django_filters.FilterSet):
         if not super().is_valid():
             return False
         base, target = self.chosen_revisions()
-        if base is None:
-            self.form.add_error(None, "This contract has no revisions to compare yet.")
-        elif base == target and len(self.revisions) > 1:
+        if len(self.revisions) < 2:
+            self.form.add_error(None, "This contract has fewer than two revisions: there is nothing to compare yet.")
+        elif base == target:
             self.form.add_error(None, "Choose two different revisions to compare.")
         return not self.form.errors
 

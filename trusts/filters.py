@@ -42,6 +42,8 @@ class TrustFilter(django_filters.FilterSet):
         systems, statuses, outcomes = data.get("system"), data.get("status"), data.get("outcome")
         if self.pair.latest is None:
             return queryset.none() if (systems or statuses or outcomes) else queryset
+        if outcomes and self.pair.previous is None:
+            return queryset.none()  # one revision: nothing has an outcome yet
         if statuses:
             queryset = queryset.filter(
                 pk__in=organisation_ids_with_status(revision=self.pair.latest, statuses=statuses, systems=systems)

@@ -96,3 +96,33 @@ def test_the_london_seed_answers_the_same_beside_it(northern, original, ccn3):
     counts = revision_compare(base=original, target=ccn3).outcome_counts()
     assert counts["cerner-millennium"] == {"kept": 7, "lost": 1, "unknown": 21}
     assert "ward-system" not in counts
+
+
+@pytest.mark.django_db
+def test_a_contract_with_one_revision_says_there_is_nothing_to_compare(client):
+    contract_with_revisions("single-revision", ["original"], [100])
+    response = client.get("/contracts/single-revision/compare/")
+    assert response.status_code == 200
+    assert "fewer than two revisions" in response.content.decode()
+    assert client.get("/contracts/single-revision/").status_code == 200
+
+
+def test_its_pages_compare_any_two_revisions_by_their_codes(client, northern):
+    from tests.helpers import csv_rows
+
+    url = "/contracts/northern-care-records/compare/"
+    rows = csv_rows(client.get(url, {"base": "v1", "target": "v3", "system": "ward-system", "_export": "csv"}))
+    assert {(row["ods_code"], row["outcome"]) for row in rows} == {("NTH1", "kept"), ("NTH2", "kept"), ("NTH3", "lost")}
+    assert {row["base_revision"] for row in rows} == {"v1"} and {row["target_revision"] for row in rows} == {"v3"}
+    assert client.get(url, {"base": "original"}).status_code == 200  # London's code: an error on the page
+    assert "Select a valid choice. original is" in client.get(url, {"base": "original"}).content.decode()
+
+
+def test_its_timeline_shows_every_revision_and_each_value_change(client, northern):
+    text = client.get("/contracts/northern-care-records/").content.decode()
+    assert "−£50,000,000" in text and "+£30,000,000" in text
+
+
+def test_its_trust_page_shows_three_revisions(client, northern):
+    text = client.get("/trusts/NTH2/").content.decode()
+    assert text.count('<th scope="col">v') == 3

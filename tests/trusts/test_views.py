@@ -156,3 +156,9 @@ def test_a_search_with_many_matches_lists_them(client):
 
 def test_a_search_with_no_text_goes_to_the_list(client):
     assert client.get("/search/", {"q": "  "})["Location"] == "/trusts/"
+
+
+def test_the_trust_csv_follows_the_tables_sort_order(client):
+    rows = csv_rows(client.get("/trusts/", {"sort": "-ods_code", "_export": "csv"}))
+    codes = [row["ods_code"] for row in rows]
+    assert codes == sorted(codes, reverse=True)
