@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from contracts.charts import OutcomeBar, outcome_bars
@@ -75,12 +76,19 @@ def contract_systems(*, contract: Contract | None, per_organisation: bool = Fals
     return System.objects.filter(in_contract).order_by("name")
 
 
+def citation_count(field: str) -> Coalesce:
+    """How many citations support the outer record, where `field` is the citation's link to it."""
+    citations = Citation.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(citations.annotate(count=Func(F("pk"), function="COUNT")).values("count")), 0)
+
+
 def entitlement_rows() -> QuerySet[Entitlement]:
     """Every entitlement with what its table row shows; filtered by EntitlementFilter."""
     return (
         Entitlement.objects.select_related("revision__contract", "organisation", "system")
-        # The sources column: counted in the same query, not one query per row.
-        .annotate(source_count=Count("citations"))
+        # The sources column: counted in the same query, not one query per row, and as a subquery rather
+        # than a join, so that counting the matches and sorting a page need not group the whole table.
+        .annotate(source_count=citation_count("entitlement"))
         .order_by("revision__contract__slug", "revision__sequence", "organisation__name", "system__name")
     )
 
