@@ -18,3 +18,9 @@ def bad_request(request: HttpRequest, exception) -> HttpResponse:
 def not_found(request: HttpRequest, exception) -> HttpResponse:
     context = {"message": _message(exception), "path": request.path}
     return HttpResponse(render_to_string("404.html", context, request), status=404)
+
+
+def conflict(request: HttpRequest, target=None) -> HttpResponse:
+    """Another editor saved the same record first; nothing of theirs was overwritten."""
+    context = {"record": target}
+    return HttpResponse(render_to_string("409.html", context, request), status=409)

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_tables2",
+    "simple_history",
+    "concurrency",
+    "import_export",
     "trusts",
     "contracts",
 ]
@@ -60,6 +63,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change, for the history of every record.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # A save that loses the race with another editor's answers 409 with a page that says so.
+    "concurrency.middleware.ConcurrencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -118,3 +125,10 @@ SEED_DIR = BASE_DIR / "fixtures"
 
 # The contract the home page and the trust list describe (its slug).
 DEFAULT_CONTRACT = os.environ.get("DEFAULT_CONTRACT", "london-lsp")
+
+# Editors' workflow: a refused concurrent save answers with this view (status 409).
+CONCURRENCY_HANDLER409 = "nhsit.errors.conflict"
+# Imports are previewed, then written in one transaction: a file with any bad row writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

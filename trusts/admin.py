@@ -1,23 +1,27 @@
 from django.contrib import admin
+from import_export.admin import ImportMixin
+from import_export.formats import base_formats
 
-from contracts.admin import COMPACT_TEXT, CitationInline
+from contracts.admin.base import TrackedAdmin, VersionedAdmin
+from contracts.admin.inlines import COMPACT_TEXT, CachedChoicesMixin, CitationInline, VersionedInlineMixin
+from contracts.imports import OrganisationResource
 from contracts.models import Deployment, Entitlement
 from nhsit.lib.admin_columns import partial_date_column
 from trusts.models import LocalSystem, Organisation, Succession, Supplier
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(TrackedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class LocalSystemInline(admin.TabularInline):
+class LocalSystemInline(CachedChoicesMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = LocalSystem
     fields = ["product", "vendor", "kind", "status", "contract_expiry", "notes"]
-    autocomplete_fields = ["vendor"]
+    cached_choice_fields = ("vendor",)
     extra = 0
 
     def get_queryset(self, request):
@@ -38,11 +42,17 @@ class SuccessionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("predecessor", "successor")
 
 
-class EntitlementInline(admin.TabularInline):
+class EntitlementInline(VersionedInlineMixin, admin.TabularInline):
+    """All of an organisation's entitlements: every system, every revision."""
+
     formfield_overrides = COMPACT_TEXT
     model = Entitlement
-    fields = ["revision", "system", "status", "delivery_model", "deployment_slot", "withdrawal_reason"]
-    autocomplete_fields = ["revision", "system"]
+    fields = [
+        "revision", "system", "status", "delivery_model", "deployment_slot", "withdrawal_reason",
+        "correction_reason", "version",
+    ]  # fmt: skip
+    cached_choice_fields = ("revision", "system")
+    choice_select_related = {"revision": ["contract"]}
     extra = 0
 
     def get_queryset(self, request):
@@ -50,11 +60,11 @@ class EntitlementInline(admin.TabularInline):
         return super().get_queryset(request).select_related("revision__contract", "system", "organisation")
 
 
-class DeploymentInline(admin.TabularInline):
+class DeploymentInline(VersionedInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = Deployment
-    fields = ["system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by"]
-    autocomplete_fields = ["system", "delivered_by"]
+    fields = ["system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by", "version"]
+    cached_choice_fields = ("system", "delivered_by")
     extra = 0
 
     def get_queryset(self, request):
@@ -62,7 +72,9 @@ class DeploymentInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportMixin, VersionedAdmin):
+    resource_classes = [OrganisationResource]
+    import_formats = [base_formats.CSV, base_formats.XLSX]
     list_display = [
         "ods_code",
         "name",
@@ -85,6 +97,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                     ("opened_on", "opened_precision"),
                     ("closed_on", "closed_precision"),
                     "notes",
+                    "version",
                 ]
             },
         ),
@@ -93,7 +106,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(admin.ModelAdmin):
+class SuccessionAdmin(TrackedAdmin):
     list_display = ["predecessor", "successor", "part", partial_date_column("effective", "effective")]
     search_fields = ["predecessor__ods_code", "predecessor__name", "successor__ods_code", "successor__name", "part"]
     autocomplete_fields = ["predecessor", "successor"]
@@ -103,7 +116,7 @@ class SuccessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalSystem)
-class LocalSystemAdmin(admin.ModelAdmin):
+class LocalSystemAdmin(TrackedAdmin):
     list_display = ["product", "organisation", "vendor", "kind", "status", "contract_expiry"]
     list_filter = ["status", "vendor"]
     search_fields = ["product", "organisation__ods_code", "organisation__name", "kind"]

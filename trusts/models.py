@@ -1,7 +1,9 @@
+from concurrency.fields import AutoIncVersionField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from nhsit.lib.dates import DatePrecision, partial_date_display
 
@@ -21,6 +23,8 @@ class Supplier(models.Model):
     notes = models.TextField(blank=True)
 
     objects = SlugManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -67,6 +71,10 @@ class Organisation(models.Model):
     notes = models.TextField(blank=True)
 
     objects = OrganisationManager()
+
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -121,6 +129,8 @@ class Succession(models.Model):
     )
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["effective_on", "predecessor__ods_code"]
         constraints = [
@@ -162,6 +172,8 @@ class LocalSystem(models.Model):
     status = models.CharField(max_length=10, choices=LocalSystemStatus.choices, default=LocalSystemStatus.UNKNOWN)
     contract_expiry = models.CharField(max_length=40, blank=True, help_text="As the source states it, e.g. 2011-12.")
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation__name", "product"]

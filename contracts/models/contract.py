@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from concurrency.fields import AutoIncVersionField
 from django.db import models
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from trusts.models import SlugManager, Supplier
@@ -22,6 +24,8 @@ class Contract(models.Model):
     description = models.TextField(blank=True)
 
     objects = SlugManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -67,8 +71,17 @@ class Revision(models.Model):
     total_value = models.DecimalField(max_digits=14, decimal_places=0, null=True, blank=True)
     value_note = models.TextField(blank=True, help_text="How the value is stated, and on what price basis.")
     summary = models.TextField(blank=True)
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Once published, its entitlements and deliverables change only as corrections, each with a reason.",
+    )
 
     objects = RevisionManager()
+
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["contract", "sequence"]
@@ -76,6 +89,9 @@ class Revision(models.Model):
             models.UniqueConstraint(fields=["contract", "code"], name="revision_code_unique_per_contract"),
             models.UniqueConstraint(fields=["contract", "sequence"], name="revision_sequence_unique_per_contract"),
             models.CheckConstraint(condition=Q(total_value__gte=0), name="revision_value_not_negative"),
+        ]
+        permissions = [
+            ("correct_published_data", "Can correct the entitlements and deliverables of a published revision"),
         ]
 
     def __str__(self):

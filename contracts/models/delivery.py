@@ -1,5 +1,7 @@
+from concurrency.fields import AutoIncVersionField
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from contracts.models.contract import Contract, Revision
 from contracts.models.system import System
@@ -33,6 +35,10 @@ class Deliverable(models.Model):
     end_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
     terms = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["revision", "system__name", "code"]
@@ -90,6 +96,10 @@ class Deployment(models.Model):
     )
     delivery_model = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation__name", "system__name", "go_live_on"]

@@ -1,6 +1,8 @@
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from contracts.models.contract import Revision
 from contracts.models.system import System
@@ -39,6 +41,10 @@ class Entitlement(models.Model):
     notes = models.TextField(blank=True)
 
     objects = EntitlementQuerySet.as_manager()
+
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["revision", "organisation__name", "system__name"]

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from contracts.models.contract import Contract, Revision
 from contracts.models.delivery import Deliverable
@@ -55,6 +56,8 @@ class ReportedFigure(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True, help_text="For an outcome count.")
     status = models.CharField(max_length=12, choices=EntitlementStatus.choices, blank=True)
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["contract", "key"]

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from contracts.models.contract import Contract, Revision
 from contracts.models.delivery import Deliverable, Deployment
@@ -34,6 +35,8 @@ class Source(models.Model):
     published_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
     url = models.URLField(max_length=500, blank=True)
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["published_on", "title"]
@@ -109,6 +112,8 @@ class Citation(models.Model):
     local_system = models.ForeignKey(
         LocalSystem, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source__published_on", "id"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from trusts.models import SlugManager, Supplier
 
@@ -20,6 +21,8 @@ class System(models.Model):
     description = models.TextField(blank=True)
 
     objects = SlugManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -1,43 +1,25 @@
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet
-from django.forms import Textarea
 from django.utils.html import format_html
 
+from contracts.admin.base import TrackedAdmin, VersionedAdmin
+from contracts.admin.inlines import CitationInline
 from contracts.models import (
     CITABLE,
     Citation,
     Contract,
     Deliverable,
     Deployment,
-    Entitlement,
     ReportedFigure,
-    Revision,
     Source,
     System,
 )
 from contracts.services.reconcile import reported_figure_reconcile
-from nhsit.lib.admin_columns import gbp_column, partial_date_column
-
-# Inline rows stay a few lines high, however long their quotes and notes.
-COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 50})}}
-
-
-class CitationInline(admin.TabularInline):
-    """Sources and quotes behind the record being edited (Citation has one key to each kind of record)."""
-
-    formfield_overrides = COMPACT_TEXT
-    model = Citation
-    fields = ["source", "quote", "note"]
-    autocomplete_fields = ["source"]
-    extra = 0
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
+from nhsit.lib.admin_columns import partial_date_column
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(TrackedAdmin):
     list_display = ["title", "slug", "supplier", "region", partial_date_column("signed", "signed")]
     search_fields = ["title", "slug", "programme"]
     autocomplete_fields = ["supplier"]
@@ -46,40 +28,8 @@ class ContractAdmin(admin.ModelAdmin):
     inlines = [CitationInline]
 
 
-@admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
-    list_display = [
-        "contract",
-        "sequence",
-        "code",
-        "title",
-        partial_date_column("signed", "signed"),
-        gbp_column("total_value", "total value"),
-        # Blank for the first revision, or when either value is unknown.
-        gbp_column("value_change", "change against previous", missing="—"),
-    ]
-    list_display_links = ["code", "title"]
-    list_filter = ["contract"]
-    search_fields = ["code", "title", "contract__title", "contract__slug"]
-    autocomplete_fields = ["contract"]
-    list_select_related = ["contract"]
-    fields = [
-        "contract",
-        ("code", "sequence"),
-        "title",
-        ("signed_on", "signed_precision"),
-        "total_value",
-        "value_note",
-        "summary",
-    ]
-    inlines = [CitationInline]
-
-    def get_queryset(self, request) -> QuerySet:
-        return super().get_queryset(request).with_value_change()
-
-
 @admin.register(System)
-class SystemAdmin(admin.ModelAdmin):
+class SystemAdmin(TrackedAdmin):
     list_display = ["name", "slug", "vendor", "category", "scope"]
     list_filter = ["scope", "category"]
     search_fields = ["name", "slug", "category"]
@@ -88,18 +38,8 @@ class SystemAdmin(admin.ModelAdmin):
     inlines = [CitationInline]
 
 
-@admin.register(Entitlement)
-class EntitlementAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "system", "revision", "status", "delivery_model", "deployment_slot"]
-    list_filter = ["revision__contract", "revision", "system", "status", "organisation__kind"]
-    search_fields = ["organisation__ods_code", "organisation__name", "system__name", "notes"]
-    autocomplete_fields = ["revision", "organisation", "system"]
-    list_select_related = ["organisation", "system", "revision__contract"]
-    inlines = [CitationInline]
-
-
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(VersionedAdmin):
     list_display = ["title", "code", "revision", "system", "status", "quantity", "unit", "delivered_quantity"]
     list_filter = ["revision__contract", "revision", "system", "status"]
     search_fields = ["title", "code", "terms"]
@@ -115,12 +55,13 @@ class DeliverableAdmin(admin.ModelAdmin):
         ("end_on", "end_precision"),
         "terms",
         "notes",
+        "version",
     ]
     inlines = [CitationInline]
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(admin.ModelAdmin):
+class DeploymentAdmin(VersionedAdmin):
     list_display = [
         "organisation",
         "system",
@@ -145,12 +86,13 @@ class DeploymentAdmin(admin.ModelAdmin):
         "delivered_by",
         "delivery_model",
         "notes",
+        "version",
     ]
     inlines = [CitationInline]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(TrackedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["title", "key", "kind", "publisher", "author", ("published_on", "published_precision"), "url", "notes"]
     list_display = ["title", "publisher", "kind", partial_date_column("published", "published"), "key"]
@@ -160,7 +102,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(TrackedAdmin):
     list_display = ["source", "supports", "excerpt"]
     list_filter = ["source__kind", "source"]
     search_fields = ["quote", "note", "source__title", "source__key"]
@@ -195,7 +137,7 @@ class CitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(admin.ModelAdmin):
+class ReportedFigureAdmin(TrackedAdmin):
     list_display = ["statement", "qualifier", "value", "unit", "measure", "contract"]
     list_filter = ["contract", "measure", "qualifier"]
     search_fields = ["statement", "key", "notes"]

@@ -1,0 +1,78 @@
+"""Inline editing shared by the admin pages: citations on every sourced record, and cheap choice lists."""
+
+from django.contrib import admin
+from django.db import models
+from django.forms import BaseInlineFormSet, Textarea
+
+from contracts.admin.base import VersionedForm
+from contracts.models import Citation
+from contracts.publishing import CORRECT_PUBLISHED, is_published
+
+# Inline rows stay a few lines high, however long their quotes and notes.
+COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
+class CachedChoicesMixin:
+    """Foreign keys shown as plain selects whose choices are read once per page, not once per inline row.
+
+    (An autocomplete widget looks up each row's selected value with its own query.)
+    """
+
+    cached_choice_fields: tuple[str, ...] = ()
+    # What each choice's label reads, e.g. {"revision": ["contract"]} for "london-lsp: CCN3".
+    choice_select_related: dict[str, list[str]] = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.choice_select_related:
+            related = db_field.related_model._default_manager.select_related(*self.choice_select_related[db_field.name])
+            kwargs.setdefault("queryset", related)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in self.cached_choice_fields and field is not None:
+            cache = request.__dict__.setdefault("_cached_admin_choices", {})
+            key = db_field.related_model
+            if key not in cache:
+                cache[key] = list(field.choices)
+            field.choices = cache[key]
+        return field
+
+
+class PublishedRowsFormSet(BaseInlineFormSet):
+    """Rows of a published revision change only for users who may correct published data, with a reason."""
+
+    user = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            instance = form.instance
+            if not form.has_changed() or instance.pk is None or not is_published(instance):
+                continue
+            if not self.user.has_perm(CORRECT_PUBLISHED):
+                form.add_error(
+                    None, f"{instance.revision.title} is published: only someone who may correct published data can."
+                )
+
+
+class VersionedInlineMixin(CachedChoicesMixin):
+    """Inline rows that refuse stale saves like any change form, and guard published revisions."""
+
+    form = VersionedForm
+    formset = PublishedRowsFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
+
+
+class CitationInline(CachedChoicesMixin, admin.TabularInline):
+    """Sources and quotes behind the record being edited (Citation has one key to each kind of record)."""
+
+    formfield_overrides = COMPACT_TEXT
+    model = Citation
+    fields = ["source", "quote", "note"]
+    cached_choice_fields = ("source",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")

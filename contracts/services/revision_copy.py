@@ -1,0 +1,92 @@
+"""Record a new change note: copy a revision with all its entitlements and programme lines, in one transaction."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
+
+from contracts.models import Deliverable, DeliverableStatus, Entitlement, Revision
+from contracts.services.compare import DELIVERED_LINE
+from nhsit.lib.dates import DatePrecision
+
+
+class RevisionCopyError(ValueError):
+    pass
+
+
+def revision_copy(
+    *,
+    revision: Revision,
+    code: str,
+    title: str,
+    signed_on: date | None = None,
+    signed_precision: str = DatePrecision.DAY,
+    total_value: Decimal | None = None,
+    user=None,
+) -> Revision:
+    """A new, unpublished revision after the last one of the contract, holding copies of `revision`'s
+    entitlements and deliverables; the editor then changes only what the change note changed.
+
+    Copied rows say where they came from in their history. Citations are not copied: a source for the old
+    revision is not a source for the new one. All or nothing: any failure leaves no trace.
+    """
+    contract = revision.contract
+    if contract.revisions.filter(code=code).exists():
+        raise RevisionCopyError(f"{contract.title} already has a revision with the code “{code}”.")
+    reason = f"Copied from {revision.title} into {title}"
+    with transaction.atomic():
+        last = contract.revisions.select_for_update().aggregate(last=Max("sequence"))["last"] or 0
+        copy = Revision(
+            contract=contract,
+            code=code,
+            title=title,
+            sequence=last + 1,
+            signed_on=signed_on,
+            signed_precision=signed_precision,
+            total_value=total_value,
+            summary=f"Copied from {revision.title}; changed where the change note says.",
+        )
+        copy.full_clean()
+        copy._history_user = user
+        copy._change_reason = reason
+        copy.save()
+        entitlements = [
+            Entitlement(
+                revision=copy,
+                organisation_id=entitlement.organisation_id,
+                system_id=entitlement.system_id,
+                status=entitlement.status,
+                delivery_model=entitlement.delivery_model,
+                deployment_slot=entitlement.deployment_slot,
+                withdrawal_reason=entitlement.withdrawal_reason,
+                notes=entitlement.notes,
+                version=1,
+            )
+            for entitlement in revision.entitlements.all()
+        ]
+        bulk_create_with_history(entitlements, Entitlement, default_user=user, default_change_reason=reason)
+        deliverables = [
+            Deliverable(
+                revision=copy,
+                system_id=line.system_id,
+                code=line.code,
+                title=line.title,
+                # A line still delivered carries on as included; one removed stays removed.
+                status=DeliverableStatus.INCLUDED if line.status in DELIVERED_LINE else line.status,
+                quantity=line.quantity,
+                quantity_qualifier=line.quantity_qualifier,
+                unit=line.unit,
+                delivered_quantity=line.delivered_quantity,
+                delivered_qualifier=line.delivered_qualifier,
+                end_on=line.end_on,
+                end_precision=line.end_precision,
+                terms=line.terms,
+                notes=line.notes,
+                version=1,
+            )
+            for line in revision.deliverables.all()
+        ]
+        bulk_create_with_history(deliverables, Deliverable, default_user=user, default_change_reason=reason)
+    return copy
