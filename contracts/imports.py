@@ -66,11 +66,8 @@ class AuditedResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
         if is_published(instance) and (user is None or not may_change(user, instance)):
-            raise ValidationError(
-                {
-                    "revision": f"{instance.revision.title} is published: only someone who may correct published data can."
-                }
-            )
+            message = f"{instance.revision.title} is published: only someone who may correct published data can."
+            raise ValidationError({"revision": message})
         instance._history_user = user
         instance._change_reason = f"Imported from {kwargs.get('file_name') or 'a file'}"
 
