@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from contracts.admin.recent_changes import recent_changes_view
+
 admin.site.site_header = "Contract-change tracker: data editors"
 admin.site.site_title = "Contract-change tracker"
 admin.site.index_title = "Contracts, organisations and their sources"
@@ -9,6 +11,7 @@ handler400 = "nhsit.errors.bad_request"
 handler404 = "nhsit.errors.not_found"
 
 urlpatterns = [
+    path("admin/recent-changes/", admin.site.admin_view(recent_changes_view), name="recent_changes"),
     path("admin/", admin.site.urls),
     path("", include("trusts.urls")),
     path("", include("contracts.urls")),

@@ -27,3 +27,46 @@ def original(london) -> Revision:
 @pytest.fixture
 def ccn3(london) -> Revision:
     return london.revisions.get(code="ccn3")
+
+
+def _member_of(group_name: str, username: str):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username=username, password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    """A data editor: changes entitlements, deliverables, deployments, sources and citations."""
+    return _member_of("Editor", "editor")
+
+
+@pytest.fixture
+def second_editor(db):
+    return _member_of("Editor", "second-editor")
+
+
+@pytest.fixture
+def viewer(db):
+    """Reads everything in the admin, changes nothing."""
+    return _member_of("Viewer", "viewer")
+
+
+@pytest.fixture
+def corrector(db):
+    """An editor who may also correct the data of a published revision."""
+    from django.contrib.auth.models import Permission
+
+    user = _member_of("Editor", "corrector")
+    user.user_permissions.add(Permission.objects.get(codename="correct_published_data"))
+    return user
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

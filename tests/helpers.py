@@ -30,3 +30,19 @@ def shown_count(response) -> int:
     match = re.search(r'<p class="count" role="status">\s*(\d+) ', response.content.decode())
     assert match, "no count shown"
     return int(match.group(1))
+
+
+def admin_form_data(response) -> dict:
+    """What an admin change page's form would submit unchanged, inlines included."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", []):
+        forms.append(inline.formset.management_form)
+        forms.extend(inline.formset.forms)
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = str(value) if not isinstance(value, list | tuple) else value
+    return data

@@ -6,6 +6,7 @@ from django.urls import reverse
 from model_bakery import baker
 
 from contracts.models import Citation, Entitlement, ReportedFigure, Source
+from tests.helpers import admin_form_data as form_data
 from trusts.models import Organisation
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -77,22 +78,6 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 @pytest.mark.django_db
 def test_the_public_pages_lead_editors_to_the_admin(client):
     assert 'href="/admin/"' in client.get("/").content.decode()
-
-
-def form_data(response) -> dict:
-    """What the change page's form would submit unchanged, inlines included."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms.append(inline.formset.management_form)
-        forms.extend(inline.formset.forms)
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = value
-    return data
 
 
 def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3):

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from import_export.admin import ImportMixin
-from import_export.formats import base_formats
 
 from contracts.admin.base import TrackedAdmin, VersionedAdmin
+from contracts.admin.importing import AllOrNothingImportMixin
 from contracts.admin.inlines import COMPACT_TEXT, CachedChoicesMixin, CitationInline, VersionedInlineMixin
 from contracts.imports import OrganisationResource
 from contracts.models import Deployment, Entitlement
@@ -72,9 +71,8 @@ class DeploymentInline(VersionedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportMixin, VersionedAdmin):
+class OrganisationAdmin(AllOrNothingImportMixin, VersionedAdmin):
     resource_classes = [OrganisationResource]
-    import_formats = [base_formats.CSV, base_formats.XLSX]
     list_display = [
         "ods_code",
         "name",

@@ -1,10 +1,9 @@
 from concurrency.admin import ConcurrentBaseModelFormSet
 from django.contrib import admin, messages
 from django.db import transaction
-from import_export.admin import ImportMixin
-from import_export.formats import base_formats
 
 from contracts.admin.base import VersionedAdmin
+from contracts.admin.importing import AllOrNothingImportMixin
 from contracts.admin.inlines import CitationInline
 from contracts.imports import EntitlementResource
 from contracts.models import Entitlement, EntitlementStatus
@@ -53,7 +52,7 @@ def _mark(status: str):
 
 
 @admin.register(Entitlement)
-class EntitlementAdmin(ImportMixin, VersionedAdmin):
+class EntitlementAdmin(AllOrNothingImportMixin, VersionedAdmin):
     list_display = ["organisation", "system", "revision", "status", "delivery_model", "deployment_slot"]
     list_editable = ["status"]
     list_filter = ["revision__contract", "revision", "system", "status", "organisation__kind"]
@@ -74,7 +73,6 @@ class EntitlementAdmin(ImportMixin, VersionedAdmin):
     inlines = [CitationInline]
     actions = [_mark(status) for status in ["entitled", "not_entitled", "declined", "unknown"]]
     resource_classes = [EntitlementResource]
-    import_formats = [base_formats.CSV, base_formats.XLSX]
 
     def get_changelist_formset(self, request, **kwargs):
         kwargs["formset"] = EntitlementListFormSet

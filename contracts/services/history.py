@@ -23,6 +23,7 @@ class Change:
     """One saved version of one record, and how it differs from the version before it."""
 
     model_label: str
+    model: type
     record: str
     record_id: int
     when: datetime
@@ -65,6 +66,7 @@ def changes_since(record: models.Model, version: int) -> list[Change]:
 def _change(entry, changes: list[FieldChange]) -> Change:
     return Change(
         model_label=str(entry.instance_type._meta.verbose_name),
+        model=entry.instance_type,
         record=str(entry.history_object) if entry.history_type != "-" else f"#{entry.id}",
         record_id=entry.id,
         when=entry.history_date,

@@ -1,0 +1,200 @@
+"""The editors' workshop: who changed what, revert, no silent overwrite, published data, roles."""
+
+import pytest
+from django.urls import reverse
+
+from contracts.models import Entitlement, Revision
+from tests.conftest import client_for
+from tests.helpers import admin_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def rnoh_cerner(revision: Revision) -> Entitlement:
+    return Entitlement.objects.get(revision=revision, organisation__ods_code="RAN", system__slug="cerner-millennium")
+
+
+def change_url(record) -> str:
+    meta = record._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+
+
+def test_a_stale_save_is_refused_and_the_first_editors_value_survives(editor, second_editor, original):
+    entitlement = rnoh_cerner(original)
+    first, second = client_for(editor), client_for(second_editor)
+    first_form = admin_form_data(first.get(change_url(entitlement)))
+    second_form = admin_form_data(second.get(change_url(entitlement)))
+
+    first_form.update(status="withdrawn", withdrawal_reason="Budget cuts, as the trust was told.")
+    assert first.post(change_url(entitlement), first_form).status_code == 302
+
+    second_form.update(status="declined")
+    refused = second.post(change_url(entitlement), second_form)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Someone else saved this record after you opened it, so your save was refused" in page
+    assert "by editor: status: entitled → withdrawn" in page
+    assert 'value="declined" selected' in page  # the second editor's input is still in the form
+    entitlement.refresh_from_db()
+    assert entitlement.status == "withdrawn"
+
+
+def test_a_stale_inline_row_on_an_organisation_is_refused_too(editor, second_editor, original):
+    entitlement = rnoh_cerner(original)
+    organisation_url = change_url(entitlement.organisation)
+    first, second = client_for(editor), client_for(second_editor)
+    stale = admin_form_data(second.get(organisation_url))
+    form = admin_form_data(first.get(change_url(entitlement)))
+    form.update(delivery_model="New Delivery Model for Cerner")
+    assert first.post(change_url(entitlement), form).status_code == 302
+
+    row = next(key for key, value in stale.items() if key.endswith("-id") and value == str(entitlement.pk))
+    stale[row.replace("-id", "-deployment_slot")] = "2011"
+    refused = second.post(organisation_url, stale)
+    assert refused.status_code == 200
+    assert "Someone else saved this record after you opened it" in refused.content.decode()
+    entitlement.refresh_from_db()
+    assert entitlement.delivery_model == "New Delivery Model for Cerner"
+    assert entitlement.deployment_slot != "2011"
+
+
+def test_a_form_save_is_recorded_with_user_time_and_field_changes(editor, original):
+    entitlement = rnoh_cerner(original)
+    client = client_for(editor)
+    form = admin_form_data(client.get(change_url(entitlement)))
+    form.update(deployment_slot="Nominal slot, 2010")
+    client.post(change_url(entitlement), form)
+
+    latest = entitlement.history.first()
+    assert latest.history_user == editor
+    assert latest.history_date is not None
+    changes = latest.diff_against(latest.prev_record, excluded_fields=["version"]).changes
+    assert [(change.field, change.new) for change in changes] == [("deployment_slot", "Nominal slot, 2010")]
+    history_page = client.get(reverse("admin:contracts_entitlement_history", args=[entitlement.pk]))
+    assert "Nominal slot, 2010" in history_page.content.decode()
+
+
+def test_a_bulk_action_is_recorded_in_the_history(editor, original):
+    selected = list(Entitlement.objects.filter(revision=original, system__slug="rio", status="entitled")[:2])
+    client = client_for(editor)
+    response = client.post(
+        reverse("admin:contracts_entitlement_changelist"),
+        {"action": "mark_unknown", "_selected_action": [f"{row.pk},{row.version}" for row in selected]},
+    )
+    assert response.status_code == 302
+    for row in selected:
+        latest = row.history.first()
+        assert latest.history_user == editor
+        assert latest.history_change_reason == "Bulk action: marked unknown (sources do not say)"
+        assert Entitlement.objects.get(pk=row.pk).status == "unknown"
+
+
+def test_revert_restores_the_earlier_values(editor, original):
+    entitlement = rnoh_cerner(original)
+    before = entitlement.history.first()
+    client = client_for(editor)
+    form = admin_form_data(client.get(change_url(entitlement)))
+    form.update(status="declined", delivery_model="Typed by mistake")
+    client.post(change_url(entitlement), form)
+
+    revert_url = reverse("admin:contracts_entitlement_simple_history", args=[entitlement.pk, before.history_id])
+    revert_form = admin_form_data(client.get(revert_url))
+    assert client.post(revert_url, revert_form).status_code == 302
+    entitlement.refresh_from_db()
+    assert (entitlement.status, entitlement.delivery_model) == ("entitled", "")
+    assert entitlement.history.first().history_change_reason.startswith("Reverted to the version of")
+
+
+def test_the_recent_changes_page_shows_who_changed_what(editor, original):
+    entitlement = rnoh_cerner(original)
+    client = client_for(editor)
+    form = admin_form_data(client.get(change_url(entitlement)))
+    form.update(deployment_slot="Autumn 2010")
+    client.post(change_url(entitlement), form)
+    page = client.get(reverse("recent_changes")).content.decode()
+    assert "Autumn 2010" in page and "editor" in page
+
+
+def test_an_editor_can_change_entitlements_but_not_users(editor, original):
+    client = client_for(editor)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    entitlement = rnoh_cerner(original)
+    form = admin_form_data(client.get(change_url(entitlement)))
+    form.update(notes="Checked against the source.")
+    assert client.post(change_url(entitlement), form).status_code == 302
+
+
+def test_a_viewer_can_read_but_change_nothing(viewer, original):
+    client = client_for(viewer)
+    entitlement = rnoh_cerner(original)
+    page = client.get(change_url(entitlement))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(change_url(entitlement), {"status": "unknown"}).status_code == 403
+    assert client.get(reverse("admin:contracts_entitlement_add")).status_code == 403
+    assert rnoh_cerner(original).status == "entitled"
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, original):
+    response = client.get(change_url(rnoh_cerner(original)))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_visitor_who_is_not_staff_is_sent_to_the_login_page(original):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user(username="reader", password="a-long-test-password")
+    response = client_for(user).get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_a_published_revision_is_read_only_for_an_editor(editor, ccn3):
+    ccn3.is_published = True
+    ccn3.save()
+    client = client_for(editor)
+    entitlement = rnoh_cerner(ccn3)
+    assert 'name="_save"' not in client.get(change_url(entitlement)).content.decode()
+    assert client.post(change_url(entitlement), {"status": "unknown"}).status_code == 403
+    assert rnoh_cerner(ccn3).status == "withdrawn"
+
+
+def test_a_correction_to_published_data_asks_for_a_reason_and_keeps_it(corrector, ccn3):
+    ccn3.is_published = True
+    ccn3.save()
+    client = client_for(corrector)
+    entitlement = rnoh_cerner(ccn3)
+    form = admin_form_data(client.get(change_url(entitlement)))
+    form.update(deployment_slot="None offered")
+    without_reason = client.post(change_url(entitlement), form)
+    assert "This record is published: say why it is being corrected." in without_reason.content.decode()
+    assert rnoh_cerner(ccn3).deployment_slot == ""
+
+    form = admin_form_data(client.get(change_url(entitlement)))
+    form.update(deployment_slot="None offered", correction_reason="EHI 2010: no slot was offered")
+    assert client.post(change_url(entitlement), form).status_code == 302
+    latest = rnoh_cerner(ccn3).history.first()
+    assert latest.deployment_slot == "None offered"
+    assert latest.history_change_reason == "EHI 2010: no slot was offered"
+
+
+def test_a_bulk_action_on_a_published_revision_changes_nothing_for_an_editor(editor, ccn3):
+    ccn3.is_published = True
+    ccn3.save()
+    selected = list(Entitlement.objects.filter(revision=ccn3, system__slug="rio"))
+    client_for(editor).post(
+        reverse("admin:contracts_entitlement_changelist"),
+        {"action": "mark_unknown", "_selected_action": [f"{row.pk},{row.version}" for row in selected]},
+    )
+    assert [row.status for row in selected] == [Entitlement.objects.get(pk=row.pk).status for row in selected]
+
+
+def test_a_revisions_page_lists_its_entitlements_narrowed_by_system_and_kind(editor, ccn3):
+    client = client_for(editor)
+    page = client.get(change_url(ccn3), {"system": "cerner-millennium", "kind": "specialist_acute"})
+    formset = next(
+        inline.formset for inline in page.context["inline_admin_formsets"] if inline.formset.model is Entitlement
+    )
+    assert {form.instance.organisation.ods_code for form in formset.forms} >= {"RAN"}
+    assert {form.instance.system.slug for form in formset.forms} == {"cerner-millennium"}
+    assert {form.instance.organisation.kind for form in formset.forms} == {"specialist_acute"}
