@@ -198,3 +198,54 @@ def test_a_revisions_page_lists_its_entitlements_narrowed_by_system_and_kind(edi
     assert {form.instance.organisation.ods_code for form in formset.forms} >= {"RAN"}
     assert {form.instance.system.slug for form in formset.forms} == {"cerner-millennium"}
     assert {form.instance.organisation.kind for form in formset.forms} == {"specialist_acute"}
+
+
+@pytest.mark.parametrize(
+    "model_name, lookup, field, first_value, second_value",
+    [
+        ("deliverable", {"code": "map-of-medicine", "revision__code": "ccn3"}, "terms", "Renewed for a year", "Ended"),
+        ("deployment", {"organisation__ods_code": "RAN"}, "notes", "Checked with the trust", "Unchecked"),
+        ("revision", {"code": "ccn3"}, "value_note", "GBP, as the change note states", "Unknown basis"),
+    ],
+)
+def test_every_versioned_record_refuses_a_stale_save(
+    editor, second_editor, model_name, lookup, field, first_value, second_value
+):
+    from django.apps import apps
+
+    model = apps.get_model("contracts", model_name)
+    record = model.objects.filter(**lookup).first()
+    first, second = client_for(editor), client_for(second_editor)
+    first_form = admin_form_data(first.get(change_url(record)))
+    second_form = admin_form_data(second.get(change_url(record)))
+    first_form[field] = first_value
+    assert first.post(change_url(record), first_form).status_code == 302
+    second_form[field] = second_value
+    refused = second.post(change_url(record), second_form)
+    assert "so your save was refused" in refused.content.decode()
+    record.refresh_from_db()
+    assert getattr(record, field) == first_value
+
+
+def test_status_is_editable_in_the_entitlement_list(editor, original):
+    client = client_for(editor)
+    url = reverse("admin:contracts_entitlement_changelist")
+    listing = client.get(url, {"revision__id__exact": original.pk, "q": "RAN"})
+    formset = listing.context["cl"].formset
+    data = {"_save": "Save", **management_form_data(formset)}
+    for index, form in enumerate(formset.forms):
+        cerner = form.instance.system.slug == "cerner-millennium"
+        data[f"form-{index}-id"] = str(form.instance.pk)
+        data[f"form-{index}-status"] = "declined" if cerner else form.instance.status
+    response = client.post(f"{url}?revision__id__exact={original.pk}&q=RAN", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert rnoh_cerner(original).status == "declined"
+    assert rnoh_cerner(original).history.first().history_user == editor
+
+
+def management_form_data(formset) -> dict:
+    """The management form as rendered, with django-concurrency's versions of each row."""
+    import re
+
+    html = str(formset.management_form)
+    return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
