@@ -44,9 +44,11 @@ def changed_meanwhile_message(record, version: int):
 class VersionedForm(ConcurrentForm):
     """Refuses a save based on an older version of the record, saying what changed meanwhile.
 
-    Records of a published revision also ask for the reason of each correction.
+    Rows of a published revision change only for users who may correct published data, each change with
+    its reason. The admin sets `user` on the form class it builds for each request.
     """
 
+    user = None
     correction_reason = forms.CharField(
         required=False,
         max_length=100,
@@ -62,9 +64,12 @@ class VersionedForm(ConcurrentForm):
                 _select_lock(self.instance, version)
             except RecordModifiedError:
                 raise ValidationError({NON_FIELD_ERRORS: [changed_meanwhile_message(self.instance, version)]}) from None
-        reason = self.cleaned_data.get("correction_reason", "").strip()
-        if self.instance.pk and self.has_changed() and is_published(self.instance) and not reason:
-            self.add_error("correction_reason", "This record is published: say why it is being corrected.")
+        revision = self.cleaned_data.get("revision") or getattr(self.instance, "revision", None)
+        if revision is not None and revision.is_published and self.has_changed():
+            if self.user is not None and not self.user.has_perm(CORRECT_PUBLISHED):
+                self.add_error(None, f"{revision.title} is published: only someone who may correct published data can.")
+            elif not self.cleaned_data.get("correction_reason", "").strip():
+                self.add_error("correction_reason", "This record is published: say why it is being corrected.")
         return ModelForm.clean(self)
 
 
@@ -114,13 +119,16 @@ class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
 
     form = VersionedForm
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        return (
-            fields
-            if "correction_reason" in fields or not self._asks_reason(request, obj)
-            else [*fields, "correction_reason"]
-        )
+        fields = list(super().get_fields(request, obj))
+        if self._asks_reason(request, obj) and "correction_reason" not in fields:
+            fields.append("correction_reason")
+        return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -129,7 +137,9 @@ class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
         return fieldsets
 
     def _asks_reason(self, request, obj) -> bool:
-        return obj is not None and is_published(obj)
+        """A row of a published revision asks for a reason; so does a new row, whose revision may be published."""
+        in_a_revision = any(field.name == "revision" for field in self.model._meta.fields)
+        return in_a_revision and (obj is None or is_published(obj))
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and is_published(obj) and not request.user.has_perm(CORRECT_PUBLISHED):

@@ -2,11 +2,10 @@
 
 from django.contrib import admin
 from django.db import models
-from django.forms import BaseInlineFormSet, Textarea
+from django.forms import Textarea
 
 from contracts.admin.base import VersionedForm
 from contracts.models import Citation
-from contracts.publishing import CORRECT_PUBLISHED, is_published
 
 # Inline rows stay a few lines high, however long their quotes and notes.
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -36,32 +35,14 @@ class CachedChoicesMixin:
         return field
 
 
-class PublishedRowsFormSet(BaseInlineFormSet):
-    """Rows of a published revision change only for users who may correct published data, with a reason."""
-
-    user = None
-
-    def clean(self):
-        super().clean()
-        for form in self.forms:
-            instance = form.instance
-            if not form.has_changed() or instance.pk is None or not is_published(instance):
-                continue
-            if not self.user.has_perm(CORRECT_PUBLISHED):
-                form.add_error(
-                    None, f"{instance.revision.title} is published: only someone who may correct published data can."
-                )
-
-
 class VersionedInlineMixin(CachedChoicesMixin):
     """Inline rows that refuse stale saves like any change form, and guard published revisions."""
 
     form = VersionedForm
-    formset = PublishedRowsFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
+        formset.form.user = request.user
         return formset
 
 

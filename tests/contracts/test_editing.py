@@ -249,3 +249,38 @@ def management_form_data(formset) -> dict:
 
     html = str(formset.management_form)
     return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
+
+
+def test_an_editor_cannot_add_rows_to_a_published_revision(editor, ccn3):
+    ccn3.is_published = True
+    ccn3.save()
+    client = client_for(editor)
+    from contracts.models import System
+    from trusts.models import Organisation
+
+    response = client.post(
+        reverse("admin:contracts_entitlement_add"),
+        {
+            "revision": ccn3.pk,
+            "organisation": Organisation.objects.get(ods_code="RAN").pk,
+            "system": System.objects.get(slug="rio").pk,
+            "status": "entitled",
+            "version": "",
+        },
+    )
+    assert "is published: only someone who may correct published data can" in response.content.decode()
+    assert not Entitlement.objects.filter(revision=ccn3, organisation__ods_code="RAN", system__slug="rio").exists()
+
+
+def test_an_editor_cannot_change_a_published_row_inline_on_an_organisation(editor, ccn3):
+    ccn3.is_published = True
+    ccn3.save()
+    entitlement = rnoh_cerner(ccn3)
+    client = client_for(editor)
+    url = change_url(entitlement.organisation)
+    form = admin_form_data(client.get(url))
+    row = next(key for key, value in form.items() if key.endswith("-id") and value == str(entitlement.pk))
+    form[row.replace("-id", "-deployment_slot")] = "Changed quietly"
+    response = client.post(url, form)
+    assert "is published: only someone who may correct published data can" in response.content.decode()
+    assert rnoh_cerner(ccn3).deployment_slot == ""
