@@ -20,8 +20,6 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.app-installed
 	$(MANAGE) migrate --noinput
-	@# Records that predate the change history get a first entry (a no-op once they have one).
-	$(MANAGE) populate_history --auto -v 0 > /dev/null
 	$(MANAGE) load_seed --if-empty
 	@echo
 	@echo "Serving on http://127.0.0.1:8000/ . To sign in to /admin/, first create an account:"

@@ -6,8 +6,6 @@ PY="${PYTHON:-python}"
 [ -x .venv/bin/python ] && PY=.venv/bin/python
 
 "$PY" manage.py migrate --noinput
-# Records that predate the change history get a first entry (a no-op once they have one).
-"$PY" manage.py populate_history --auto -v 0 > /dev/null
 if [ "${LOAD_SEED_IF_EMPTY:-false}" = "true" ]; then
     "$PY" manage.py load_seed --if-empty
 fi

@@ -384,6 +384,10 @@ def read_seed(directory: Path) -> dict[str, list[dict]]:
 
 def seed_load(*, directory: Path) -> SeedReport:
     """Load every *.toml file in `directory` in one transaction; on any error nothing is written."""
+    from contracts.services.synthetic import CONTRACT_SLUG
+
+    if Contract.objects.filter(slug=CONTRACT_SLUG).exists():
+        raise SeedError("this database holds synthetic data, which is never mixed with real data")
     sections = read_seed(directory)
     report = SeedReport()
     loader = SeedLoader(report)
