@@ -1,7 +1,23 @@
 """Error pages that tell the person what was wrong with their request, without a traceback."""
 
+import sys
+
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+# Plain pages, built without the database or the template engine, for when either is what failed.
+UNAVAILABLE = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Temporarily unavailable – Contract-change tracker</title></head>
+<body><main><h1>Temporarily unavailable</h1>
+<p>The tracker cannot reach its database just now. Nothing you sent was lost or half-saved. Please try again in a
+few minutes.</p></main></body></html>
+"""
+SERVER_ERROR = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Something went wrong – Contract-change tracker</title></head>
+<body><main><h1>Something went wrong</h1><p>The page could not be shown. Please try again later.</p></main></body>
+</html>
+"""
 
 
 def _message(exception) -> str:
@@ -24,3 +40,12 @@ def conflict(request: HttpRequest, target=None) -> HttpResponse:
     """Another editor saved the same record first; nothing of theirs was overwritten."""
     context = {"record": target}
     return HttpResponse(render_to_string("409.html", context, request), status=409)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """503 when the database is unreachable (a temporary state), 500 otherwise; never a traceback."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        response = HttpResponse(UNAVAILABLE, status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponse(SERVER_ERROR, status=500)

@@ -41,3 +41,29 @@ def test_production_starts_with_a_secret_key():
 def test_a_mistyped_debug_value_is_refused():
     result = run_settings(DEBUG="maybe")
     assert "DEBUG must be true or false" in result.stderr
+
+
+def manage(*arguments, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="nhsit.settings")
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_with_debug_off_the_deployment_check_reports_nothing():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-key-with-enough-entropy-1234567890",
+        ALLOWED_HOSTS="tracker.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout

@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from contracts.selectors import RevisionPair, contract_systems, default_contract, latest_pair
 from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
@@ -14,6 +15,7 @@ from trusts.selectors import organisation_rows, organisation_search, organisatio
 from trusts.tables import TrustTable
 
 
+@require_safe
 def trust_list(request: HttpRequest) -> HttpResponse:
     contract = default_contract()
     pair = latest_pair(contract) if contract else RevisionPair(previous=None, latest=None)
@@ -31,6 +33,7 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     return render(request, "trusts/trust_list.html", context)
 
 
+@require_safe
 def trust_detail(request: HttpRequest, ods: str) -> HttpResponse:
     organisation = Organisation.objects.filter(ods_code=ods.upper()).first()
     if organisation is None:
@@ -40,6 +43,7 @@ def trust_detail(request: HttpRequest, ods: str) -> HttpResponse:
     return render(request, "trusts/trust_detail.html", {"profile": trust_profile(organisation=organisation)})
 
 
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """The header's search box: straight to the organisation when exactly one matches, else the trust list."""
     text = request.GET.get("q", "").strip()[:100]

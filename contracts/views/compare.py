@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from contracts.exports import COMPARE_COLUMNS, compare_csv_rows
 from contracts.filters import CompareFilter
@@ -13,6 +14,7 @@ from nhsit.lib.tables import table_configure, table_sort
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
 
 
+@require_safe
 def contract_compare(request: HttpRequest, slug: str) -> HttpResponse:
     contract = get_object_or_404(Contract, slug=slug)
     filterset = CompareFilter(request.GET, contract=contract)

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from contracts.filters import CompareFilter
 from contracts.models import Contract
@@ -7,11 +8,13 @@ from contracts.selectors import revision_timeline
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 
 
+@require_safe
 def contract_list(request: HttpRequest) -> HttpResponse:
     contracts = Contract.objects.select_related("supplier").order_by("signed_on", "title")
     return render(request, "contracts/contract_list.html", {"contracts": contracts})
 
 
+@require_safe
 def contract_detail(request: HttpRequest, slug: str) -> HttpResponse:
     contract = get_object_or_404(Contract.objects.select_related("supplier"), slug=slug)
     context = {

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_rows
 from contracts.filters import EntitlementFilter
@@ -10,6 +11,7 @@ from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import table_configure, table_sort
 
 
+@require_safe
 def entitlement_list(request: HttpRequest) -> HttpResponse:
     filterset = EntitlementFilter(request.GET or None, queryset=entitlement_rows())
     table = EntitlementTable(strict_rows(filterset))

@@ -1,9 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from contracts.selectors import contract_overview, default_contract
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     contract = default_contract()
     if contract is None:

@@ -1,5 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from contracts.filters import SourceFilter
 from contracts.models import Source
@@ -12,6 +13,7 @@ from nhsit.lib.tables import table_configure, table_sort
 SOURCE_COLUMNS = ["key", "title", "kind", "publisher", "author", "published", "url", "records_supported"]
 
 
+@require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
     filterset = SourceFilter(request.GET or None, queryset=source_rows())
     table = SourceTable(strict_rows(filterset))
@@ -26,6 +28,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
     return render(request, "contracts/source_list.html", {"filterset": filterset, "table": table})
 
 
+@require_safe
 def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
     # Checked here, not by an <int:> converter: a number too big for the database must be a 404 too.
     source = Source.objects.filter(pk=int(pk)).first() if pk.isdigit() and int(pk) < 2**63 else None

@@ -1,14 +1,17 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from contracts.models import System
 from contracts.selectors import system_overview, system_rows
 
 
+@require_safe
 def system_list(request: HttpRequest) -> HttpResponse:
     return render(request, "contracts/system_list.html", {"systems": system_rows()})
 
 
+@require_safe
 def system_detail(request: HttpRequest, slug: str) -> HttpResponse:
     system = get_object_or_404(System.objects.select_related("vendor"), slug=slug)
     return render(request, "contracts/system_detail.html", {"overview": system_overview(system=system)})
