@@ -25,6 +25,11 @@ class SourceKind(models.TextChoices):
     DATASET = "dataset", "dataset"
 
 
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
 class Source(models.Model):
     key = models.SlugField(max_length=100, unique=True, help_text="Stable identifier used by the seed data.")
     title = models.CharField(max_length=300)
@@ -36,6 +41,7 @@ class Source(models.Model):
     url = models.URLField(max_length=500, blank=True)
     notes = models.TextField(blank=True)
 
+    objects = SourceManager()
     history = HistoricalRecords()
 
     class Meta:
