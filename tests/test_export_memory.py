@@ -1,0 +1,50 @@
+"""A very large export streams: the server's memory does not grow with the number of rows."""
+
+import tracemalloc
+
+import pytest
+
+from contracts.models import Entitlement
+from trusts.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+ORGANISATIONS = 20_000
+
+
+@pytest.fixture
+def many_entitlements(london):
+    revisions = list(london.revisions.all())
+    systems = list(
+        {
+            entitlement.system_id: entitlement.system for entitlement in Entitlement.objects.select_related("system")
+        }.values()
+    )
+    organisations = Organisation.objects.bulk_create(
+        Organisation(ods_code=f"M{number:05d}", name=f"Memory Trust {number:05d}", kind="acute")
+        for number in range(ORGANISATIONS)
+    )
+    Entitlement.objects.bulk_create(
+        (
+            Entitlement(revision=revision, organisation=organisation, system=system, status="entitled", version=1)
+            for organisation in organisations
+            for system in systems
+            for revision in revisions
+        ),
+        batch_size=10_000,
+    )
+    return Entitlement.objects.count()
+
+
+def test_a_large_export_streams_in_flat_memory(client, many_entitlements):
+    response = client.get("/entitlements/", {"_export": "csv"})
+    tracemalloc.start()
+    rows = size = 0
+    for chunk in response.streaming_content:
+        rows += chunk.count(b"\n")
+        size += len(chunk)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert rows == many_entitlements + 1  # and the header
+    print(f"\n{rows - 1:,} rows, {size / 1e6:.1f} MB of CSV, peak Python memory while streaming {peak / 1e6:.1f} MB")
+    assert size > 9_000_000 and peak < 5_000_000
