@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint serve clean
+.PHONY: run test lint serve load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ lint: $(VENV)/.dev-installed
 # Production-style: gunicorn on whatever DATABASE_URL names (set SECRET_KEY and DEBUG=false).
 serve: $(VENV)/.app-installed
 	sh deploy/entrypoint.sh
+
+$(VENV)/.load-installed: requirements.txt load/requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt -r load/requirements.txt
+	touch $@
+
+# Load test on PostgreSQL (DATABASE_URL-style --database-url; recreates that database).
+load: $(VENV)/.load-installed
+	$(BIN)/python load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
