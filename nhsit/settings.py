@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nhsit.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "nhsit.middleware.RefuseNulCharactersMiddleware",
@@ -143,8 +144,6 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 
 # --- Security. Secure by default whenever DEBUG is off; each can be turned off for a loopback test.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# The container's health check speaks plain HTTP from inside.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that always sets (and never passes on) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

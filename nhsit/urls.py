@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from contracts.admin.recent_changes import recent_changes_view
-from nhsit.health import healthz
 
 admin.site.site_header = "Contract-change tracker: data editors"
 admin.site.site_title = "Contract-change tracker"
@@ -13,7 +12,6 @@ handler404 = "nhsit.errors.not_found"
 handler500 = "nhsit.errors.server_error"
 
 urlpatterns = [
-    path("healthz/", healthz, name="healthz"),
     path("admin/recent-changes/", admin.site.admin_view(recent_changes_view), name="recent_changes"),
     path("admin/", admin.site.urls),
     path("", include("trusts.urls")),

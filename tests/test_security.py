@@ -26,6 +26,12 @@ def test_healthz_says_the_database_answers(client):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+def test_healthz_answers_whatever_host_name_it_is_asked_by(client, settings):
+    settings.ALLOWED_HOSTS = ["tracker.example.org"]
+    assert client.get("/healthz/", HTTP_HOST="127.0.0.1:8000").status_code == 200
+    assert client.get("/trusts/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+
+
 def unreachable(*args, **kwargs):
     raise OperationalError("could not connect to server: Connection refused")
 
