@@ -49,3 +49,37 @@ def test_exports_stream(client):
     response = client.get("/entitlements/", {"_export": "csv"})
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/entitlements/", "/contracts/london-lsp/compare/", "/contracts/london-lsp/compare/?live=yes&sort=-ods_code"],
+)
+def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
+    from django.db import connection
+
+    from contracts import exports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    organisation = baker.make("trusts.Organisation", ods_code="ZZ2", name='=1+1, "quoted"\nnext line', kind="acute")
+    Entitlement.objects.create(
+        revision=ccn3, organisation=organisation, system=ccn3.entitlements.first().system, status="entitled",
+        delivery_model="\r-carriage",
+    )  # fmt: skip
+    separator = "&" if "?" in url else "?"
+    first = b"".join(client.get(f"{url}{separator}_export=csv").streaming_content)
+    used_copy = exports.copy_available()
+    monkeypatch.setattr(exports, "copy_available", lambda: not used_copy)
+    second = b"".join(client.get(f"{url}{separator}_export=csv").streaming_content)
+    assert first == second
+    assert b"'=1+1" in first or "live=yes" in url
+
+
+@pytest.mark.django_db
+def test_an_export_of_no_rows_is_just_the_header(client):
+    response = client.get("/entitlements/", {"organisation": "no such trust", "_export": "csv"})
+    assert b"".join(response.streaming_content).decode() == (
+        "contract,revision,ods_code,organisation,kind,sector,system,status,delivery_model,slot,reason,sources\n"
+    )

@@ -5,7 +5,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from contracts.selectors import RevisionPair, contract_systems, default_contract, latest_pair
-from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
+from nhsit.lib.csv_export import csv_body, csv_filename, csv_response, wants_csv
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import table_configure, table_sort
 from trusts.exports import trust_csv_header, trust_csv_rows
@@ -22,11 +22,11 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     systems = list(contract_systems(contract=contract, per_organisation=True))
     filterset = TrustFilter(request.GET or None, queryset=organisation_rows(), pair=pair, systems=systems)
     table = TrustTable(strict_rows(filterset), systems=systems)
-    if wants_csv(request):
+    if wants_csv(request, filterset):
         table_sort(request, table)
         rows = trust_csv_rows(organisations=table.data.data, pair=pair, systems=systems)
         filename = csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset))
-        return csv_response(filename, trust_csv_header(systems), rows)
+        return csv_response(filename, trust_csv_header(systems), csv_body(rows))
     table_configure(request, table)
     table.cells = organisation_statuses(pair=pair, organisations=[row.record for row in table.page.object_list])
     context = {"contract": contract, "pair": pair, "filterset": filterset, "table": table}

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from contracts.exports import COMPARE_COLUMNS, compare_csv_rows
+from contracts.exports import COMPARE_COLUMNS, compare_csv_body
 from contracts.filters import CompareFilter
 from contracts.models import Contract
 from contracts.selectors import filtered_comparison, outcome_matrix
@@ -18,16 +18,17 @@ LIVE_WORDS = {"yes": "live", "no": "not-live"}
 def contract_compare(request: HttpRequest, slug: str) -> HttpResponse:
     contract = get_object_or_404(Contract, slug=slug)
     filterset = CompareFilter(request.GET, contract=contract)
+    exporting = wants_csv(request, filterset)
     comparison = filtered_comparison(filterset=filterset)
     if comparison is None:
         context = {"contract": contract, "filterset": filterset, "comparison": None}
         return render(request, "contracts/compare.html", context, status=200)
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
-    if wants_csv(request):
+    if exporting:
         table_sort(request, table)
         words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]
         filename = csv_filename(contract.slug, "compare", *words)
-        return csv_response(filename, COMPARE_COLUMNS, compare_csv_rows(comparison, rows=table.data.data))
+        return csv_response(filename, COMPARE_COLUMNS, compare_csv_body(comparison, rows=table.data.data))
     table_configure(request, table)
     context = {
         "contract": contract,

@@ -30,11 +30,21 @@ class _Echo:
         return value
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+def _line(writer, cells: Sequence) -> bytes:
+    # The writer quotes any cell holding \r or \n because they are in its line ending; the line then ends
+    # in \n alone, as PostgreSQL's COPY writes it, so an export is the same from either database.
+    return (writer.writerow(cells)[:-2] + "\n").encode("utf-8")
+
+
+def csv_header(header: Sequence[str]) -> bytes:
+    return _line(csv.writer(_Echo(), lineterminator="\r\n"), header)
+
+
+def csv_body(rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """CSV lines for rows of Python values, each cell neutralised."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
     for row in rows:
-        yield writer.writerow([neutralise(value) for value in row])
+        yield _line(writer, [neutralise(value) for value in row])
 
 
 def csv_filename(*parts: str) -> str:
@@ -43,19 +53,34 @@ def csv_filename(*parts: str) -> str:
     return "-".join(word for word in words if word)[:180] + ".csv"
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
-    )
+def csv_response(filename: str, header: Sequence[str], body: Iterable[bytes]) -> StreamingHttpResponse:
+    """A streamed CSV download: the header row, then the body's lines (see csv_body and copy_export)."""
+    response = StreamingHttpResponse(_joined(csv_header(header), body), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def wants_csv(request: HttpRequest) -> bool:
-    """Whether `?_export=csv` asks for the table as CSV; any other format is a bad request that says so."""
+def wants_csv(request: HttpRequest, filterset=None) -> bool:
+    """Whether `?_export=csv` asks for the table as CSV.
+
+    Any other format, or filters that are not valid, is a bad request that says so: an export never
+    quietly holds no rows, or all of them, because a filter was mistyped.
+    """
     requested = request.GET.get("_export")
     if requested is None:
         return False
-    if requested == "csv":
-        return True
-    raise BadRequest(f"Exports are offered as CSV only: use ?_export=csv, not “{requested[:40]}”.")
+    if requested != "csv":
+        raise BadRequest(f"Exports are offered as CSV only: use ?_export=csv, not “{requested[:40]}”.")
+    if filterset is not None and filterset.is_bound and not filterset.is_valid():
+        problems = "; ".join(
+            f"{'' if name == '__all__' else name + ': '}{error}"
+            for name, errors in filterset.errors.items()
+            for error in errors
+        )
+        raise BadRequest(f"Nothing was exported, because a filter is not valid. {problems}"[:600])
+    return True
+
+
+def _joined(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest

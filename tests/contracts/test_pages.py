@@ -153,9 +153,12 @@ def test_compare_shows_bad_filters_and_no_rows(client, filters, message):
     assert "/trusts/RAN/" not in response.content.decode()
 
 
-def test_a_bad_compare_filter_exports_nothing_but_the_page(client):
+def test_a_bad_filter_exports_nothing_and_says_why(client):
     response = client.get(COMPARE, {"outcome": "maybe", "_export": "csv"})
-    assert response["Content-Type"].startswith("text/html")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "Nothing was exported, because a filter is not valid. outcome: Select a valid choice." in response.text
+    response = client.get("/entitlements/", {"revision": "ccn9", "_export": "csv"})
+    assert response.status_code == 400 and "revision: Select a valid choice. ccn9" in response.text
 
 
 def test_the_entitlement_list_filters_by_codes_as_the_url_says(client):
