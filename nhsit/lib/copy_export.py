@@ -7,19 +7,22 @@ bounded queue: memory stays flat, and a client that goes away stops the COPY.
 """
 
 import contextlib
+import io
 import queue
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Case, CharField, F, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat, Left, NullIf
-from django.db.models.lookups import Exact, In
+from django.db.models import F, QuerySet
 
 from nhsit.lib.csv_export import FORMULA_PREFIXES
 
-CHUNK = 256 * 1024
+CHUNK = 256 * 1024  # bytes handed to the response at a time
+# SQL literals: the formula prefixes (tab and carriage return as themselves), and one apostrophe.
+FORMULA_PREFIXES_SQL = ", ".join(f"'{prefix}'" for prefix in FORMULA_PREFIXES)
+APOSTROPHE = "''''"
 _DONE = object()
 
 
@@ -31,40 +34,46 @@ def copy_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def text_cell(expression) -> Case:
+@dataclass(frozen=True)
+class Cell:
+    """One CSV column: an expression over the queryset's rows, written as text or as yes/no."""
+
+    expression: object
+    yes_no: bool = False
+
+    def sql(self, column: str) -> str:
+        if self.yes_no:
+            return f"CASE WHEN {column} THEN 'yes' WHEN NOT {column} THEN 'no' END"
+        text = f"NULLIF({column}::text, '')"
+        return f"CASE WHEN left({text}, 1) IN ({FORMULA_PREFIXES_SQL}) THEN {APOSTROPHE} || {text} ELSE {text} END"
+
+
+def text_cell(expression) -> Cell:
     """The value as text (empty written as nothing), with an apostrophe before what a spreadsheet would run."""
-    expression = F(expression) if isinstance(expression, str) else expression
-    text = NullIf(Cast(expression, CharField()), Value(""))
-    return Case(
-        When(In(Left(text, 1), list(FORMULA_PREFIXES)), then=Concat(Value("'"), text)),
-        default=text,
-        output_field=CharField(),
-    )
+    return Cell(F(expression) if isinstance(expression, str) else expression)
 
 
-def yes_no_cell(expression) -> Case:
-    expression = F(expression) if isinstance(expression, str) else expression
-    return Case(
-        When(Exact(expression, True), then=Value("yes")),
-        When(Exact(expression, False), then=Value("no")),
-        output_field=CharField(),
-    )
+def yes_no_cell(expression) -> Cell:
+    return Cell(F(expression) if isinstance(expression, str) else expression, yes_no=True)
 
 
-def copy_sql(queryset: QuerySet, cells: list) -> str | None:
-    """COPY … TO STDOUT for `queryset`, one CSV column per cell expression, in the queryset's order.
+def copy_sql(queryset: QuerySet, cells: list[Cell]) -> str | None:
+    """COPY … TO STDOUT for `queryset`, one CSV column per cell, in the queryset's order.
 
+    The cells are made safe in an outer SELECT, so each value (a subquery, say) is computed once per row.
     None when the queryset can hold no row at all (Django then has no SQL to give).
     """
-    aliases = {f"_export_{index}": cell for index, cell in enumerate(cells)}
+    aliases = {f"_export_{index}": cell.expression for index, cell in enumerate(cells)}
     rows = queryset.annotate(**aliases).values_list(*aliases)
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return None
     with connection.cursor() as cursor:
-        query = cursor.mogrify(sql, params).decode()
-    return f"COPY ({query}) TO STDOUT WITH (FORMAT csv)"
+        inner = cursor.mogrify(sql, params).decode()
+    outer = ", ".join(cell.sql(f'rows."{alias}"') for alias, cell in zip(aliases, cells, strict=True))
+    # A plain projection over the ordered rows: PostgreSQL keeps their order.
+    return f"COPY (SELECT {outer} FROM ({inner}) AS rows) TO STDOUT WITH (FORMAT csv)"
 
 
 def copy_stream(sql: str | None) -> Iterator[bytes]:
@@ -76,15 +85,29 @@ def copy_stream(sql: str | None) -> Iterator[bytes]:
     shared = connections[DEFAULT_DB_ALIAS]  # this thread's connection, lent to the helper thread
 
     class Sink:
+        """Gathers COPY's rows (psycopg2 hands them over one at a time) into chunks for the response."""
+
+        def __init__(self):
+            self.buffer = io.BytesIO()
+
         def write(self, data):
             if cancelled.is_set():
                 raise _Cancelled
-            chunks.put(data.encode() if isinstance(data, str) else bytes(data))
+            self.buffer.write(data.encode() if isinstance(data, str) else data)
+            if self.buffer.tell() >= CHUNK:
+                self.flush()
+
+        def flush(self):
+            if self.buffer.tell():
+                chunks.put(self.buffer.getvalue())
+                self.buffer = io.BytesIO()
 
     def run():
+        sink = Sink()
         try:
             with shared.cursor() as cursor:
-                cursor.cursor.copy_expert(sql, Sink(), size=CHUNK)
+                cursor.cursor.copy_expert(sql, sink)
+            sink.flush()
         except BaseException as error:  # handed over to the response, which raises it
             chunks.put(error)
         else:
