@@ -97,26 +97,30 @@ def source_rows() -> QuerySet[Source]:
     return Source.objects.annotate(citation_count=Count("citations")).order_by("published_on", "title")
 
 
+# What a citation's target reads for its label, whatever kind of record it is: one query for them all.
+CITATION_TARGETS_RELATED = [
+    "source",
+    "contract",
+    "revision__contract",
+    "system",
+    "entitlement__organisation",
+    "entitlement__system",
+    "entitlement__revision__contract",
+    "deliverable__revision",
+    "deliverable__system",
+    "deployment__organisation",
+    "deployment__system",
+    "reported_figure__contract",
+    "organisation",
+    "succession__predecessor",
+    "succession__successor",
+    "local_system__organisation",
+]
+
+
 def citation_rows() -> QuerySet[Citation]:
     """Citations with every record they can support, and what those records' labels read, in one query."""
-    return Citation.objects.select_related(
-        "source",
-        "contract",
-        "revision__contract",
-        "system",
-        "entitlement__organisation",
-        "entitlement__system",
-        "entitlement__revision__contract",
-        "deliverable__revision",
-        "deliverable__system",
-        "deployment__organisation",
-        "deployment__system",
-        "reported_figure__contract",
-        "organisation",
-        "succession__predecessor",
-        "succession__successor",
-        "local_system__organisation",
-    )
+    return Citation.objects.select_related(*CITATION_TARGETS_RELATED)
 
 
 def source_citations(*, source: Source) -> QuerySet[Citation]:

@@ -14,6 +14,7 @@ from contracts.models import (
     Source,
     System,
 )
+from contracts.selectors import CITATION_TARGETS_RELATED
 from contracts.services.reconcile import reported_figure_reconcile
 from nhsit.lib.admin_columns import partial_date_column
 
@@ -107,24 +108,7 @@ class CitationAdmin(TrackedAdmin):
     list_filter = ["source__kind", "source"]
     search_fields = ["quote", "note", "source__title", "source__key"]
     autocomplete_fields = ["source", *(name for name, _model in CITABLE)]
-    # What each kind of target's __str__ reads.
-    list_select_related = [
-        "source",
-        "contract",
-        "revision__contract",
-        "system",
-        "entitlement__organisation",
-        "entitlement__system",
-        "entitlement__revision",
-        "deliverable__revision",
-        "deployment__organisation",
-        "deployment__system",
-        "reported_figure",
-        "organisation",
-        "succession__predecessor",
-        "succession__successor",
-        "local_system__organisation",
-    ]
+    list_select_related = CITATION_TARGETS_RELATED
 
     @admin.display(description="supports")
     def supports(self, citation):

@@ -15,6 +15,11 @@ register = template.Library()
 SHORT_STATUS = {EntitlementStatus.UNKNOWN: "unknown", EntitlementStatus.DECLINED: "declined"}
 
 
+def _label(choices, value: str) -> str:
+    """The words for a stored code; a code no longer among the choices shows as itself."""
+    return choices(value).label if value in choices.values else value
+
+
 @register.filter
 def gbp(value: Decimal | None) -> str:
     return gbp_display(value)
@@ -51,22 +56,22 @@ def outcome_label(value: str | None) -> str:
 
 @register.filter
 def kind_label(value: str) -> str:
-    return OrganisationKind(value).label if value in OrganisationKind.values else value
+    return _label(OrganisationKind, value)
 
 
 @register.filter
 def deliverable_status_label(value: str) -> str:
-    return DeliverableStatus(value).label if value in DeliverableStatus.values else value
+    return _label(DeliverableStatus, value)
 
 
 @register.filter
 def deployment_status_label(value: str) -> str:
-    return DeploymentStatus(value).label if value in DeploymentStatus.values else value
+    return _label(DeploymentStatus, value)
 
 
 @register.filter
 def source_kind_label(value: str) -> str:
-    return SourceKind(value).label if value in SourceKind.values else value
+    return _label(SourceKind, value)
 
 
 @register.filter
