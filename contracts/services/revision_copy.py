@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
-from contracts.models import Deliverable, DeliverableStatus, Entitlement, Revision
+from contracts.models import Contract, Deliverable, DeliverableStatus, Entitlement, Revision
 from contracts.services.compare import DELIVERED_LINE
 from nhsit.lib.dates import DatePrecision
 
@@ -37,7 +37,9 @@ def revision_copy(
         raise RevisionCopyError(f"{contract.title} already has a revision with the code “{code}”.")
     reason = f"Copied from {revision.title} into {title}"
     with transaction.atomic():
-        last = contract.revisions.select_for_update().aggregate(last=Max("sequence"))["last"] or 0
+        # Two copies at once queue here, so each takes the next sequence number.
+        Contract.objects.select_for_update().filter(pk=contract.pk).exists()
+        last = contract.revisions.aggregate(last=Max("sequence"))["last"] or 0
         copy = Revision(
             contract=contract,
             code=code,
@@ -52,41 +54,22 @@ def revision_copy(
         copy._history_user = user
         copy._change_reason = reason
         copy.save()
-        entitlements = [
-            Entitlement(
-                revision=copy,
-                organisation_id=entitlement.organisation_id,
-                system_id=entitlement.system_id,
-                status=entitlement.status,
-                delivery_model=entitlement.delivery_model,
-                deployment_slot=entitlement.deployment_slot,
-                withdrawal_reason=entitlement.withdrawal_reason,
-                notes=entitlement.notes,
-                version=1,
-            )
-            for entitlement in revision.entitlements.all()
-        ]
+        entitlements = [_copied(entitlement, copy) for entitlement in revision.entitlements.all()]
         bulk_create_with_history(entitlements, Entitlement, default_user=user, default_change_reason=reason)
         deliverables = [
-            Deliverable(
-                revision=copy,
-                system_id=line.system_id,
-                code=line.code,
-                title=line.title,
-                # A line still delivered carries on as included; one removed stays removed.
-                status=DeliverableStatus.INCLUDED if line.status in DELIVERED_LINE else line.status,
-                quantity=line.quantity,
-                quantity_qualifier=line.quantity_qualifier,
-                unit=line.unit,
-                delivered_quantity=line.delivered_quantity,
-                delivered_qualifier=line.delivered_qualifier,
-                end_on=line.end_on,
-                end_precision=line.end_precision,
-                terms=line.terms,
-                notes=line.notes,
-                version=1,
-            )
+            # A line still delivered carries on as included; one removed stays removed.
+            _copied(line, copy, status=DeliverableStatus.INCLUDED if line.status in DELIVERED_LINE else line.status)
             for line in revision.deliverables.all()
         ]
         bulk_create_with_history(deliverables, Deliverable, default_user=user, default_change_reason=reason)
     return copy
+
+
+def _copied(record, revision: Revision, **changes):
+    """An unsaved copy of `record` in `revision`: every field as it was, save its id, its version and `changes`."""
+    values = {
+        field.attname: getattr(record, field.attname)
+        for field in record._meta.concrete_fields
+        if field.attname not in {"id", "revision_id", "version"}
+    }
+    return type(record)(**{**values, **changes}, revision=revision, version=1)
