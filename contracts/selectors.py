@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -132,7 +132,7 @@ def system_deliverables(*, system: System) -> QuerySet[Deliverable]:
     return (
         Deliverable.objects.filter(system=system)
         .select_related("revision__contract")
-        .annotate(source_count=Count("citations"))
+        .annotate(source_count=citation_count("deliverable"))
         .order_by("revision__contract__slug", "code", "revision__sequence")
     )
 
@@ -238,11 +238,27 @@ def contract_overview(*, contract: Contract) -> ContractOverview:
 
 def system_rows() -> QuerySet[System]:
     """Systems with their vendor and how many organisations and programme lines each has."""
+    # Counted in subqueries: joining both would multiply each system's entitlements by its lines.
+    organisations = Entitlement.objects.filter(system=OuterRef("pk")).order_by().values("system")
+    lines = Deliverable.objects.filter(system=OuterRef("pk")).order_by().values("system")
+    distinct_count = "COUNT(DISTINCT %(expressions)s)"
     return (
         System.objects.select_related("vendor")
         .annotate(
-            organisation_count=Count("entitlements__organisation", distinct=True),
-            deliverable_count=Count("deliverables__code", distinct=True),
+            organisation_count=Coalesce(
+                Subquery(
+                    organisations.annotate(
+                        n=Func(F("organisation"), template=distinct_count, output_field=IntegerField())
+                    ).values("n")
+                ),
+                0,
+            ),
+            deliverable_count=Coalesce(
+                Subquery(
+                    lines.annotate(n=Func(F("code"), template=distinct_count, output_field=IntegerField())).values("n")
+                ),
+                0,
+            ),
         )
         .order_by("name")
     )
@@ -257,7 +273,8 @@ class SystemOverview:
     contract: Contract | None
     pair: RevisionPair
     bar: OutcomeBar | None
-    by_outcome: dict[str, list[dict]]
+    # (outcome, how many, the first SYSTEM_PAGE_LIST of their rows) for each outcome that has any.
+    by_outcome: list[tuple[str, int, list[dict]]]
     deliverables: list[Deliverable]
 
 
@@ -269,7 +286,7 @@ def system_overview(*, system: System) -> SystemOverview:
     )
     contract = contracts.filter(slug=settings.DEFAULT_CONTRACT).first() or contracts.order_by("slug").first()
     pair = latest_pair(contract) if contract else RevisionPair(previous=None, latest=None)
-    bar, by_outcome = None, {}
+    bar, by_outcome = None, []
     if pair.previous:
         comparison = revision_compare(base=pair.previous, target=pair.latest, systems=[system.slug])
         bar = outcome_bars(systems=[system], counts=comparison.outcome_counts())[0]
@@ -278,7 +295,7 @@ def system_overview(*, system: System) -> SystemOverview:
         for outcome in Outcome:
             rows = list(comparison.rows.filter(outcome=outcome.value)[:SYSTEM_PAGE_LIST])
             if rows:
-                by_outcome[outcome.value] = rows
+                by_outcome.append((outcome.value, bar.count(outcome.value), rows))
     return SystemOverview(
         system=system,
         contract=contract,

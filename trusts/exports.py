@@ -17,7 +17,7 @@ def trust_csv_header(systems: Sequence[System]) -> list[str]:
 def trust_csv_rows(
     *, organisations: QuerySet[Organisation], pair: RevisionPair, systems: Sequence[System]
 ) -> Iterator[list]:
-    for organisation, cells in organisation_status_rows(organisations=organisations, pair=pair, systems=systems):
+    for organisation, cells in organisation_status_rows(organisations=organisations, pair=pair):
         statuses = [cells[system.slug].status if system.slug in cells else "" for system in systems]
         yield [
             organisation.ods_code,

@@ -33,7 +33,6 @@ class StatusCell:
     """One organisation's entitlement to one system: in the latest revision, and the outcome since the previous."""
 
     status: str
-    previous_status: str | None
     outcome: str | None
     live: bool
 
@@ -53,7 +52,6 @@ def organisation_statuses(
     for row in comparison.rows.order_by():
         cells.setdefault(row["ods_code"], {})[row["system_slug"]] = StatusCell(
             status=row["target_status"],
-            previous_status=row["base_status"] if pair.previous else None,
             outcome=row["outcome"] if pair.previous else None,
             live=row["live"],
         )
@@ -77,7 +75,7 @@ def organisation_ids_with_outcome(*, pair: RevisionPair, outcomes: Sequence[str]
 
 
 def organisation_status_rows(
-    *, organisations: QuerySet[Organisation], pair: RevisionPair, systems: Sequence[System], chunk_size: int = 500
+    *, organisations: QuerySet[Organisation], pair: RevisionPair, chunk_size: int = 500
 ) -> Iterator[tuple[Organisation, dict[str, StatusCell]]]:
     """Each organisation with its status per system, a chunk at a time, so memory stays flat."""
     rows = organisations.iterator(chunk_size=chunk_size)

@@ -43,10 +43,14 @@ class RevisionEntitlementInline(VersionedInlineMixin, admin.TabularInline):
         return entitlements.order_by("organisation__name", "system__name")
 
     def _too_many(self, request) -> bool:
-        revision_id = (request.resolver_match.kwargs or {}).get("object_id") if request.resolver_match else None
-        if not revision_id or not str(revision_id).isdigit():
-            return False
-        return Entitlement.objects.filter(revision_id=revision_id).count() > MOST_INLINE_ENTITLEMENTS
+        """Whether the revision on this page has too many entitlements to list unnarrowed (counted once)."""
+        if not hasattr(request, "_too_many_entitlements"):
+            match = request.resolver_match
+            revision_id = str((match.kwargs or {}).get("object_id", "")) if match else ""
+            request._too_many_entitlements = revision_id.isdigit() and (
+                Entitlement.objects.filter(revision_id=revision_id).count() > MOST_INLINE_ENTITLEMENTS
+            )
+        return request._too_many_entitlements
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -26,6 +26,7 @@ from contracts.models import (
     Source,
     System,
 )
+from contracts.services.synthetic import CONTRACT_SLUG as SYNTHETIC_CONTRACT
 from nhsit.lib.dates import DatePrecision
 from trusts.models import LocalSystem, Organisation, Succession, Supplier
 
@@ -384,9 +385,7 @@ def read_seed(directory: Path) -> dict[str, list[dict]]:
 
 def seed_load(*, directory: Path) -> SeedReport:
     """Load every *.toml file in `directory` in one transaction; on any error nothing is written."""
-    from contracts.services.synthetic import CONTRACT_SLUG
-
-    if Contract.objects.filter(slug=CONTRACT_SLUG).exists():
+    if Contract.objects.filter(slug=SYNTHETIC_CONTRACT).exists():
         raise SeedError("this database holds synthetic data, which is never mixed with real data")
     sections = read_seed(directory)
     report = SeedReport()
