@@ -220,10 +220,13 @@ def test_the_system_page_shows_its_deliverable_lines_across_revisions(client):
     assert "1,500 practices" in text
 
 
-def test_the_system_list_names_every_system(client):
+def test_the_system_list_names_every_system_with_its_counts(client):
     text = visible_text(client.get("/systems/"))
     for name in ["Cerner Millennium", "RiO", "Map of Medicine"]:
         assert name in text
+    systems = {system.slug: system for system in client.get("/systems/").context["systems"]}
+    assert (systems["cerner-millennium"].organisation_count, systems["rio"].organisation_count) == (29, 9)
+    assert systems["gp-systems"].organisation_count == 0 and systems["gp-systems"].deliverable_count >= 1
 
 
 def test_an_unknown_system_is_a_404(client):
