@@ -65,7 +65,7 @@ class AuditedResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
-        if is_published(instance) and (user is None or not may_change(user, instance)):
+        if user is None and is_published(instance) or user is not None and not may_change(user, instance):
             message = f"{instance.revision.title} is published: only someone who may correct published data can."
             raise ValidationError({"revision": message})
         instance._history_user = user

@@ -5,14 +5,13 @@ from concurrency.core import _select_lock
 from concurrency.exceptions import RecordModifiedError
 from concurrency.forms import ConcurrentForm
 from django import forms
-from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import ModelForm
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.publishing import CORRECT_PUBLISHED, is_published
+from contracts.publishing import CORRECT_PUBLISHED, is_published, may_change
 from contracts.services.history import UNTRACKED, changes_since
 
 
@@ -93,8 +92,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and getattr(request, "reverting_to", None) and hasattr(obj, "_concurrencymeta"):
             # The old version's values, checked against the version the editor sees now.
-            current = type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
-            obj.version = current if current is not None else obj.version
+            obj.version = type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first() or 0
         return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -142,16 +140,7 @@ class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
         return in_a_revision and (obj is None or is_published(obj))
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and is_published(obj) and not request.user.has_perm(CORRECT_PUBLISHED):
-            return False
-        return super().has_change_permission(request, obj)
+        return (obj is None or may_change(request.user, obj)) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and is_published(obj) and not request.user.has_perm(CORRECT_PUBLISHED):
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-@admin.display(description="version")
-def version_column(record):
-    return record.version
+        return (obj is None or may_change(request.user, obj)) and super().has_delete_permission(request, obj)
