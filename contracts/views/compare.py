@@ -22,7 +22,7 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponse:
     comparison = filtered_comparison(filterset=filterset)
     if comparison is None:
         context = {"contract": contract, "filterset": filterset, "comparison": None}
-        return render(request, "contracts/compare.html", context, status=200)
+        return render(request, "contracts/compare.html", context)
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
     if exporting:
         table_sort(request, table)
