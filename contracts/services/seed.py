@@ -99,6 +99,8 @@ class SeedLoader:
             record.full_clean()
         except ValidationError as error:
             raise SeedError(f"{record._meta.verbose_name} {record}: {error.message_dict}") from error
+        # Its history entry says where the change came from (the seed loader has no user).
+        record._change_reason = "Loaded from the seed data"
         record.save()
 
     def cite(self, target_field: str, record: models.Model, citations: list[dict], must: bool) -> None:

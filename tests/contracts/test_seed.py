@@ -211,3 +211,13 @@ organisations = ["RAN"]
     with pytest.raises(SeedError, match="cites no source"):
         seed_load(directory=folder)
     assert not Entitlement.objects.filter(organisation__ods_code="RAN", system__slug="ambulance").exists()
+
+
+@pytest.mark.django_db
+def test_seeded_records_say_in_their_history_where_they_came_from():
+    from contracts.models import Entitlement
+
+    entry = Entitlement.objects.get(
+        revision__code="ccn3", organisation__ods_code="RAN", system__slug="cerner-millennium"
+    ).history.first()
+    assert entry.history_change_reason == "Loaded from the seed data"
