@@ -47,16 +47,16 @@ class SourceFilter(django_filters.FilterSet):
 
 
 class CompareFilter(django_filters.FilterSet):
-    """The compare page: which two revisions (codes), then filters on the matrix rows."""
+    """The compare page's form: which two revisions (codes), and which rows. revision_compare does the filtering."""
 
     base = django_filters.ChoiceFilter(label="From revision", method="keep", empty_label=None)
     target = django_filters.ChoiceFilter(label="To revision", method="keep", empty_label=None)
-    system = multiple_choice("system_slug", "System")
-    kind = multiple_choice("kind", "Organisation kind", OrganisationKind.choices)
-    sector = multiple_choice("sector", "Sector")
-    outcome = multiple_choice("outcome", "Outcome", Outcome.choices)
+    system = multiple_choice("system_slug", "System", method="keep")
+    kind = multiple_choice("kind", "Organisation kind", OrganisationKind.choices, method="keep")
+    sector = multiple_choice("sector", "Sector", method="keep")
+    outcome = multiple_choice("outcome", "Outcome", Outcome.choices, method="keep")
     live = django_filters.ChoiceFilter(
-        label="Live deployment", choices=LIVE_CHOICES, method="live_there", empty_label="either"
+        label="Live deployment", choices=LIVE_CHOICES, method="keep", empty_label="either"
     )
 
     def __init__(self, data=None, *, contract: Contract, **kwargs):
@@ -74,8 +74,8 @@ class CompareFilter(django_filters.FilterSet):
         revision_choices = [(revision.code, revision.title) for revision in self.revisions.values()]
         set_choices(self, "base", revision_choices)
         set_choices(self, "target", revision_choices)
-        systems = contract_systems(contract=contract, per_organisation=True)
-        set_choices(self, "system", [(system.slug, system.name) for system in systems])
+        self.systems = {system.slug: system for system in contract_systems(contract=contract, per_organisation=True)}
+        set_choices(self, "system", [(system.slug, system.name) for system in self.systems.values()])
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
 
     def is_valid(self) -> bool:
@@ -93,9 +93,17 @@ class CompareFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return self.revisions.get(data.get("base") or ""), self.revisions.get(data.get("target") or "")
 
-    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        """The revisions choose the rows themselves; they filter nothing."""
-        return queryset
+    def comparison_filters(self) -> dict:
+        """revision_compare's filters from the valid form: None where nothing is chosen."""
+        data = self.form.cleaned_data
+        return {
+            "systems": [self.systems[slug] for slug in data.get("system") or []] or None,
+            "kinds": data.get("kind") or None,
+            "sectors": data.get("sector") or None,
+            "outcomes": data.get("outcome") or None,
+            "live": {"yes": True, "no": False}.get(data.get("live") or ""),
+        }
 
-    def live_there(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(live=value == "yes")
+    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """The form only chooses; revision_compare filters."""
+        return queryset

@@ -1,5 +1,6 @@
 """Reads for the analysts' pages: plain functions returning querysets or small lists."""
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from contracts.models import (
 from contracts.outcomes import Outcome
 from contracts.services.compare import RevisionComparison, deliverable_compare, revision_compare
 from contracts.services.reconcile import Reconciliation, contract_figures, reported_figure_reconcile
+from nhsit.lib.tables import CountedPaginator
 from trusts.models import Organisation
 
 
@@ -142,8 +144,7 @@ def filtered_comparison(*, filterset) -> RevisionComparison | None:
     if not filterset.is_valid():
         return None
     base, target = filterset.chosen_revisions()
-    filterset.queryset = revision_compare(base=base, target=target).rows
-    return RevisionComparison(base=base, target=target, rows=filterset.qs)
+    return revision_compare(base=base, target=target, **filterset.comparison_filters())
 
 
 MATRIX_ORGANISATIONS_PER_PAGE = 100
@@ -163,17 +164,20 @@ class OutcomeMatrix:
     rows: list[MatrixRow]
 
 
-def outcome_matrix(*, comparison: RevisionComparison, page: str) -> OutcomeMatrix:
+def outcome_matrix(*, comparison: RevisionComparison, counts: dict[str, Counter], page: str) -> OutcomeMatrix:
     """Organisations as rows and systems as columns, a page of organisations at a time.
 
-    Queries: the outcome counts, the systems, the page of organisations and its count, and its cells.
+    `counts` are the comparison's outcome_counts(). Queries: the systems, the page of organisations, its cells,
+    and how many organisations there are (unless the counts show only one system).
     """
-    counts = comparison.outcome_counts()
     systems = [system for system in System.objects.filter(slug__in=counts).order_by("name")]
-    organisations = Organisation.objects.filter(pk__in=comparison.rows.order_by().values("organisation_id")).order_by(
-        "name", "ods_code"
-    )
-    paginator = Paginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE)
+    organisations = comparison.organisations.order_by("name", "ods_code")
+    if len(counts) <= 1:
+        # One system: an organisation has one row at most, so the rows counted are the organisations.
+        total = sum(sum(by_outcome.values()) for by_outcome in counts.values())
+        paginator = CountedPaginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE, count=total)
+    else:
+        paginator = Paginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE)
     try:
         matrix_page = paginator.page(page)
     except PageNotAnInteger:
@@ -288,7 +292,7 @@ def system_overview(*, system: System) -> SystemOverview:
     pair = latest_pair(contract) if contract else RevisionPair(previous=None, latest=None)
     bar, by_outcome = None, []
     if pair.previous:
-        comparison = revision_compare(base=pair.previous, target=pair.latest, systems=[system.slug])
+        comparison = revision_compare(base=pair.previous, target=pair.latest, systems=[system])
         bar = outcome_bars(systems=[system], counts=comparison.outcome_counts())[0]
         # Each outcome's organisations, up to a list's length (a query per outcome, however many are empty);
         # the compare page lists them all.

@@ -26,6 +26,7 @@ class TrustFilter(django_filters.FilterSet):
     def __init__(self, *args, pair: RevisionPair, systems, **kwargs):
         super().__init__(*args, **kwargs)
         self.pair = pair
+        self.systems = {system.slug: system for system in systems}
         set_choices(self, "system", [(system.slug, system.name) for system in systems])
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
 
@@ -39,7 +40,8 @@ class TrustFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        systems, statuses, outcomes = data.get("system"), data.get("status"), data.get("outcome")
+        statuses, outcomes = data.get("status"), data.get("outcome")
+        systems = [self.systems[slug] for slug in data.get("system") or []]
         if self.pair.latest is None:
             return queryset.none() if (systems or statuses or outcomes) else queryset
         if outcomes and self.pair.previous is None:

@@ -58,14 +58,16 @@ def organisation_statuses(
     return cells
 
 
-def organisation_ids_with_status(*, revision: Revision, statuses: Sequence[str], systems: Sequence[str] | None):
+def organisation_ids_with_status(*, revision: Revision, statuses: Sequence[str], systems: Sequence[System] | None):
     entitlements = Entitlement.objects.filter(revision=revision, status__in=statuses)
     if systems:
-        entitlements = entitlements.filter(system__slug__in=systems)
+        entitlements = entitlements.filter(system__in=systems)
     return entitlements.values("organisation_id")
 
 
-def organisation_ids_with_outcome(*, pair: RevisionPair, outcomes: Sequence[str] | None, systems: Sequence[str] | None):
+def organisation_ids_with_outcome(
+    *, pair: RevisionPair, outcomes: Sequence[str] | None, systems: Sequence[System] | None
+):
     """Organisations with one of the outcomes (or any row at all) for one of the systems (or any)."""
     comparison = revision_compare(base=pair.previous or pair.latest, target=pair.latest, systems=systems or None)
     rows = comparison.rows.order_by()

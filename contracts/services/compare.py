@@ -5,7 +5,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from contracts.models import (
@@ -16,8 +29,10 @@ from contracts.models import (
     Entitlement,
     EntitlementStatus,
     Revision,
+    System,
 )
 from contracts.outcomes import Outcome
+from trusts.models import Organisation
 
 # Statuses under which an organisation does not get the system.
 NOT_GETTING = [EntitlementStatus.NOT_ENTITLED, EntitlementStatus.WITHDRAWN, EntitlementStatus.DECLINED]
@@ -70,10 +85,12 @@ class RevisionComparison:
     # One dict per (organisation, system): ods_code, organisation_name, kind, sector, system_slug,
     # system_name, base_status, target_status, outcome, live, delivery_model. Lazy: one query.
     rows: QuerySet
+    # The organisations with at least one of those rows.
+    organisations: QuerySet
 
     def outcome_counts(self) -> dict[str, Counter]:
         """Per system slug, how many organisations had each outcome: one query over the matrix."""
-        sql, params = self.rows.values("system_slug", "outcome").query.sql_with_params()
+        sql, params = self.rows.values("system_slug", "outcome").order_by().query.sql_with_params()
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
@@ -90,7 +107,7 @@ def revision_compare(
     *,
     base: Revision,
     target: Revision,
-    systems: Iterable[str] | None = None,
+    systems: Iterable[System] | None = None,
     kinds: Iterable[str] | None = None,
     sectors: Iterable[str] | None = None,
     outcomes: Iterable[str] | None = None,
@@ -100,21 +117,29 @@ def revision_compare(
     """Every (organisation, system) with an entitlement in either revision, and its outcome.
 
     A side with no entitlement row counts as unknown: the records do not say.
-    Filters take stable codes (system slugs, organisation kinds, ODS codes); None means all.
+    Filters take systems, and stable codes (organisation kinds, ODS codes); None means all.
+
+    Each (organisation, system) is one row, not a group: its target entitlement, or its base entitlement where
+    the target has none, joined to both sides' rows. So counting, filtering and taking a sorted page need no
+    GROUP BY over the revisions' rows, and a page of organisations can be read without the rest.
     """
     if base.contract_id != target.contract_id:
         raise RevisionMismatch("Both revisions must belong to the same contract.")
     entitlements = Entitlement.objects.filter(revision__in=[base, target])
     if systems is not None:
-        entitlements = entitlements.filter(system__slug__in=list(systems))
+        # By id, not slug: the planner then knows which part of each side's index to read.
+        entitlements = entitlements.filter(system_id__in=[system.pk for system in systems])
     if kinds is not None:
         entitlements = entitlements.filter(organisation__kind__in=list(kinds))
     if sectors is not None:
         entitlements = entitlements.filter(organisation__sector__in=list(sectors))
     if ods_codes is not None:
         entitlements = entitlements.filter(organisation__ods_code__in=[code.upper() for code in ods_codes])
+    pairs = entitlements.annotate(base_row=_same_pair_in(base), target_row=_same_pair_in(target)).filter(
+        Q(revision=target) | Q(revision=base, target_row__status__isnull=True)
+    )
     rows = (
-        entitlements.values(
+        pairs.values(
             "organisation_id",
             "system_id",
             ods_code=F("organisation__ods_code"),
@@ -125,18 +150,43 @@ def revision_compare(
             system_name=F("system__name"),
         )
         .annotate(
-            base_status=Coalesce(_side(base, "status"), Value(EntitlementStatus.UNKNOWN)),
-            target_status=Coalesce(_side(target, "status"), Value(EntitlementStatus.UNKNOWN)),
-            delivery_model=Coalesce(_side(target, "delivery_model"), Value("")),
+            base_status=Coalesce(F("base_row__status"), Value(EntitlementStatus.UNKNOWN)),
+            target_status=Coalesce(F("target_row__status"), Value(EntitlementStatus.UNKNOWN)),
+            delivery_model=Coalesce(_in_target(target, "delivery_model"), Value("")),
         )
         .annotate(outcome=entitlement_outcome(), live=live_deployment())
         .order_by("organisation_name", "ods_code", "system_name")
     )
+    # Which organisations have a row: without outcome or live filters, any entitlement on either side says so,
+    # which an index answers without joining the two sides.
+    in_comparison = entitlements
     if outcomes is not None:
         rows = rows.filter(outcome__in=list(outcomes))
+        in_comparison = rows
     if live is not None:
         rows = rows.filter(live=live)
-    return RevisionComparison(base=base, target=target, rows=rows)
+        in_comparison = rows
+    organisations = Organisation.objects.filter(pk__in=in_comparison.order_by().values("organisation_id"))
+    return RevisionComparison(base=base, target=target, rows=rows, organisations=organisations)
+
+
+def _in_target(target: Revision, field: str) -> Subquery:
+    """A field of the row's target entitlement, as a subquery: read only for the rows a page shows."""
+    return Subquery(
+        Entitlement.objects.filter(
+            revision=target, organisation=OuterRef("organisation_id"), system=OuterRef("system_id")
+        )
+        .order_by()
+        .values(field)
+    )
+
+
+def _same_pair_in(revision: Revision) -> FilteredRelation:
+    """The entitlement of the row's organisation to the row's system in `revision` (a LEFT JOIN)."""
+    return FilteredRelation(
+        "organisation__entitlements",
+        condition=Q(organisation__entitlements__revision=revision, organisation__entitlements__system=F("system")),
+    )
 
 
 def deliverable_outcome() -> Case:

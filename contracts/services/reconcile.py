@@ -120,7 +120,7 @@ def outcome_count(figure: ReportedFigure) -> Recorded:
     comparison = revision_compare(
         base=figure.base_revision,
         target=figure.revision,
-        systems=[figure.system.slug],
+        systems=[figure.system],
         kinds=figure.organisation_kinds or None,
     )
     counts = comparison.outcome_counts().get(figure.system.slug, {})

@@ -29,12 +29,13 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponse:
         words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]
         filename = csv_filename(contract.slug, "compare", *words)
         return csv_response(filename, COMPARE_COLUMNS, compare_csv_body(comparison, rows=table.data.data))
-    table_configure(request, table)
+    counts = comparison.outcome_counts()
+    table_configure(request, table, count=sum(sum(by_outcome.values()) for by_outcome in counts.values()))
     context = {
         "contract": contract,
         "filterset": filterset,
         "comparison": comparison,
-        "matrix": outcome_matrix(comparison=comparison, page=request.GET.get("matrix_page", "1")),
+        "matrix": outcome_matrix(comparison=comparison, counts=counts, page=request.GET.get("matrix_page", "1")),
         "table": table,
     }
     return render(request, "contracts/compare.html", context)

@@ -1,6 +1,8 @@
 """Sorting and pagination of django-tables2 tables from the query string, strict about bad pages."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from functools import partial
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest
 from django_tables2 import Table
 
@@ -16,13 +18,25 @@ def table_sort(request: HttpRequest, table: Table) -> Table:
     return table
 
 
-def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE) -> Table:
-    """Sort by `?sort=` and show page `?page=`; a page that does not exist is a 404 that says so."""
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, where the caller has counted them already."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count
+
+
+def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE, count: int | None = None) -> Table:
+    """Sort by `?sort=` and show page `?page=`; a page that does not exist is a 404 that says so.
+
+    Give `count` when the rows are counted already, to save counting them again.
+    """
     table.request = request
     table_sort(request, table)
     page = request.GET.get(table.prefixed_page_field, "1")
+    paginator = Paginator if count is None else partial(CountedPaginator, count=count)
     try:
-        table.paginate(page=page, per_page=per_page)
+        table.paginate(paginator_class=paginator, page=page, per_page=per_page)
     except PageNotAnInteger:
         raise Http404(f"“{page[:40]}” is not a page number.") from None
     except EmptyPage:

@@ -1,7 +1,7 @@
 import pytest
 from model_bakery import baker
 
-from contracts.models import Entitlement
+from contracts.models import Entitlement, System
 from contracts.services.compare import RevisionMismatch, deliverable_compare, revision_compare
 from tests.contracts.factories import contract_with_revisions, entitle, organisation, revision, system
 
@@ -81,12 +81,12 @@ def test_it_filters_by_system_kind_outcome_and_organisation(two_revisions):
     def pairs(**filters):
         return {(r["ods_code"], r["system_slug"]) for r in revision_compare(base=base, target=target, **filters).rows}
 
-    assert pairs(systems=["pas"]) == {("TST1", "pas"), ("TST2", "pas")}
+    assert pairs(systems=[pas]) == {("TST1", "pas"), ("TST2", "pas")}
     assert pairs(kinds=["mental_health"]) == {("TST2", "pas"), ("TST2", "epr")}
     assert pairs(outcomes=["lost"]) == {("TST1", "pas"), ("TST2", "pas")}
     assert pairs(outcomes=["kept"], kinds=["acute"]) == {("TST1", "epr")}
-    assert pairs(ods_codes=["tst2"], systems=["epr"]) == {("TST2", "epr")}
-    assert pairs(systems=["no-such-system"]) == set()
+    assert pairs(ods_codes=["tst2"], systems=[epr]) == {("TST2", "epr")}
+    assert pairs(systems=[]) == set()
 
 
 def test_it_refuses_revisions_of_different_contracts(db, original):
@@ -96,7 +96,9 @@ def test_it_refuses_revisions_of_different_contracts(db, original):
 
 
 def test_it_marks_rnoh_cerner_lost(original, ccn3):
-    comparison = revision_compare(base=original, target=ccn3, ods_codes=["RAN"], systems=["cerner-millennium"])
+    comparison = revision_compare(
+        base=original, target=ccn3, ods_codes=["RAN"], systems=[System.objects.get(slug="cerner-millennium")]
+    )
     (row,) = comparison.rows
     assert (row["base_status"], row["target_status"], row["outcome"], row["live"]) == (
         "entitled",
@@ -108,7 +110,9 @@ def test_it_marks_rnoh_cerner_lost(original, ccn3):
 
 @pytest.mark.parametrize("ods_code", ["RAL", "RJ7"])
 def test_it_marks_royal_free_and_st_georges_cerner_kept_and_live(original, ccn3, ods_code):
-    comparison = revision_compare(base=original, target=ccn3, ods_codes=[ods_code], systems=["cerner-millennium"])
+    comparison = revision_compare(
+        base=original, target=ccn3, ods_codes=[ods_code], systems=[System.objects.get(slug="cerner-millennium")]
+    )
     (row,) = comparison.rows
     assert (row["outcome"], row["live"]) == ("kept", True)
 
@@ -169,3 +173,26 @@ def test_the_matrix_costs_one_query_however_large(two_revisions, django_assert_n
     assert sum(row["live"] for row in matrix) == 1
     with django_assert_num_queries(1):
         assert comparison.outcome_counts()["system-0"] == {"lost": 100}
+
+
+def test_the_organisations_compared_are_those_with_a_row(two_revisions):
+    base, target = two_revisions
+    pas, epr = system("pas"), system("epr")
+    kept, lost, only_before = organisation("TST1"), organisation("TST2"), organisation("TST3")
+    entitle(base, kept, pas, "entitled")
+    entitle(target, kept, pas, "entitled")
+    entitle(base, lost, epr, "entitled")
+    entitle(target, lost, epr, "withdrawn")
+    entitle(base, only_before, pas, "entitled")
+
+    def compared(**filters):
+        comparison = revision_compare(base=base, target=target, **filters)
+        in_rows = {row["ods_code"] for row in comparison.rows}
+        assert {trust.ods_code for trust in comparison.organisations} == in_rows
+        return in_rows
+
+    assert compared() == {"TST1", "TST2", "TST3"}
+    assert compared(systems=[pas]) == {"TST1", "TST3"}
+    assert compared(outcomes=["lost"]) == {"TST2"}
+    assert compared(outcomes=["unknown"], systems=[pas]) == {"TST3"}
+    assert compared(live=True) == set()

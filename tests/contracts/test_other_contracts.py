@@ -60,7 +60,9 @@ def test_it_compares_any_two_of_three_revisions(northern):
         ("NTH1", "lab-results"): "unknown",
         ("NTH2", "theatre-scheduling"): "lost",
     }
-    assert outcomes(revision_compare(base=v1, target=v3, systems=["ward-system", "lab-results"])) == {
+    assert outcomes(
+        revision_compare(base=v1, target=v3, systems=System.objects.filter(slug__in=["ward-system", "lab-results"]))
+    ) == {
         ("NTH1", "ward-system"): "kept",
         ("NTH2", "ward-system"): "kept",
         ("NTH3", "ward-system"): "lost",
