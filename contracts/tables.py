@@ -1,20 +1,19 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from contracts.models import Entitlement, Source
-from contracts.templatetags.tracker import kind_label, source_kind_label
+from contracts.templatetags.tracker import kind_label, outcome_badge, source_kind_label, status_badge
 
 
 class StatusColumn(tables.Column):
     def render(self, value):
-        return render_to_string("contracts/_status.html", {"status": value})
+        return status_badge(value)
 
 
 class OutcomeColumn(tables.Column):
     def render(self, value):
-        return render_to_string("contracts/_outcome_tag.html", {"outcome": value})
+        return outcome_badge(value)
 
 
 class KindColumn(tables.Column):

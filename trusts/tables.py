@@ -1,7 +1,7 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
 
 from contracts.models import System
+from contracts.templatetags.tracker import status_cell
 from trusts.models import Organisation
 
 
@@ -14,9 +14,11 @@ class SystemStatusColumn(tables.Column):
         self.system = system
         super().__init__(verbose_name=system.name, orderable=False, **kwargs)
 
+    def cell_html(self, record, table) -> str:
+        return status_cell(table.cells.get(record.ods_code, {}).get(self.system.slug))
+
     def render(self, record, table):
-        cell = table.cells.get(record.ods_code, {}).get(self.system.slug)
-        return render_to_string("contracts/_status_cell.html", {"cell": cell})
+        return self.cell_html(record, table)
 
 
 class TrustTable(tables.Table):

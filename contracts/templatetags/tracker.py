@@ -1,8 +1,11 @@
 """Filters that show values the way their sources give them: pounds, partial dates, short status words."""
 
+import functools
 from decimal import Decimal
 
 from django import template
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from contracts.models import DeliverableStatus, DeploymentStatus, Entitlement, EntitlementStatus, SourceKind
 from contracts.outcomes import Outcome
@@ -54,6 +57,43 @@ def outcome_label(value: str | None) -> str:
     return Outcome(value).label if value in Outcome.values else ""
 
 
+# Built in Python, not by including a template: a national table holds thousands of these per page.
+NO_RECORD = mark_safe(
+    '<span class="no-record" title="no record">—<span class="visually-hidden">no record</span></span>'
+)
+LIVE_MARK = mark_safe('<span class="live">● live</span>')
+
+
+@register.simple_tag
+def no_record() -> str:
+    return NO_RECORD
+
+
+@register.filter
+def status_badge(value: str | None) -> str:
+    """An entitlement status as a tag, in words (its colour only repeats them)."""
+    return format_html('<span class="status status-{}">{}</span>', value or "none", status_label(value))
+
+
+@register.filter
+def outcome_badge(value: str | None) -> str:
+    return format_html('<span class="tag outcome-{}">{}</span>', value, outcome_label(value)) if value else ""
+
+
+@register.filter
+@functools.lru_cache(maxsize=256)
+def status_cell(cell) -> str:
+    """A trust list cell: the latest status, the outcome since the previous revision, and whether it is live."""
+    if cell is None:
+        return NO_RECORD
+    parts = [status_badge(cell.status)]
+    if cell.outcome:
+        parts.append(outcome_badge(cell.outcome))
+    if cell.live:
+        parts.append(LIVE_MARK)
+    return format_html_join(" ", "{}", ((part,) for part in parts))
+
+
 @register.filter
 def kind_label(value: str) -> str:
     return _label(OrganisationKind, value)
@@ -99,3 +139,31 @@ def record_label(record) -> str:
             f"{status_label(record.status)}"
         )
     return str(record)
+
+
+@register.simple_tag
+def row_cells(table, row) -> str:
+    """A django-tables2 row's cells: the row header as <th scope="row">, the rest as <td>.
+
+    Each column's tags are worked out once per table, not once per cell (a national page has thousands),
+    unless its cell attributes depend on the record.
+    """
+    known = table.__dict__.setdefault("_cell_tags", {})
+    html = []
+    for index, column in enumerate(table.columns):
+        # A column with cell_html writes its cell straight from the record, skipping django-tables2's
+        # per-cell machinery (which inspects the render method's signature on every call).
+        direct = getattr(column.column, "cell_html", None)
+        value = direct(row.record, table) if direct else row.get_cell(column.name)
+        tags = known.get(column.name) or _cell_tags(table, column, index)
+        if not any(callable(attr) for attr in column.column.attrs.get("td", {}).values()):
+            known[column.name] = tags
+        html.append(f"{tags[0]}{conditional_escape(value)}{tags[1]}")
+    return mark_safe("".join(html))
+
+
+def _cell_tags(table, column, index: int) -> tuple[str, str]:
+    row_header = getattr(table, "row_header", None)
+    if column.name == row_header or (not row_header and index == 0):
+        return format_html('<th scope="row" {}>', column.attrs["td"].as_html()), "</th>"
+    return format_html("<td {}>", column.attrs["td"].as_html()), "</td>"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.helpers import csv_header, csv_rows, shown_count, visible_text
@@ -58,6 +60,13 @@ def test_the_trust_list_shows_every_organisation_with_its_status_per_system(clie
     assert shown_count(response) == 47
     text = visible_text(response)
     assert "Cerner Millennium" in text and "RiO" in text
+
+
+def test_each_trust_list_row_is_headed_by_its_name_and_gives_statuses_in_words(client):
+    response = client.get("/trusts/", {"q": "RAN"})
+    html = response.content.decode()
+    assert re.search(r'<th scope="row" [^>]*><a href="/trusts/RAN/">Royal National Orthopaedic', html)
+    assert '<span class="status status-withdrawn">withdrawn</span> <span class="tag outcome-lost">lost</span>' in html
 
 
 def test_the_trust_list_filters_acute_trusts_that_lost_cerner(client):
