@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint serve load clean
+.PHONY: run test lint serve load bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,5 +47,13 @@ $(VENV)/.load-installed: requirements.txt load/requirements.txt | $(BIN)/python
 load: $(VENV)/.load-installed
 	$(BIN)/python load/run.py $(LOAD_ARGS)
 
+$(VENV)/.bench-installed: requirements.txt bench/requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt -r bench/requirements.txt
+	touch $@
+
+# Benchmark on PostgreSQL at national scale (--database-url; generates the synthetic data there once).
+bench: $(VENV)/.bench-installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles bench/bench.db

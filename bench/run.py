@@ -1,0 +1,442 @@
+"""Benchmark at national scale: the tool's pages and exports beside PostgreSQL's COPY and Datasette.
+
+On PostgreSQL, with the synthetic dataset (generated once, then reused), one run measures each page and
+export over HTTP against gunicorn, interleaved with the two references measured the same way in the same
+rounds: `COPY (the export's query) TO STDOUT WITH CSV`, and Datasette serving a SQLite copy of the same rows.
+It prints a table of medians, 95th percentiles, queries per request, rows per second, the server's memory
+growth during each export, and each measure as a ratio to its reference (the median of per-round ratios,
+since this machine is noisy). Loopback only. Run with `make bench` (see README, "Benchmark").
+"""
+
+import argparse
+import csv
+import io
+import os
+import secrets
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+OURS, DATASETTE = "127.0.0.1:8766", "127.0.0.1:8767"
+CONTRACT = "synthetic-national"
+PAGE_ROUNDS, EXPORT_ROUNDS = 15, 3
+
+# The SQLite copy: one row per entitlement, with what the tool's entitlements export writes.
+SQLITE_COLUMNS = ["contract", "revision", "ods_code", "organisation", "kind", "sector", "system", "status",
+                  "delivery_model", "slot", "reason"]  # fmt: skip
+
+
+@dataclass
+class Measure:
+    name: str
+    url: str
+    rounds: int
+    reference: str | None = None  # the name of the measure this one is compared with
+    rate: bool = False  # rows per second (higher is better) rather than seconds
+    copy_sql: str | None = None  # measured by COPY on a connection, not over HTTP
+    times: list[float] = field(default_factory=list)
+    rows: int = 0
+    queries: int | None = None
+    memory_growth: list[int] = field(default_factory=list)
+
+
+def manage(environment: dict, *arguments: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=environment, check=True)
+
+
+def connect(url: str, database: str | None = None):
+    import psycopg2
+
+    parts = urlparse(url)
+    return psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname=database or parts.path.lstrip("/"),
+    )
+
+
+def synthetic_dataset(url: str, environment: dict, options) -> None:
+    """Generate the synthetic contract unless this database already holds exactly it."""
+    name = urlparse(url).path.lstrip("/")
+    admin = connect(url, "postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+    expected = options.organisations * options.systems * options.revisions
+    if exists:
+        with connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('contracts_entitlement') IS NOT NULL")
+            if cursor.fetchone()[0]:
+                cursor.execute("SELECT count(*) FROM contracts_entitlement")
+                if cursor.fetchone()[0] == expected:
+                    print(f"Reusing {name}: {expected:,} synthetic entitlements.")
+                    manage(environment, "migrate", "--noinput", "-v0")
+                    return
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "generate_synthetic", *synthetic_arguments(options))
+
+
+def vacuum_analyze(url: str) -> None:
+    """Fresh statistics and visibility map, so that plans and index-only scans are what a settled database gets."""
+    connection = connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
+
+
+def synthetic_arguments(options) -> list[str]:
+    return [
+        f"--organisations={options.organisations}",
+        f"--systems={options.systems}",
+        f"--revisions={options.revisions}",
+        f"--seed={options.seed}",
+    ]
+
+
+def sqlite_copy(url: str, path: Path) -> int:
+    """The same entitlements in one SQLite table, indexed on the columns the measured filters use."""
+    with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM contracts_entitlement")
+        expected = cursor.fetchone()[0]
+        if path.exists():
+            with sqlite3.connect(path) as existing:
+                if existing.execute("SELECT count(*) FROM entitlements").fetchone()[0] == expected:
+                    return expected
+            path.unlink()
+        print(f"Copying {expected:,} entitlements to SQLite for Datasette…")
+        buffer = io.StringIO()
+        cursor.copy_expert(
+            """COPY (SELECT c.slug, r.code, o.ods_code, o.name, o.kind, o.sector, s.slug, e.status,
+                        e.delivery_model, e.deployment_slot, e.withdrawal_reason
+                   FROM contracts_entitlement e JOIN contracts_revision r ON r.id = e.revision_id
+                   JOIN contracts_contract c ON c.id = r.contract_id
+                   JOIN trusts_organisation o ON o.id = e.organisation_id JOIN contracts_system s ON s.id = e.system_id
+                   ORDER BY c.slug, r.sequence, o.name, s.name) TO STDOUT WITH CSV""",
+            buffer,
+        )
+    buffer.seek(0)
+    with sqlite3.connect(path) as database:
+        database.execute(f"CREATE TABLE entitlements ({', '.join(SQLITE_COLUMNS)})")
+        placeholders = ", ".join("?" * len(SQLITE_COLUMNS))
+        database.executemany(f"INSERT INTO entitlements VALUES ({placeholders})", csv.reader(buffer))
+        database.execute("CREATE INDEX entitlements_system_kind ON entitlements (system, kind)")
+        database.execute("CREATE INDEX entitlements_revision ON entitlements (revision)")
+        database.execute("ANALYZE")
+    return expected
+
+
+def start(command: list[str], environment: dict, health_url: str) -> subprocess.Popen:
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(health_url, timeout=5):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                sys.exit(f"{command[2]} exited:\n{process.stderr.read().decode()}")
+            time.sleep(0.3)
+    process.kill()
+    sys.exit(f"{command} did not answer in time")
+
+
+def worker_pid(master: int) -> int:
+    """gunicorn's single worker: the process whose parent is the master."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().split(") ")[1].split()[1]) == master:
+                    return int(entry.name)
+            except (OSError, IndexError, ValueError):
+                continue
+    sys.exit("gunicorn's worker was not found")
+
+
+def rss(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class MemoryWatch:
+    """The most a process's resident memory grows over a block, sampled every 10 ms."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def __enter__(self):
+        self.start = rss(self.pid)
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def sample(self):
+        while self.running:
+            self.peak = max(self.peak, rss(self.pid))
+            time.sleep(0.01)
+
+    def __exit__(self, *exc):
+        self.running = False
+        self.thread.join()
+        self.growth = max(self.peak, rss(self.pid)) - self.start
+
+
+def fetch(url: str) -> tuple[float, int]:
+    """Seconds to receive the whole answer, and how many lines it held."""
+    started = time.perf_counter()
+    lines = 0
+    with urllib.request.urlopen(url, timeout=600) as response:
+        if response.status != 200:
+            sys.exit(f"{url} answered {response.status}")
+        while chunk := response.read(1 << 18):
+            lines += chunk.count(b"\n")
+    return time.perf_counter() - started, lines
+
+
+def copy_run(url: str, sql: str) -> tuple[float, int]:
+    class Counter(io.RawIOBase):
+        lines = 0
+
+        def write(self, data):
+            self.lines += bytes(data).count(b"\n")
+            return len(data)
+
+    sink = Counter()
+    with connect(url) as connection, connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV HEADER", sink)
+        return time.perf_counter() - started, sink.lines
+
+
+def export_sql(filters: dict) -> str:
+    """The entitlements export's own query (the same rows, joins and order), without its cell neutralising."""
+    from django.db import connection
+
+    from contracts.exports import ENTITLEMENT_FIELDS, source_keys
+    from contracts.selectors import entitlement_rows
+
+    rows = entitlement_rows().filter(**filters).annotate(source_keys=source_keys()).values_list(*ENTITLEMENT_FIELDS)
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()
+
+
+def queries_per_request(path: str) -> int:
+    """How many queries the page or export runs, counted in this process against the same database."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = Client().get(path)
+        if response.streaming:
+            for _ in response.streaming_content:
+                pass
+    if response.status_code != 200:
+        sys.exit(f"{path} answered {response.status_code}")
+    return len(captured)
+
+
+def measures(url: str, options) -> list[Measure]:
+    from contracts.models import Revision, System
+    from trusts.models import Organisation
+
+    system = System.objects.order_by("name")[options.systems // 2]
+    trust = Organisation.objects.filter(kind="acute").order_by("ods_code")[0]
+    latest = Revision.objects.filter(contract__slug=CONTRACT).order_by("-sequence")[0]
+    ours, datasette = f"http://{OURS}", f"http://{DATASETTE}/bench/entitlements"
+    page = f"?system={system.slug}&kind=acute"
+    return [
+        Measure("Datasette: filtered table page", f"{datasette}{page}", PAGE_ROUNDS),
+        Measure(
+            "Trust list, by kind and system", f"{ours}/trusts/{page}", PAGE_ROUNDS, "Datasette: filtered table page"
+        ),
+        Measure("Trust page", f"{ours}/trusts/{trust.ods_code}/", PAGE_ROUNDS, "Datasette: filtered table page"),
+        Measure(
+            "Compare, one system and outcome",
+            f"{ours}/contracts/{CONTRACT}/compare/?system={system.slug}&outcome=lost",
+            PAGE_ROUNDS,
+            "Datasette: filtered table page",
+        ),
+        Measure(
+            "Compare, one system (whole matrix)",
+            f"{ours}/contracts/{CONTRACT}/compare/?system={system.slug}",
+            PAGE_ROUNDS,
+            "Datasette: filtered table page",
+        ),
+        Measure(
+            "Compare, all systems (whole matrix)",
+            f"{ours}/contracts/{CONTRACT}/compare/",
+            PAGE_ROUNDS,
+            "Datasette: filtered table page",
+        ),
+        Measure(
+            f"COPY: one revision ({latest.code})",
+            "",
+            EXPORT_ROUNDS,
+            rate=True,
+            copy_sql=export_sql({"revision__code": latest.code}),
+        ),
+        Measure(
+            f"Datasette CSV: one revision ({latest.code})",
+            f"{datasette}.csv?revision={latest.code}&_stream=on&_size=max",
+            EXPORT_ROUNDS,
+            f"COPY: one revision ({latest.code})",
+            rate=True,
+        ),
+        Measure(
+            f"Export CSV: one revision ({latest.code})",
+            f"{ours}/entitlements/?revision={latest.code}&_export=csv",
+            EXPORT_ROUNDS,
+            f"COPY: one revision ({latest.code})",
+            rate=True,
+        ),
+        Measure("COPY: all rows", "", EXPORT_ROUNDS, rate=True, copy_sql=export_sql({})),
+        Measure(
+            "Datasette CSV: all rows", f"{datasette}.csv?_stream=on&_size=max", EXPORT_ROUNDS, "COPY: all rows", True
+        ),
+        Measure("Export CSV: all rows", f"{ours}/entitlements/?_export=csv", EXPORT_ROUNDS, "COPY: all rows", True),
+    ]
+
+
+def run_rounds(all_measures: list[Measure], url: str, worker: int) -> list[dict[str, float]]:
+    """Each round takes every measure once, starting one further along each time; returns each round's values."""
+    rounds = []
+    for number in range(max(measure.rounds for measure in all_measures)):
+        due = [measure for measure in all_measures if number < measure.rounds]
+        shift = number % len(due)
+        values = {}
+        for measure in due[shift:] + due[:shift]:
+            if measure.copy_sql:
+                seconds, lines = copy_run(url, measure.copy_sql)
+            elif measure.rate and measure.url.startswith(f"http://{OURS}"):
+                with MemoryWatch(worker) as watch:
+                    seconds, lines = fetch(measure.url)
+                measure.memory_growth.append(watch.growth)
+            else:
+                seconds, lines = fetch(measure.url)
+            measure.times.append(seconds)
+            measure.rows = max(lines - 1, 0) if measure.rate else measure.rows
+            values[measure.name] = (measure.rows / seconds) if measure.rate else seconds
+        rounds.append(values)
+        print(f"  round {number + 1} done", file=sys.stderr)
+    return rounds
+
+
+def report(all_measures: list[Measure], rounds: list[dict[str, float]]) -> None:
+    print()
+    header = (
+        f"{'Measure':<42} {'median':>9} {'p95':>9} {'queries':>7} {'rows/s':>10} {'mem +MB':>8}  ratio to reference"
+    )
+    print(header)
+    print("-" * len(header))
+    for measure in all_measures:
+        times = sorted(measure.times)
+        median = statistics.median(times)
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        rate = f"{measure.rows / median:,.0f}" if measure.rate else ""
+        memory = f"{max(measure.memory_growth) / 2**20:.1f}" if measure.memory_growth else ""
+        ratio = ""
+        if measure.reference:
+            ratios = [
+                r[measure.name] / r[measure.reference] for r in rounds if {measure.name, measure.reference} <= r.keys()
+            ]
+            ratio = f"{statistics.median(ratios):.2f} × {measure.reference}"
+        queries = "" if measure.queries is None else str(measure.queries)
+        timing = f"{median * 1000:>7.0f}ms {p95 * 1000:>7.0f}ms"
+        print(f"{measure.name:<42} {timing} {queries:>7} {rate:>10} {memory:>8}  {ratio}")
+    print("\nPages: ratio is time (lower is better). Exports: ratio is rows per second (higher is better).")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/nhsit_bench")
+    parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--systems", type=int, default=20)
+    parser.add_argument("--revisions", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args()
+
+    environment = {
+        **os.environ,
+        "DATABASE_URL": options.database_url,
+        "DEFAULT_CONTRACT": CONTRACT,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+    }
+    synthetic_dataset(options.database_url, environment, options)
+    vacuum_analyze(options.database_url)
+    sqlite_path = ROOT / "bench" / "bench.db"
+    total = sqlite_copy(options.database_url, sqlite_path)
+
+    os.environ.update(environment)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "nhsit.settings"
+    import django
+
+    django.setup()
+    all_measures = measures(options.database_url, options)
+    for measure in all_measures:
+        if measure.url.startswith(f"http://{OURS}"):
+            measure.queries = queries_per_request(measure.url.removeprefix(f"http://{OURS}"))
+
+    ours = start(
+        [PYTHON, "-m", "gunicorn", "nhsit.wsgi", "--bind", OURS, "--workers", "1", "--timeout", "600"],
+        environment,
+        f"http://{OURS}/healthz/",
+    )
+    datasette = start(
+        [
+            PYTHON,
+            "-m",
+            "datasette",
+            "serve",
+            "-i",
+            str(sqlite_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            DATASETTE.split(":")[1],
+            "--setting",
+            "max_csv_mb",
+            "0",
+        ],  # fmt: skip
+        environment,
+        f"http://{DATASETTE}/-/versions.json",
+    )
+    try:
+        worker = worker_pid(ours.pid)
+        for measure in all_measures:  # warm both servers and the database's cache once
+            if not measure.rate:
+                fetch(measure.url)
+        print(f"Measuring {len(all_measures)} measures over {total:,} entitlements…", file=sys.stderr)
+        rounds = run_rounds(all_measures, options.database_url, worker)
+    finally:
+        ours.terminate()
+        datasette.terminate()
+        ours.wait()
+        datasette.wait()
+    report(all_measures, rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
