@@ -192,6 +192,6 @@ if REQUIRE_LOGIN:
     MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                       "django.contrib.auth.middleware.LoginRequiredMiddleware")  # fmt: skip
 
-# The covering index behind comparisons (contracts.Entitlement) includes a column only PostgreSQL can use;
-# SQLite builds it on the key columns alone, which is all it needs.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# The covering indexes behind comparisons (contracts.Entitlement) include a column only PostgreSQL can use;
+# SQLite builds them on the key columns alone, which is all it needs.
+SILENCED_SYSTEM_CHECKS = ["models.W039", "models.W040"]

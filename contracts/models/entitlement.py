@@ -49,8 +49,11 @@ class Entitlement(models.Model):
     class Meta:
         ordering = ["revision", "organisation__name", "system__name"]
         constraints = [
+            # Its index also serves whole-revision comparisons (the home page's counts): with the status
+            # included, each side is read from the index alone.
             models.UniqueConstraint(
                 fields=["revision", "organisation", "system"],
+                include=["status"],
                 name="entitlement_unique_per_revision_organisation_system",
             ),
             models.CheckConstraint(condition=Q(status__in=EntitlementStatus.values), name="entitlement_status_valid"),
