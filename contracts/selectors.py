@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 
 from contracts.charts import OutcomeBar, outcome_bars
@@ -294,12 +294,14 @@ def system_overview(*, system: System) -> SystemOverview:
     if pair.previous:
         comparison = revision_compare(base=pair.previous, target=pair.latest, systems=[system])
         bar = outcome_bars(systems=[system], counts=comparison.outcome_counts())[0]
-        # Each outcome's organisations, up to a list's length (a query per outcome, however many are empty);
-        # the compare page lists them all.
-        for outcome in Outcome:
-            rows = list(comparison.rows.filter(outcome=outcome.value)[:SYSTEM_PAGE_LIST])
-            if rows:
-                by_outcome.append((outcome.value, bar.count(outcome.value), rows))
+        # Each outcome's organisations, up to a list's length, in one query; the compare page lists them all.
+        place = Window(RowNumber(), partition_by=F("outcome"), order_by=["organisation_name", "ods_code"])
+        listed: dict[str, list[dict]] = {}
+        for row in comparison.rows.annotate(place=place).filter(place__lte=SYSTEM_PAGE_LIST):
+            listed.setdefault(row["outcome"], []).append(row)
+        by_outcome = [
+            (outcome.value, bar.count(outcome.value), listed[outcome.value]) for outcome in Outcome if outcome in listed
+        ]
     return SystemOverview(
         system=system,
         contract=contract,

@@ -15,7 +15,7 @@ PAGES = {
     "/trusts/?status=withdrawn&page=1&sort=-ods_code": 7,
     "/trusts/RAN/": 9,
     "/systems/": 1,
-    "/systems/cerner-millennium/": 10,
+    "/systems/cerner-millennium/": 6,
     "/contracts/": 1,
     "/contracts/london-lsp/": 17,
     "/contracts/london-lsp/compare/": 11,
