@@ -54,12 +54,21 @@ def test_exports_stream(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
-    ["/entitlements/", "/contracts/london-lsp/compare/", "/contracts/london-lsp/compare/?live=yes&sort=-ods_code"],
+    [
+        "/entitlements/",
+        "/contracts/london-lsp/compare/",
+        "/contracts/london-lsp/compare/?live=yes&sort=-ods_code",
+        "/trusts/",
+        "/trusts/?kind=acute&sort=-ods_code",
+    ],
 )
 def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
     from django.db import connection
 
-    from contracts import exports
+    from contracts import exports as contract_exports
+    from trusts import exports as trust_exports
+
+    exports = trust_exports if url.startswith("/trusts/") else contract_exports
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")

@@ -1,8 +1,7 @@
 """Reads for the organisation pages: the trust list, its status grid and one trust's profile."""
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
@@ -74,17 +73,6 @@ def organisation_ids_with_outcome(
     if outcomes:
         rows = rows.filter(outcome__in=outcomes)
     return rows.values("organisation_id")
-
-
-def organisation_status_rows(
-    *, organisations: QuerySet[Organisation], pair: RevisionPair, chunk_size: int = 500
-) -> Iterator[tuple[Organisation, dict[str, StatusCell]]]:
-    """Each organisation with its status per system, a chunk at a time, so memory stays flat."""
-    rows = organisations.iterator(chunk_size=chunk_size)
-    while chunk := list(islice(rows, chunk_size)):
-        cells = organisation_statuses(pair=pair, organisations=chunk)
-        for organisation in chunk:
-            yield organisation, cells.get(organisation.ods_code, {})
 
 
 @dataclass

@@ -5,10 +5,10 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from contracts.selectors import RevisionPair, contract_systems, default_contract, latest_pair
-from nhsit.lib.csv_export import csv_body, csv_filename, csv_response, wants_csv
+from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import table_configure, table_sort
-from trusts.exports import trust_csv_header, trust_csv_rows
+from trusts.exports import trust_csv_body, trust_csv_header
 from trusts.filters import TrustFilter
 from trusts.models import Organisation
 from trusts.selectors import organisation_rows, organisation_search, organisation_statuses, trust_profile
@@ -24,9 +24,9 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     table = TrustTable(strict_rows(filterset), systems=systems)
     if wants_csv(request, filterset):
         table_sort(request, table)
-        rows = trust_csv_rows(organisations=table.data.data, pair=pair, systems=systems)
+        body = trust_csv_body(organisations=table.data.data, pair=pair, systems=systems)
         filename = csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset))
-        return csv_response(filename, trust_csv_header(systems), csv_body(rows))
+        return csv_response(filename, trust_csv_header(systems), body)
     table_configure(request, table)
     table.cells = organisation_statuses(pair=pair, organisations=[row.record for row in table.page.object_list])
     context = {"contract": contract, "pair": pair, "filterset": filterset, "table": table}

@@ -171,3 +171,17 @@ def test_the_trust_csv_follows_the_tables_sort_order(client):
     rows = csv_rows(client.get("/trusts/", {"sort": "-ods_code", "_export": "csv"}))
     codes = [row["ods_code"] for row in rows]
     assert codes == sorted(codes, reverse=True)
+
+
+def test_the_trust_csv_says_what_the_table_says_where_only_the_earlier_revision_has_a_row(client, original):
+    from contracts.models import Entitlement, System
+    from trusts.models import Organisation
+
+    trust = Organisation.objects.create(ods_code="ZZ9", name="Only In The Original NHS Trust", kind="acute")
+    Entitlement.objects.create(
+        revision=original, organisation=trust, system=System.objects.get(slug="rio"), status="entitled"
+    )
+    (row,) = csv_rows(client.get("/trusts/", {"q": "ZZ9", "_export": "csv"}))
+    assert (row["rio"], row["cerner-millennium"]) == ("unknown", "")
+    text = visible_text(client.get("/trusts/", {"q": "ZZ9"}))
+    assert "unknown" in text and "no record" in text
