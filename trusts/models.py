@@ -94,6 +94,11 @@ class Organisation(models.Model):
                 name="organisation_closes_after_opening",
             ),
         ]
+        indexes = [
+            # Lists and the compare table are in this order: a page of them is read from the index,
+            # not by sorting every row.
+            models.Index(fields=["name", "ods_code"], name="organisation_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
