@@ -194,4 +194,4 @@ if REQUIRE_LOGIN:
 
 # The covering indexes behind comparisons (contracts.Entitlement) include a column only PostgreSQL can use;
 # SQLite builds them on the key columns alone, which is all it needs.
-SILENCED_SYSTEM_CHECKS = ["models.W039", "models.W040"]
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

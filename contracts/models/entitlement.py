@@ -49,11 +49,8 @@ class Entitlement(models.Model):
     class Meta:
         ordering = ["revision", "organisation__name", "system__name"]
         constraints = [
-            # Its index also serves whole-revision comparisons (the home page's counts): with the status
-            # included, each side is read from the index alone.
             models.UniqueConstraint(
                 fields=["revision", "organisation", "system"],
-                include=["status"],
                 name="entitlement_unique_per_revision_organisation_system",
             ),
             models.CheckConstraint(condition=Q(status__in=EntitlementStatus.values), name="entitlement_status_valid"),
@@ -66,6 +63,13 @@ class Entitlement(models.Model):
             # Comparing revisions reads each side's rows for some systems and joins them on the organisation;
             # with the status included, PostgreSQL answers from the index alone (an index-only scan).
             models.Index(fields=["system", "revision", "organisation"], include=["status"], name="entitlement_compare"),
+            # Whole-revision comparisons (the home page's counts, the unfiltered compare page) and a row's
+            # status in another revision (the trust CSV) read each side from this index alone. The unique
+            # constraint's index has the same keys, but a unique constraint with an included column would be
+            # dropped altogether on SQLite.
+            models.Index(
+                fields=["revision", "organisation", "system"], include=["status"], name="entitlement_revision_cover"
+            ),
             # The organisation page reads every row of one organisation.
             models.Index(fields=["organisation", "revision"], name="entitlement_org_revision"),
         ]
