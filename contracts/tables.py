@@ -4,19 +4,20 @@ from django.utils.html import format_html
 
 from contracts.models import Entitlement, Source
 from contracts.templatetags.tracker import kind_label, outcome_badge, source_kind_label, status_badge
+from nhsit.lib.tables import DirectColumn
 
 
-class StatusColumn(tables.Column):
+class StatusColumn(DirectColumn):
     def render(self, value):
         return status_badge(value)
 
 
-class OutcomeColumn(tables.Column):
+class OutcomeColumn(DirectColumn):
     def render(self, value):
         return outcome_badge(value)
 
 
-class KindColumn(tables.Column):
+class KindColumn(DirectColumn):
     def render(self, value):
         return kind_label(value)
 
@@ -74,15 +75,15 @@ class CompareTable(tables.Table):
     row_header = "organisation_name"
 
     ods_code = tables.Column(verbose_name="ODS code", linkify=("trust_detail", {"ods": tables.A("ods_code")}))
-    organisation_name = tables.Column(verbose_name="Organisation")
+    organisation_name = DirectColumn(verbose_name="Organisation")
     kind = KindColumn()
-    sector = tables.Column(default="unknown")
+    sector = DirectColumn(default="unknown")
     system_name = tables.Column(verbose_name="System", linkify=("system_detail", {"slug": tables.A("system_slug")}))
     base_status = StatusColumn(verbose_name="From")
     target_status = StatusColumn(verbose_name="To")
     outcome = OutcomeColumn()
     live = tables.BooleanColumn(yesno="live,—", verbose_name="Live")
-    delivery_model = tables.Column(default="—")
+    delivery_model = DirectColumn(default="—")
 
     class Meta:
         template_name = "tables/table.html"

@@ -14,11 +14,11 @@ class SystemStatusColumn(tables.Column):
         self.system = system
         super().__init__(verbose_name=system.name, orderable=False, **kwargs)
 
-    def cell_html(self, record, table) -> str:
+    def cell_html(self, bound_column, record, table) -> str:
         return status_cell(table.cells.get(record.ods_code, {}).get(self.system.slug))
 
     def render(self, record, table):
-        return self.cell_html(record, table)
+        return self.cell_html(None, record, table)
 
 
 class TrustTable(tables.Table):

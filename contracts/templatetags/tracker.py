@@ -154,7 +154,7 @@ def row_cells(table, row) -> str:
         # A column with cell_html writes its cell straight from the record, skipping django-tables2's
         # per-cell machinery (which inspects the render method's signature on every call).
         direct = getattr(column.column, "cell_html", None)
-        value = direct(row.record, table) if direct else row.get_cell(column.name)
+        value = direct(column, row.record, table) if direct else row.get_cell(column.name)
         tags = known.get(column.name) or _cell_tags(table, column, index)
         if not any(callable(attr) for attr in column.column.attrs.get("td", {}).values()):
             known[column.name] = tags
