@@ -25,10 +25,12 @@ def trust_csv_header(systems: Sequence[System]) -> list[str]:
 def latest_status(pair: RevisionPair, system: System) -> Coalesce:
     """What the trust table shows for one system: its status in the latest revision; "unknown" where only the
     previous revision has a row (as the comparison has it); nothing where neither has."""
-    latest = Entitlement.objects.filter(revision=pair.latest, organisation=OuterRef("pk"), system=system)
+    # No ordering: the model's default would join and sort inside every lookup.
+    latest = Entitlement.objects.filter(revision=pair.latest, organisation=OuterRef("pk"), system=system).order_by()
     fallbacks = []
     if pair.previous:
         previous = Entitlement.objects.filter(revision=pair.previous, organisation=OuterRef("pk"), system=system)
+        previous = previous.order_by()
         fallbacks.append(Case(When(Exists(previous), then=Value(EntitlementStatus.UNKNOWN))))
     return Coalesce(Subquery(latest.values("status")), *fallbacks, Value(""))
 
