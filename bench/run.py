@@ -384,6 +384,7 @@ def main() -> int:
         "SECURE_HSTS_SECONDS": "0",
     }
     synthetic_dataset(options.database_url, environment, options)
+    manage(environment, "collectstatic", "--noinput", "-v0")  # served by WhiteNoise, as in production
     vacuum_analyze(options.database_url)
     sqlite_path = ROOT / "bench" / "bench.db"
     total = sqlite_copy(options.database_url, sqlite_path)
