@@ -42,10 +42,10 @@ class Editor(HttpUser):
     wait_time = between(0.1, 0.3)
 
     def on_start(self):
-        page = self.client.get("/admin/login/", name="editor login")
+        page = self.client.get("/admin/login/", name="editor opens the login page")
         fields = form_fields(page.text)
         fields.update(username=os.environ["LOAD_EDITOR"], password=os.environ["LOAD_PASSWORD"])
-        self.client.post("/admin/login/?next=/admin/", data=fields, name="editor login",
+        self.client.post("/admin/login/?next=/admin/", data=fields, name="editor signs in",
                          headers={"Referer": self.host + "/admin/login/"})  # fmt: skip
 
     @task
