@@ -28,6 +28,7 @@ run: $(VENV)/.app-installed
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev-installed
+	sh tests/browser/install-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

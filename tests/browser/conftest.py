@@ -1,0 +1,138 @@
+"""A real browser against the real server: Debian's Chromium, driven by Playwright, on the production entrypoint.
+
+The site runs as `deploy/entrypoint.sh` runs it (migrations, the seed, gunicorn, WhiteNoise), on a database of
+its own, so what the browser changes cannot touch the other tests' data.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]  # fmt: skip
+CREATE_EDITORS = """
+from django.contrib.auth.models import Group, User
+for name, password in [("{editor}", "{password}"), ("{second}", "{password}")]:
+    user = User.objects.create_user(username=name, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+"""
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    editor: str
+    second_editor: str
+    password: str
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site_database(django_db_blocker, tmp_path_factory):
+    """A new, empty database beside the test database: PostgreSQL when the tests use it, else a SQLite file."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'site.sqlite3'}"
+        return
+    database = connection.settings_dict
+    name = f"nhsit_browser_{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    yield f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def site(site_database, tmp_path_factory):
+    """The site, served by gunicorn through the entrypoint, with the seed and two editors' accounts."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": site_database,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "LOAD_SEED_IF_EMPTY": "true",
+        "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies not HTTPS-only.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+    }
+    server = subprocess.Popen(["sh", "deploy/entrypoint.sh"], cwd=settings.BASE_DIR, env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz/", timeout=5):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"The site did not start: {server.stderr.read().decode()[-3000:]}")
+            time.sleep(0.5)
+    found = Site(url=url, editor="editor-one", second_editor="editor-two", password=secrets.token_urlsafe(16))
+    script = CREATE_EDITORS.format(editor=found.editor, second=found.second_editor, password=found.password)
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=settings.BASE_DIR, env=environment,
+                   check=True, capture_output=True)  # fmt: skip
+    yield found
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    """Chromium for one module's tests. While Playwright runs, its event loop makes Django refuse in-process
+    database calls as unsafe; these tests make none (the site is another process), so that check is off."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No Chromium at {CHROMIUM}: install Debian's chromium (tests/browser/install-chromium.sh).")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield launched
+            launched.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(site, browser):
+    """A fresh browser tab, as a first-time visitor, that accepts downloads."""
+    context = browser.new_context(base_url=site.url, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")

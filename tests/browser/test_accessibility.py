@@ -1,0 +1,91 @@
+"""Every kind of page, checked by axe-core in a real browser, and worked by keyboard alone."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+PAGES = [
+    "/",
+    "/trusts/",
+    "/trusts/?kind=acute&system=cerner-millennium&outcome=lost",
+    "/trusts/?kind=not-a-kind",
+    "/trusts/RAN/",
+    "/systems/",
+    "/systems/cerner-millennium/",
+    "/contracts/",
+    "/contracts/london-lsp/",
+    "/contracts/london-lsp/compare/",
+    "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=lost",
+    "/entitlements/",
+    "/sources/",
+    "/trusts/NO-SUCH-CODE/",
+    "/admin/login/",
+]
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+def serious_violations(axe, page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_has_a_serious_accessibility_violation(page, axe, path):
+    page.goto(path)
+    assert serious_violations(axe, page) == []
+
+
+def test_a_source_page_has_no_serious_accessibility_violation(page, axe):
+    page.goto("/sources/")
+    page.locator("table.data-table tbody").get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/sources/\d+/$"))
+    assert serious_violations(axe, page) == []
+
+
+def test_the_filters_work_by_keyboard_alone(page):
+    page.goto("/trusts/")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#filters') !== null"):
+            break
+    else:
+        pytest.fail("Tabbing never reached the filters.")
+    expect(page.locator(":focus")).to_be_visible()
+    while page.evaluate("document.activeElement.value") != "specialist_acute":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    while page.evaluate("document.activeElement.textContent.trim()") != "Apply filters":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"kind=specialist_acute"))
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^\d+ organisations?$"))
+    expect(page.locator("table.data-table")).to_contain_text("Royal National Orthopaedic Hospital NHS Trust")
+
+
+def test_the_outcome_matrix_reads_without_colour(page):
+    page.goto("/contracts/london-lsp/compare/?system=cerner-millennium")
+    page.emulate_media(forced_colors="active")
+    cells = page.locator("table.matrix tbody td")
+    expect(cells.first).to_be_visible()
+    words = {"kept", "lost", "gained", "never", "unknown", "no record"}
+    texts = cells.all_inner_texts()
+    assert texts and all(any(word in text for word in words) for text in texts), texts
+
+
+def test_the_checker_itself_finds_a_serious_violation(page, axe):
+    """So that an empty list above means a clean page, not a checker that never ran."""
+    page.goto("/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
+    assert any(violation.startswith("image-alt") for violation in serious_violations(axe, page))
