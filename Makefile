@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint serve load bench clean
+.PHONY: run test lint serve load bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ $(VENV)/.bench-installed: requirements.txt bench/requirements.txt | $(BIN)/pytho
 # Benchmark on PostgreSQL at national scale (--database-url; generates the synthetic data there once).
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# PNG screenshots of the main pages, desktop and phone width, into docs/screenshots/.
+screenshots: $(VENV)/.dev-installed
+	sh tests/browser/install-chromium.sh
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles bench/bench.db

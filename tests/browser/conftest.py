@@ -6,11 +6,8 @@ its own, so what the browser changes cannot touch the other tests' data.
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]  # fmt: skip
+from tests.browser.serving import CHROMIUM, CHROMIUM_ARGS, SiteDidNotStart, free_port, served, site_environment
+
 CREATE_EDITORS = """
 from django.contrib.auth.models import Group, User
 for name, password in [("{editor}", "{password}"), ("{second}", "{password}")]:
@@ -38,12 +32,6 @@ class Site:
     editor: str
     second_editor: str
     password: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -64,42 +52,16 @@ def site_database(django_db_blocker, tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(site_database, tmp_path_factory):
     """The site, served by gunicorn through the entrypoint, with the seed and two editors' accounts."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": site_database,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "LOAD_SEED_IF_EMPTY": "true",
-        "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
-        # Plain HTTP on loopback: no redirect to HTTPS, cookies not HTTPS-only.
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "SECURE_HSTS_SECONDS": "0",
-    }
-    server = subprocess.Popen(["sh", "deploy/entrypoint.sh"], cwd=settings.BASE_DIR, env=environment,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz/", timeout=5):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"The site did not start: {server.stderr.read().decode()[-3000:]}")
-            time.sleep(0.5)
-    found = Site(url=url, editor="editor-one", second_editor="editor-two", password=secrets.token_urlsafe(16))
-    script = CREATE_EDITORS.format(editor=found.editor, second=found.second_editor, password=found.password)
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=settings.BASE_DIR, env=environment,
-                   check=True, capture_output=True)  # fmt: skip
-    yield found
-    server.terminate()
-    server.wait(timeout=30)
+    environment = site_environment(site_database, tmp_path_factory.mktemp("static"), free_port())
+    try:
+        with served(environment) as url:
+            found = Site(url=url, editor="editor-one", second_editor="editor-two", password=secrets.token_urlsafe(16))
+            script = CREATE_EDITORS.format(editor=found.editor, second=found.second_editor, password=found.password)
+            subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=settings.BASE_DIR,
+                           env=environment, check=True, capture_output=True)  # fmt: skip
+            yield found
+    except SiteDidNotStart as error:
+        pytest.fail(f"The site did not start: {error}")
 
 
 @pytest.fixture(scope="module")
