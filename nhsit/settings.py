@@ -192,6 +192,23 @@ if REQUIRE_LOGIN:
     MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                       "django.contrib.auth.middleware.LoginRequiredMiddleware")  # fmt: skip
 
+# A read replica (PostgreSQL streaming replication): the public pages read from it, editors and writes use the
+# primary (nhsit/replicas.py). Tests use the primary for both.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"],
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["nhsit.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("nhsit.health.HealthCheckMiddleware") + 1,
+                      "nhsit.replicas.PrimaryForEditorsMiddleware")  # fmt: skip
+
 # The covering indexes behind comparisons (contracts.Entitlement) include a column only PostgreSQL can use;
 # SQLite builds them on the key columns alone, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

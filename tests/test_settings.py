@@ -9,11 +9,13 @@ PROBE = (
 )
 
 
-def run_settings(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+def run_settings(probe: str = PROBE, **env):
+    """Settings read in a new process with this environment; `probe` prints what to check."""
+    ignored = {"DATABASE_URL", "DATABASE_REPLICA_URL", "SECRET_KEY", "DEBUG"}
+    environment = {k: v for k, v in os.environ.items() if k not in ignored}
     environment.update(env, DJANGO_SETTINGS_MODULE="nhsit.settings")
     return subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+        [sys.executable, "-c", probe], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
     )
 
 
