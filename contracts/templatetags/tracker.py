@@ -18,9 +18,14 @@ register = template.Library()
 SHORT_STATUS = {EntitlementStatus.UNKNOWN: "unknown", EntitlementStatus.DECLINED: "declined"}
 
 
+@functools.cache
+def _labels(choices) -> dict[str, str]:
+    return dict(choices.choices)
+
+
 def _label(choices, value: str) -> str:
     """The words for a stored code; a code no longer among the choices shows as itself."""
-    return choices(value).label if value in choices.values else value
+    return _labels(choices).get(value, value)
 
 
 @register.filter
@@ -49,12 +54,12 @@ def status_label(value: str | None) -> str:
     """An entitlement status in a word or two."""
     if not value:
         return "no record"
-    return SHORT_STATUS.get(value) or EntitlementStatus(value).label if value in EntitlementStatus.values else value
+    return SHORT_STATUS.get(value) or _label(EntitlementStatus, value)
 
 
 @register.filter
 def outcome_label(value: str | None) -> str:
-    return Outcome(value).label if value in Outcome.values else ""
+    return _labels(Outcome).get(value, "")
 
 
 # Built in Python, not by including a template: a national table holds thousands of these per page.
