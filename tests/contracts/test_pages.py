@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from tests.helpers import csv_header, csv_rows, shown_count, visible_text
+from tests.scale import london_grown_tenfold
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +129,28 @@ def test_the_compare_matrix_labels_each_cell_in_words(client):
     html = client.get(COMPARE, {"system": "cerner-millennium"}).content.decode()
     assert '<span class="tag outcome-lost">lost</span>' in html
     assert '<span class="tag outcome-unknown">unknown</span>' in html
+
+
+@pytest.mark.parametrize("systems", [["cerner-millennium"], ["cerner-millennium", "rio"]])
+def test_the_matrix_pages_through_every_organisation_in_name_order(client, london, systems):
+    london_grown_tenfold(london)
+    # The CSV is in the database's order: organisation name, ODS code, then system.
+    in_csv = csv_rows(client.get(COMPARE, {"system": systems, "_export": "csv"}))
+    expected = list(dict.fromkeys(row["ods_code"] for row in in_csv))
+    shown, page = [], 1
+    while True:
+        response = client.get(COMPARE, {"system": systems, "matrix_page": page})
+        html = response.content.decode()
+        start = html.index('<table class="matrix">')
+        matrix = html[start : html.index("</table>", start)]
+        shown += re.findall(r'<span class="ods">([^<]+)</span>', matrix)
+        if "Next organisations" not in html:
+            break
+        page += 1
+    assert page > 1
+    assert shown == expected
+    assert f"of {len(expected)}." in visible_text(response)
+    assert client.get(COMPARE, {"system": systems, "matrix_page": page + 1}).status_code == 404
 
 
 def test_compare_live_filter_keeps_only_live_deployments(client):
