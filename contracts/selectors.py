@@ -167,44 +167,34 @@ class OutcomeMatrix:
 def outcome_matrix(*, comparison: RevisionComparison, counts: dict[str, Counter], page: str) -> OutcomeMatrix:
     """Organisations as rows and systems as columns, a page of organisations at a time.
 
-    `counts` are the comparison's outcome_counts(). Queries: the systems, then either (one system) the page's
-    rows, or the organisations on the page, how many there are, and their cells.
+    `counts` are the comparison's outcome_counts(). Queries: the systems, the page of organisations, its cells,
+    and how many organisations there are (unless the counts show only one system).
     """
     systems = [system for system in System.objects.filter(slug__in=counts).order_by("name")]
+    organisations = comparison.organisations.order_by("name", "ods_code")
     if len(counts) <= 1:
-        # One system: an organisation has one row at most, so the rows in order are the matrix's rows.
+        # One system: an organisation has one row at most, so the rows counted are the organisations.
         total = sum(sum(by_outcome.values()) for by_outcome in counts.values())
-        rows = comparison.rows.order_by("organisation_name", "ods_code")
-        matrix_page = _matrix_page(CountedPaginator(rows, MATRIX_ORGANISATIONS_PER_PAGE, count=total), page)
-        matrix_rows = [
-            MatrixRow(
-                Organisation(pk=row["organisation_id"], ods_code=row["ods_code"], name=row["organisation_name"]), [row]
-            )
-            for row in matrix_page.object_list
-        ]
+        paginator = CountedPaginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE, count=total)
     else:
-        organisations = comparison.organisations.order_by("name", "ods_code")
-        matrix_page = _matrix_page(Paginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE), page)
-        on_page = list(matrix_page.object_list)
-        cells: dict[tuple[str, str], dict] = {}
-        for row in comparison.rows.filter(ods_code__in=[organisation.ods_code for organisation in on_page]).order_by():
-            cells[(row["ods_code"], row["system_slug"])] = row
-        matrix_rows = [
-            MatrixRow(organisation, [cells.get((organisation.ods_code, system.slug)) for system in systems])
-            for organisation in on_page
-        ]
-    return OutcomeMatrix(
-        systems=systems, bars=outcome_bars(systems=systems, counts=counts), page=matrix_page, rows=matrix_rows
-    )
-
-
-def _matrix_page(paginator: Paginator, page: str) -> Page:
+        paginator = Paginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE)
     try:
-        return paginator.page(page)
+        matrix_page = paginator.page(page)
     except PageNotAnInteger:
         raise Http404(f"“{page[:40]}” is not a page number.") from None
     except EmptyPage:
         raise Http404(f"There is no page {page[:40]} of the matrix: it fills {paginator.num_pages}.") from None
+    on_page = list(matrix_page.object_list)
+    cells: dict[tuple[str, str], dict] = {}
+    for row in comparison.rows.filter(ods_code__in=[organisation.ods_code for organisation in on_page]).order_by():
+        cells[(row["ods_code"], row["system_slug"])] = row
+    rows = [
+        MatrixRow(organisation, [cells.get((organisation.ods_code, system.slug)) for system in systems])
+        for organisation in on_page
+    ]
+    return OutcomeMatrix(
+        systems=systems, bars=outcome_bars(systems=systems, counts=counts), page=matrix_page, rows=rows
+    )
 
 
 @dataclass(frozen=True)

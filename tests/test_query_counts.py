@@ -19,8 +19,8 @@ PAGES = {
     "/contracts/": 1,
     "/contracts/london-lsp/": 17,
     "/contracts/london-lsp/compare/": 11,
-    # One system: the matrix is a page of the rows themselves.
-    "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 9,
+    # One system: the matrix's organisations are its rows, already counted.
+    "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 10,
     "/entitlements/": 6,
     "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 6,
     "/sources/": 2,
