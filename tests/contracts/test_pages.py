@@ -286,3 +286,19 @@ def test_only_csv_exports_are_offered(client):
     response = client.get("/entitlements/", {"_export": "xlsx"})
     assert response.status_code == 400
     assert "Exports are offered as CSV only" in visible_text(response)
+
+
+def test_filter_checkboxes_are_written_as_djangos_own_widget_would(london):
+    from django.http import QueryDict
+
+    from contracts.filters import CompareFilter
+    from contracts.templatetags.tracker import input_tag
+
+    data = QueryDict("system=rio&kind=acute&kind=specialist_acute&outcome=lost&live=yes")
+    form = CompareFilter(data, contract=london).form
+    checked = 0
+    for name in ["system", "kind", "outcome"]:
+        for choice in form[name]:
+            assert input_tag(choice) == str(choice.tag())
+            checked += "checked" in input_tag(choice)
+    assert checked == 4
