@@ -1,7 +1,7 @@
 """The trust list as CSV: the same organisations as the table, with a status column per system.
 
-One query for the whole file: each system's status is a lookup on the unique (revision, organisation,
-system) index, which includes the status. On PostgreSQL the rows leave through COPY.
+One query for the whole file: each system's status is a lookup on the covering index of (revision,
+organisation, system), which includes the status. On PostgreSQL the rows leave through COPY.
 """
 
 from collections.abc import Iterator, Sequence
@@ -39,9 +39,10 @@ def trust_csv_body(
     *, organisations: QuerySet[Organisation], pair: RevisionPair, systems: Sequence[System]
 ) -> Iterator[bytes]:
     """The CSV lines (without the header) in the queryset's order."""
-    statuses = {f"status_{index}": latest_status(pair, system) for index, system in enumerate(systems)}
-    if pair.latest is None:
-        statuses = {name: Value("") for name in statuses}
+    statuses = {
+        f"status_{index}": latest_status(pair, system) if pair.latest else Value("")
+        for index, system in enumerate(systems)
+    }
     rows = organisations.annotate(**statuses)
     fields = ["ods_code", "name", "kind", "sector", "successor_ods_code", *statuses]
     if copy_available():
