@@ -253,7 +253,7 @@ def queries_per_request(path: str) -> int:
     return len(captured)
 
 
-def measures(url: str, options) -> list[Measure]:
+def measures(options) -> list[Measure]:
     from contracts.models import Revision, System
     from trusts.models import Organisation
 
@@ -394,7 +394,7 @@ def main() -> int:
     import django
 
     django.setup()
-    all_measures = measures(options.database_url, options)
+    all_measures = measures(options)
     for measure in all_measures:
         if measure.url.startswith(f"http://{OURS}"):
             measure.queries = queries_per_request(measure.url.removeprefix(f"http://{OURS}"))

@@ -2,10 +2,9 @@
 
 from functools import partial
 
-import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest
-from django_tables2 import Table
+from django_tables2 import Column, Table
 
 PER_PAGE = 50
 
@@ -19,7 +18,7 @@ def table_sort(request: HttpRequest, table: Table) -> Table:
     return table
 
 
-class DirectColumn(tables.Column):
+class DirectColumn(Column):
     """A column whose cells the table template writes straight from the record, through `render(value)`.
 
     django-tables2 inspects a render method's signature for every cell; at thousands of cells a page that
