@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.serving import CHROMIUM, CHROMIUM_ARGS, free_port, served, site_environment  # noqa: E402
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, free_port, served, site_environment  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 PAGES = {

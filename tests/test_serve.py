@@ -1,23 +1,15 @@
 """The production path outside a container: deploy/entrypoint.sh runs gunicorn, WhiteNoise serves static files."""
 
 import os
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
+from tests.serving import SiteDidNotStart, free_port, served
+
 pytestmark = pytest.mark.django_db
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -37,7 +29,7 @@ def fetch(url: str, https: bool = False):
 
 
 @pytest.fixture
-def served(tmp_path):
+def site(tmp_path):
     """gunicorn through the entrypoint, behind a pretend TLS proxy, on this test's database or a new SQLite file."""
     database = connection.settings_dict
     if connection.vendor == "postgresql":
@@ -45,52 +37,40 @@ def served(tmp_path):
         url = f"postgres://{database['USER']}@{host}:{port}/{database['NAME']}"
     else:
         url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
-    port = free_port()
     environment = {
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "false",
         "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-the-deploy-check-123456",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "BIND": f"127.0.0.1:{port}",
+        "BIND": f"127.0.0.1:{free_port()}",
         "WEB_CONCURRENCY": "1",
         "LOAD_SEED_IF_EMPTY": "true",
         "STATIC_ROOT": str(tmp_path / "static"),
         "SECURE_PROXY_SSL_HEADER": "true",
     }
-    server = subprocess.Popen(["sh", "deploy/entrypoint.sh"], cwd=settings.BASE_DIR, env=environment,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if fetch(f"{base}/healthz/")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
-    yield base
-    server.terminate()
-    server.wait(timeout=30)
+    try:
+        with served(environment) as base:
+            yield base
+    except SiteDidNotStart as error:
+        pytest.fail(f"gunicorn did not start: {error}")
 
 
-def test_gunicorn_serves_pages_and_static_files_securely(served):
-    assert fetch(f"{served}/healthz/")[0] == 200
+def test_gunicorn_serves_pages_and_static_files_securely(site):
+    assert fetch(f"{site}/healthz/")[0] == 200
     # Plain HTTP is sent to HTTPS; the health check is not, so a load balancer can ask over HTTP.
-    status, headers, _body = fetch(f"{served}/trusts/")
-    assert status == 301 and headers["Location"] == f"https://{served.removeprefix('http://')}/trusts/"
+    status, headers, _body = fetch(f"{site}/trusts/")
+    assert status == 301 and headers["Location"] == f"https://{site.removeprefix('http://')}/trusts/"
 
-    status, headers, body = fetch(f"{served}/trusts/RAN/", https=True)
+    status, headers, body = fetch(f"{site}/trusts/RAN/", https=True)
     assert status == 200 and b"Royal National Orthopaedic Hospital" in body
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "csrftoken" not in headers.get("Set-Cookie", "")
 
-    status, headers, body = fetch(f"{served}/static/css/site.css", https=True)
+    status, headers, body = fetch(f"{site}/static/css/site.css", https=True)
     assert status == 200 and b"NHS.UK service manual" in body
     assert headers["Content-Type"].startswith("text/css")
 
-    status, _headers, body = fetch(f"{served}/contracts/london-lsp/compare/?outcome=lost&_export=csv", https=True)
+    status, _headers, body = fetch(f"{site}/contracts/london-lsp/compare/?outcome=lost&_export=csv", https=True)
     assert status == 200 and body.startswith(b"ods_code,organisation,")

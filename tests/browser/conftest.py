@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.browser.serving import CHROMIUM, CHROMIUM_ARGS, SiteDidNotStart, free_port, served, site_environment
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, SiteDidNotStart, free_port, served, site_environment
 
 CREATE_EDITORS = """
 from django.contrib.auth.models import Group, User
