@@ -5,8 +5,10 @@ from concurrency.core import _select_lock
 from concurrency.exceptions import RecordModifiedError
 from concurrency.forms import ConcurrentForm
 from django import forms
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import ModelForm
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -84,10 +86,27 @@ class TrackedAdmin(SimpleHistoryAdmin):
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_well_formed(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_well_formed(object_id, version_id)
         # Reverting saves an old version's values over the current record, guarded like any other save.
         request.reverting_to = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _require_well_formed(self, object_id, version_id=None):
+        """An address whose record or version id cannot exist is a page that does not exist.
+
+        (simple-history would pass such an id straight to the database, which refuses it with a server error.)
+        """
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404(f"There is no {self.model._meta.verbose_name} history at this address.") from None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and getattr(request, "reverting_to", None) and hasattr(obj, "_concurrencymeta"):
