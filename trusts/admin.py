@@ -3,9 +3,11 @@ from django.contrib import admin
 from contracts.admin.base import TrackedAdmin, VersionedAdmin
 from contracts.admin.importing import AllOrNothingImportMixin
 from contracts.admin.inlines import COMPACT_TEXT, CachedChoicesMixin, CitationInline, VersionedInlineMixin
+from contracts.admin.row_labels import RowLabelledInline
 from contracts.imports import OrganisationResource
 from contracts.models import Deployment, Entitlement
 from nhsit.lib.admin_columns import partial_date_column
+from nhsit.lib.admin_filters import BlankReadsUnknownFilter
 from trusts.models import LocalSystem, Organisation, Succession, Supplier
 
 
@@ -16,7 +18,7 @@ class SupplierAdmin(TrackedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class LocalSystemInline(CachedChoicesMixin, admin.TabularInline):
+class LocalSystemInline(RowLabelledInline, CachedChoicesMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = LocalSystem
     fields = ["product", "vendor", "kind", "status", "contract_expiry", "notes"]
@@ -27,7 +29,7 @@ class LocalSystemInline(CachedChoicesMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("vendor")
 
 
-class SuccessionInline(admin.TabularInline):
+class SuccessionInline(RowLabelledInline, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = Succession
     fk_name = "predecessor"
@@ -41,7 +43,7 @@ class SuccessionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("predecessor", "successor")
 
 
-class EntitlementInline(VersionedInlineMixin, admin.TabularInline):
+class EntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
     """All of an organisation's entitlements: every system, every revision."""
 
     formfield_overrides = COMPACT_TEXT
@@ -59,7 +61,7 @@ class EntitlementInline(VersionedInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("revision__contract", "system", "organisation")
 
 
-class DeploymentInline(VersionedInlineMixin, admin.TabularInline):
+class DeploymentInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = Deployment
     fields = ["system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by", "version"]
@@ -83,7 +85,13 @@ class OrganisationAdmin(AllOrNothingImportMixin, VersionedAdmin):
         partial_date_column("closed", "closed"),
     ]
     list_display_links = ["ods_code", "name"]
-    list_filter = ["kind", "region", "sector", "is_foundation_trust", "is_teaching"]
+    list_filter = [
+        "kind",
+        ("region", BlankReadsUnknownFilter),
+        ("sector", BlankReadsUnknownFilter),
+        "is_foundation_trust",
+        "is_teaching",
+    ]
     search_fields = ["ods_code", "name", "short_name"]
     fieldsets = [
         (None, {"fields": ["ods_code", "name", "short_name", "kind", ("region", "sector")]}),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin.row_labels import with_row_labels
 from contracts.publishing import CORRECT_PUBLISHED, is_published, may_change
 from contracts.services.history import UNTRACKED, changes_since
 
@@ -76,6 +77,9 @@ class VersionedForm(ConcurrentForm):
 
 class TrackedAdmin(SimpleHistoryAdmin):
     """Every save, by form, action or import, is kept: who, when, and field by field what changed."""
+
+    def get_changelist_form(self, request, **kwargs):
+        return with_row_labels(super().get_changelist_form(request, **kwargs))
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         previous = None

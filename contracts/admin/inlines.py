@@ -5,6 +5,7 @@ from django.db import models
 from django.forms import Textarea
 
 from contracts.admin.base import VersionedForm
+from contracts.admin.row_labels import RowLabelledInline
 from contracts.models import Citation
 
 # Inline rows stay a few lines high, however long their quotes and notes.
@@ -46,7 +47,7 @@ class VersionedInlineMixin(CachedChoicesMixin):
         return formset
 
 
-class CitationInline(CachedChoicesMixin, admin.TabularInline):
+class CitationInline(RowLabelledInline, CachedChoicesMixin, admin.TabularInline):
     """Sources and quotes behind the record being edited (Citation has one key to each kind of record)."""
 
     formfield_overrides = COMPACT_TEXT

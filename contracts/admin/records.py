@@ -17,6 +17,7 @@ from contracts.models import (
 from contracts.selectors import CITATION_TARGETS_RELATED
 from contracts.services.reconcile import reported_figure_reconcile
 from nhsit.lib.admin_columns import partial_date_column
+from nhsit.lib.admin_filters import BlankReadsUnknownFilter
 
 
 @admin.register(Contract)
@@ -32,7 +33,7 @@ class ContractAdmin(TrackedAdmin):
 @admin.register(System)
 class SystemAdmin(TrackedAdmin):
     list_display = ["name", "slug", "vendor", "category", "scope"]
-    list_filter = ["scope", "category"]
+    list_filter = ["scope", ("category", BlankReadsUnknownFilter)]
     search_fields = ["name", "slug", "category"]
     autocomplete_fields = ["vendor"]
     prepopulated_fields = {"slug": ["name"]}
@@ -97,7 +98,7 @@ class SourceAdmin(TrackedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["title", "key", "kind", "publisher", "author", ("published_on", "published_precision"), "url", "notes"]
     list_display = ["title", "publisher", "kind", partial_date_column("published", "published"), "key"]
-    list_filter = ["kind", "publisher"]
+    list_filter = ["kind", ("publisher", BlankReadsUnknownFilter)]
     search_fields = ["title", "key", "publisher", "author", "url"]
     prepopulated_fields = {"key": ["title"]}
 

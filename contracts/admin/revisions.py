@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from contracts.admin.base import VersionedAdmin
 from contracts.admin.inlines import COMPACT_TEXT, CitationInline, VersionedInlineMixin
+from contracts.admin.row_labels import RowLabelledInline
 from contracts.models import Entitlement, Revision, System
 from contracts.services.revision_copy import RevisionCopyError, revision_copy
 from nhsit.lib.admin_columns import gbp_column, partial_date_column
@@ -17,7 +18,7 @@ from trusts.models import OrganisationKind
 MOST_INLINE_ENTITLEMENTS = 300
 
 
-class RevisionEntitlementInline(VersionedInlineMixin, admin.TabularInline):
+class RevisionEntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
     """A revision's entitlements, narrowed by ?system=<slug>&kind=<kind> in the page's address."""
 
     formfield_overrides = COMPACT_TEXT

@@ -6,6 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
+
 PAGES = [
     "/",
     "/trusts/",
@@ -21,7 +23,29 @@ PAGES = [
     "/entitlements/",
     "/sources/",
     "/trusts/NO-SUCH-CODE/",
+    "/search/?q=George",
     "/admin/login/",
+]
+# The editors' pages: lists with filters and an editable column, forms with autocomplete boxes and inline rows.
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/recent-changes/",
+    "/admin/contracts/entitlement/?q=RAN",
+    "/admin/contracts/entitlement/add/",
+    "/admin/contracts/entitlement/import/",
+    "/admin/trusts/organisation/",
+    "/admin/password_change/",
+]
+# A record's pages, reached from the first row of its list.
+RECORD_PAGES = [
+    ("contracts/entitlement", "change"),
+    ("contracts/entitlement", "history"),
+    ("contracts/entitlement", "a past version"),
+    ("contracts/entitlement", "delete"),
+    ("contracts/revision", "change"),
+    ("trusts/organisation", "change"),
+    ("contracts/reportedfigure", "change"),
+    ("contracts/source", "change"),
 ]
 SERIOUS = {"serious", "critical"}
 
@@ -45,6 +69,54 @@ def serious_violations(axe, page) -> list[str]:
 def test_no_page_has_a_serious_accessibility_violation(page, axe, path):
     page.goto(path)
     assert serious_violations(axe, page) == []
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_no_editors_page_has_a_serious_accessibility_violation(page, site, axe, path):
+    sign_in(page, site.editor, site.password)
+    page.goto(path)
+    assert serious_violations(axe, page) == []
+
+
+@pytest.mark.parametrize(("model", "view"), RECORD_PAGES)
+def test_no_record_page_in_the_admin_has_a_serious_accessibility_violation(page, site, axe, model, view):
+    sign_in(page, site.editor, site.password)
+    page.goto(f"/admin/{model}/")
+    page.locator("#result_list tbody tr").first.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/change/$"))
+    if view in ("history", "a past version"):
+        page.get_by_role("link", name="History").click()
+    if view == "a past version":
+        page.locator("#change-history tbody").get_by_role("link").first.click()
+        expect(page).to_have_url(re.compile(r"/history/\d+/$"))
+    if view == "delete":
+        page.get_by_role("link", name="Delete", exact=True).click()
+        expect(page.get_by_role("button", name=re.compile(r"^Yes, I.m sure$"))).to_be_visible()
+    assert serious_violations(axe, page) == []
+
+
+def test_every_control_in_an_editable_row_is_named_by_its_column_and_row(page, site):
+    sign_in(page, site.editor, site.password)
+    page.goto("/admin/trusts/organisation/?q=RAN")
+    page.get_by_role("link", name="RAN").click()
+    rnoh_cerner = "RAN · cerner-millennium · ccn3: withdrawn"
+    expect(page.get_by_role("combobox", name=f"Status – {rnoh_cerner}")).to_have_value("withdrawn")
+    expect(page.get_by_role("textbox", name=f"Withdrawal reason – {rnoh_cerner}")).to_be_visible()
+    expect(page.get_by_role("checkbox", name=f"Delete – {rnoh_cerner}")).not_to_be_checked()
+
+    page.goto("/admin/contracts/entitlement/?q=RAN")
+    expect(page.get_by_role("combobox", name=f"Status – {rnoh_cerner}")).to_have_value("withdrawn")
+
+
+def test_an_autocomplete_box_is_named_by_its_field_empty_or_chosen(page, site):
+    sign_in(page, site.editor, site.password)
+    page.goto("/admin/contracts/entitlement/add/")
+    organisation = page.get_by_role("combobox", name="Organisation:", exact=True)
+    expect(organisation).to_be_visible()
+    organisation.click()
+    page.locator(".select2-search__field").fill("RAN")
+    page.get_by_role("option", name=re.compile("Royal National Orthopaedic")).click()
+    expect(page.get_by_role("combobox", name=re.compile(r"^Organisation: Royal National Orthopaedic"))).to_be_visible()
 
 
 def test_a_source_page_has_no_serious_accessibility_violation(page, axe):
