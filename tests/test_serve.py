@@ -1,13 +1,17 @@
 """The production path outside a container: deploy/entrypoint.sh runs gunicorn, WhiteNoise serves static files."""
 
 import os
+import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 
 import pytest
 from django.db import connection
 
-from tests.serving import SiteDidNotStart, free_port, served
+from tests.serving import ROOT, SiteDidNotStart, free_port, served, site_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +78,42 @@ def test_gunicorn_serves_pages_and_static_files_securely(site):
 
     status, _headers, body = fetch(f"{site}/contracts/london-lsp/compare/?outcome=lost&_export=csv", https=True)
     assert status == 200 and body.startswith(b"ods_code,organisation,")
+
+
+def read_slowly(address: str, path: str, bytes_per_second: int) -> bytes:
+    """A client on a slow line: a small receive window, read at a fixed rate. HTTP/1.0, so the body ends at close."""
+    host, port = address.removeprefix("http://").split(":")
+    with socket.socket() as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        client.connect((host, int(port)))
+        client.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+        received, started = bytearray(), time.monotonic()
+        while chunk := client.recv(64 * 1024):
+            received += chunk
+            time.sleep(max(0.0, len(received) / bytes_per_second - (time.monotonic() - started)))
+    return bytes(received)
+
+
+def test_a_slow_client_gets_the_whole_of_a_large_export(tmp_path):
+    """A download that takes longer than the server's worker timeout still arrives whole: gunicorn's threaded
+    workers keep their heartbeat while a thread waits on the client (a sync worker is killed mid-file)."""
+    database = f"sqlite:///{tmp_path / 'large.sqlite3'}"
+    for command in (["migrate"], ["generate_synthetic", "--organisations", "2000", "--systems", "10"]):
+        subprocess.run([sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, check=True, capture_output=True,
+                       env={**os.environ, "DATABASE_URL": database})  # fmt: skip
+    environment = {
+        **site_environment(database, tmp_path / "static", free_port()),
+        "LOAD_SEED_IF_EMPTY": "false",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_TIMEOUT": "1",
+    }
+    with served(environment) as site:
+        started = time.monotonic()
+        response = read_slowly(site, "/entitlements/?_export=csv", bytes_per_second=2_000_000)
+        seconds = time.monotonic() - started
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200")
+    assert seconds > 3, "The download was meant to outlast the worker timeout several times over."
+    lines = body.decode().splitlines()
+    assert lines[0].startswith("contract,revision,ods_code,")
+    assert len(lines) == 1 + 100_000 and lines[-1].count(",") == lines[0].count(",")
