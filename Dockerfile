@@ -20,6 +20,7 @@ USER tracker
 EXPOSE 8000
 # /healthz/ answers 200 only while the database does; it is never redirected to HTTPS.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz/', timeout=4).status != 200)"
-# Migrates, then serves with gunicorn (WEB_CONCURRENCY workers). Needs SECRET_KEY and DATABASE_URL.
+    CMD python deploy/healthcheck.py
+# Migrates, then serves with gunicorn (deploy/gunicorn.conf.py: a worker per core, 4 threads each).
+# Needs SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS. Given a command (e.g. a release step), runs that instead.
 ENTRYPOINT ["sh", "deploy/entrypoint.sh"]

@@ -1,11 +1,18 @@
 #!/bin/sh
 # Release step and server, as run in the container and by `make serve`.
+# A command given to it (say `python manage.py migrate`, as a release step) runs instead of the server.
 set -eu
 cd "$(dirname "$0")/.."
+if [ "$#" -gt 0 ]; then
+    exec "$@"
+fi
 PY="${PYTHON:-python}"
 [ -x .venv/bin/python ] && PY=.venv/bin/python
 
-"$PY" manage.py migrate --noinput
+# With many containers starting at once, set MIGRATE_ON_START=false and migrate once as a release step.
+if [ "${MIGRATE_ON_START:-true}" = "true" ]; then
+    "$PY" manage.py migrate --noinput
+fi
 if [ "${LOAD_SEED_IF_EMPTY:-false}" = "true" ]; then
     "$PY" manage.py load_seed --if-empty
 fi
@@ -13,8 +20,4 @@ fi
 if [ "${COLLECT_STATIC:-true}" = "true" ]; then
     "$PY" manage.py collectstatic --noinput -v0
 fi
-exec "$PY" -m gunicorn nhsit.wsgi \
-    --bind "${BIND:-127.0.0.1:8000}" \
-    --workers "${WEB_CONCURRENCY:-2}" \
-    --access-logfile - \
-    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+exec "$PY" -m gunicorn nhsit.wsgi --config deploy/gunicorn.conf.py
