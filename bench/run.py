@@ -399,9 +399,10 @@ def main() -> int:
         if measure.url.startswith(f"http://{OURS}"):
             measure.queries = queries_per_request(measure.url.removeprefix(f"http://{OURS}"))
 
+    # gunicorn as production runs it (deploy/gunicorn.conf.py), with one worker to time one request at a time.
     ours = start(
-        [PYTHON, "-m", "gunicorn", "nhsit.wsgi", "--bind", OURS, "--workers", "1", "--timeout", "600"],
-        environment,
+        [PYTHON, "-m", "gunicorn", "nhsit.wsgi", "--config", "deploy/gunicorn.conf.py"],
+        {**environment, "BIND": OURS, "WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "600"},
         f"http://{OURS}/healthz/",
     )
     datasette = start(
