@@ -212,3 +212,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 # The covering indexes behind comparisons (contracts.Entitlement) include a column only PostgreSQL can use;
 # SQLite builds them on the key columns alone, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Logs. Errors (a server error's traceback included) and warnings go to stderr, where gunicorn's and a
+# container's logs are collected. Django's default would only mail them to ADMINS when DEBUG is off.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False}},
+}

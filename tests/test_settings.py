@@ -69,3 +69,19 @@ def test_with_debug_off_the_deployment_check_reports_nothing():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+SERVER_ERROR = """
+import django; django.setup()
+from unittest import mock
+from django.test import Client
+with mock.patch("contracts.views.home.default_contract", side_effect=RuntimeError("the overview broke")):
+    print(Client(raise_request_exception=False).get("/", HTTP_HOST="tracker.example.org", secure=True).status_code)
+"""
+
+
+def test_with_debug_off_a_server_errors_traceback_is_logged_to_stderr():
+    result = run_settings(SERVER_ERROR, DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tracker.example.org")
+    assert result.stdout.strip() == "500"
+    assert "ERROR django.request: Internal Server Error: /" in result.stderr
+    assert "RuntimeError: the overview broke" in result.stderr
