@@ -7,8 +7,11 @@ import socket
 import subprocess
 import time
 import urllib.request
-from contextlib import contextmanager
+import uuid
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -67,3 +70,22 @@ def served(environment: dict):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@contextmanager
+def scratch_database(folder: Path, purpose: str, unblock=nullcontext):
+    """A new, empty database beside the test database, as a DATABASE_URL: on PostgreSQL when the tests use it
+    (dropped afterwards), else a SQLite file in `folder`. `unblock` lets a fixture outside a test reach the server.
+    """
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{folder / f'{purpose}.sqlite3'}"
+        return
+    database = connection.settings_dict
+    name = f"nhsit_{purpose}_{uuid.uuid4().hex[:8]}"
+    with unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
+    finally:
+        with unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

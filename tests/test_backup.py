@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 from django.apps import apps
@@ -16,6 +15,7 @@ from django.db import connection
 from contracts.models import Entitlement
 from tests.conftest import client_for
 from tests.helpers import admin_form_data
+from tests.serving import scratch_database
 
 pytestmark = pytest.mark.django_db
 
@@ -82,33 +82,20 @@ def test_a_damaged_backup_restores_nothing(tmp_path):
 
 
 def test_migrations_apply_forwards_and_backwards_on_an_empty_database(tmp_path):
-    database = settings.DATABASES["default"]
-    if connection.vendor == "postgresql":
-        name = f"nhsit_migrations_{uuid.uuid4().hex[:8]}"
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {name}")
-        host = database.get("HOST") or "127.0.0.1"
-        url = f"postgres://{database['USER']}@{host}:{database.get('PORT') or 5432}/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "nhsit.settings"}
+    with scratch_database(tmp_path, "migrations") as url:
+        environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "nhsit.settings"}
 
-    def manage(*arguments):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR, env=environment,
-            capture_output=True, text=True,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
+        def manage(*arguments):
+            result = subprocess.run(
+                [sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR, env=environment,
+                capture_output=True, text=True,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stdout + result.stderr
+            return result.stdout
 
-    try:
         manage("migrate", "--noinput")
         manage("migrate", "contracts", "zero", "--noinput")
         manage("migrate", "trusts", "zero", "--noinput")
         assert "[ ]" in manage("showmigrations", "contracts")
         manage("migrate", "--noinput")
         assert "[ ]" not in manage("showmigrations", "contracts", "trusts")
-    finally:
-        if connection.vendor == "postgresql":
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -8,15 +8,21 @@ import os
 import secrets
 import subprocess
 import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, SiteDidNotStart, free_port, served, site_environment
+from tests.serving import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SiteDidNotStart,
+    free_port,
+    scratch_database,
+    served,
+    site_environment,
+)
 
 CREATE_EDITORS = """
 from django.contrib.auth.models import Group, User
@@ -37,16 +43,8 @@ class Site:
 @pytest.fixture(scope="session")
 def site_database(django_db_blocker, tmp_path_factory):
     """A new, empty database beside the test database: PostgreSQL when the tests use it, else a SQLite file."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'site.sqlite3'}"
-        return
-    database = connection.settings_dict
-    name = f"nhsit_browser_{uuid.uuid4().hex[:8]}"
-    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}")
-    yield f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
-    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database(tmp_path_factory.mktemp("browser"), "browser", django_db_blocker.unblock) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
