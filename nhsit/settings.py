@@ -129,8 +129,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # WhiteNoise serves the collected files from gunicorn, compressed, with no separate web server.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # WhiteNoise serves the collected files from gunicorn, compressed, with no separate web server. Their names
+    # carry a hash of their contents, so browsers and CDNs may keep them for ever. (Needs collectstatic, which
+    # the image and the entrypoint run; with DEBUG on, pages link the plain names.)
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Where load_seed reads the sourced seed data from.

@@ -7,6 +7,17 @@ from contracts.services.seed import seed_load
 LONDON_SEED = settings.SEED_DIR / "london_lsp"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files_without_collecting():
+    """Pages rendered in-process link static files by their plain names: the hashed names need collectstatic,
+    which the tests of the served site run through the entrypoint."""
+    from django.test import override_settings
+
+    plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
+    with override_settings(STORAGES=plain):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the real London seed; each test's changes are rolled back."""

@@ -1,6 +1,7 @@
 """The production path outside a container: deploy/entrypoint.sh runs gunicorn, WhiteNoise serves static files."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -72,9 +73,13 @@ def test_gunicorn_serves_pages_and_static_files_securely(site):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "csrftoken" not in headers.get("Set-Cookie", "")
 
-    status, headers, body = fetch(f"{site}/static/css/site.css", https=True)
+    # Pages link the stylesheet by a name holding its hash, so it may be cached for ever.
+    stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body)
+    assert stylesheet, "The page links no hashed stylesheet."
+    status, headers, body = fetch(f"{site}{stylesheet[1].decode()}", https=True)
     assert status == 200 and b"NHS.UK service manual" in body
     assert headers["Content-Type"].startswith("text/css")
+    assert "immutable" in headers["Cache-Control"] and "max-age=315360000" in headers["Cache-Control"]
 
     status, _headers, body = fetch(f"{site}/contracts/london-lsp/compare/?outcome=lost&_export=csv", https=True)
     assert status == 200 and body.startswith(b"ods_code,organisation,")
