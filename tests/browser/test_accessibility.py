@@ -156,6 +156,17 @@ def test_a_source_page_has_no_serious_accessibility_violation(page, axe):
     assert serious_violations(axe, page) == []
 
 
+def test_the_first_tab_offers_a_skip_past_the_header_to_the_content(page):
+    page.goto("/trusts/RAN/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), "Tab after the skip left the content."
+
+
 def test_the_filters_work_by_keyboard_alone(page):
     page.goto("/trusts/")
     for _ in range(60):
