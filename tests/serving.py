@@ -31,8 +31,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def site_environment(database_url: str, static_root: Path, port: int) -> dict:
-    return {
+def site_environment(database_url: str, static_root: Path, port: int, behind_tls_proxy: bool = False) -> dict:
+    """Production settings for a site on loopback: over plain HTTP (no redirect to HTTPS, cookies not HTTPS-only),
+    or, `behind_tls_proxy`, exactly as production, trusting X-Forwarded-Proto."""
+    environment = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "false",
@@ -42,11 +44,16 @@ def site_environment(database_url: str, static_root: Path, port: int) -> dict:
         "WEB_CONCURRENCY": "2",
         "LOAD_SEED_IF_EMPTY": "true",
         "STATIC_ROOT": str(static_root),
-        # Plain HTTP on loopback: no redirect to HTTPS, cookies not HTTPS-only.
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "SECURE_HSTS_SECONDS": "0",
     }
+    if behind_tls_proxy:
+        return {**environment, "SECURE_PROXY_SSL_HEADER": "true"}
+    return {**environment, "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "SECURE_HSTS_SECONDS": "0"}
+
+
+def postgres_url(name: str) -> str:
+    """The address of database `name` on the test database's PostgreSQL server, as the same user."""
+    database = connection.settings_dict
+    return f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
 
 
 @contextmanager
@@ -80,12 +87,11 @@ def scratch_database(folder: Path, purpose: str, unblock=nullcontext):
     if connection.vendor != "postgresql":
         yield f"sqlite:///{folder / f'{purpose}.sqlite3'}"
         return
-    database = connection.settings_dict
     name = f"nhsit_{purpose}_{uuid.uuid4().hex[:8]}"
     with unblock(), connection._nodb_cursor() as cursor:
         cursor.execute(f"CREATE DATABASE {name}")
     try:
-        yield f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
+        yield postgres_url(name)
     finally:
         with unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from tests.serving import ROOT, SiteDidNotStart, free_port, scratch_database, served, site_environment
+from tests.serving import ROOT, SiteDidNotStart, free_port, postgres_url, scratch_database, served, site_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -36,23 +36,13 @@ def fetch(url: str, https: bool = False):
 @pytest.fixture
 def site(tmp_path):
     """gunicorn through the entrypoint, behind a pretend TLS proxy, on this test's database or a new SQLite file."""
-    database = connection.settings_dict
     if connection.vendor == "postgresql":
-        host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
-        url = f"postgres://{database['USER']}@{host}:{port}/{database['NAME']}"
+        url = postgres_url(connection.settings_dict["NAME"])
     else:
         url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
     environment = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-the-deploy-check-123456",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BIND": f"127.0.0.1:{free_port()}",
+        **site_environment(url, tmp_path / "static", free_port(), behind_tls_proxy=True),
         "WEB_CONCURRENCY": "1",
-        "LOAD_SEED_IF_EMPTY": "true",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "SECURE_PROXY_SSL_HEADER": "true",
     }
     try:
         with served(environment) as base:
