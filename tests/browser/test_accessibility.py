@@ -74,31 +74,29 @@ def test_no_page_has_a_serious_accessibility_violation(page, axe, path):
     assert serious_violations(axe, page) == []
 
 
+@pytest.fixture
+def phone(site, browser):
+    """A fresh tab on a phone-sized screen."""
+    context = browser.new_context(base_url=site.url, viewport=PHONE, is_mobile=True)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_no_page_has_a_serious_accessibility_violation_on_a_phone(browser, site, axe, path):
+def test_no_page_has_a_serious_accessibility_violation_on_a_phone(phone, axe, path):
     """On a narrow screen wide tables scroll sideways, and a keyboard must be able to scroll them."""
-    context = browser.new_context(base_url=site.url, viewport=PHONE, is_mobile=True)
-    try:
-        phone = context.new_page()
-        phone.goto(path)
-        assert serious_violations(axe, phone) == []
-    finally:
-        context.close()
+    phone.goto(path)
+    assert serious_violations(axe, phone) == []
 
 
-def test_a_table_too_wide_for_a_phone_scrolls_by_keyboard(browser, site):
-    context = browser.new_context(base_url=site.url, viewport=PHONE, is_mobile=True)
-    try:
-        phone = context.new_page()
-        phone.goto("/contracts/london-lsp/")
-        region = phone.get_by_role("region", name=re.compile(r"^What the sources say"))
-        assert region.evaluate("element => element.scrollWidth > element.clientWidth"), "The table fits: no test."
-        region.focus()
-        phone.keyboard.press("ArrowRight")
-        phone.keyboard.press("ArrowRight")
-        expect(region).not_to_have_js_property("scrollLeft", 0)
-    finally:
-        context.close()
+def test_a_table_too_wide_for_a_phone_scrolls_by_keyboard(phone):
+    phone.goto("/contracts/london-lsp/")
+    region = phone.get_by_role("region", name=re.compile(r"^What the sources say"))
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth"), "The table fits: no test."
+    region.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")
+    expect(region).not_to_have_js_property("scrollLeft", 0)
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
