@@ -29,7 +29,7 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 # Each response closes its connection, as a sync worker's does. A kept-alive connection stays with the worker
 # that accepted it, so under load one worker's threads queue while another's idle: 55 requests a second in the
-# load test with keep-alive, 66 without.
+# load test with keep-alive, 66-68 without.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 0)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
