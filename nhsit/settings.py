@@ -217,7 +217,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # --- Logs. Errors (a server error's traceback included) and warnings go to stderr, where gunicorn's and a
 # container's logs are collected. Django's default would only mail them to ADMINS when DEBUG is off.
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
