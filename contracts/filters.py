@@ -5,14 +5,14 @@ from django.http import QueryDict
 from contracts.models import Contract, EntitlementStatus, Revision, Source, SourceKind, System
 from contracts.outcomes import Outcome
 from contracts.selectors import contract_systems, latest_pair
-from nhsit.lib.filtering import distinct_values, multiple_choice, set_choices
+from nhsit.lib.filtering import TABLE_PARAMETERS, StrictFilterSet, distinct_values, multiple_choice, set_choices
 from trusts.models import Organisation, OrganisationKind
 from trusts.selectors import organisation_search
 
 LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
 
 
-class EntitlementFilter(django_filters.FilterSet):
+class EntitlementFilter(StrictFilterSet):
     organisation = django_filters.CharFilter(label="Organisation name or ODS code", method="search", max_length=100)
     contract = django_filters.ChoiceFilter(field_name="revision__contract__slug", label="Contract", empty_label="any")
     revision = django_filters.ChoiceFilter(field_name="revision__code", label="Revision", empty_label="any")
@@ -34,7 +34,7 @@ class EntitlementFilter(django_filters.FilterSet):
         return queryset.filter(organisation__in=matching)
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(StrictFilterSet):
     q = django_filters.CharFilter(label="Title, publisher or author", method="search", max_length=100)
     kind = multiple_choice("kind", "Kind of source", SourceKind.choices)
 
@@ -46,8 +46,10 @@ class SourceFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(author__icontains=value))
 
 
-class CompareFilter(django_filters.FilterSet):
+class CompareFilter(StrictFilterSet):
     """The compare page's form: which two revisions (codes), and which rows. revision_compare does the filtering."""
+
+    accepted_parameters = TABLE_PARAMETERS | {"matrix_page"}
 
     base = django_filters.ChoiceFilter(label="From revision", method="keep", empty_label=None)
     target = django_filters.ChoiceFilter(label="To revision", method="keep", empty_label=None)

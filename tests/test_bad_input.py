@@ -81,3 +81,60 @@ def test_an_injected_template_is_shown_as_text_never_run(client):
     response = client.get("/trusts/", {"q": "{{ 7|add:7 }}"})
     assert "14" not in visible_text(response).split("Name or ODS code")[0]
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("number", ["²", "①", "٣", "１", "3²"])
+def test_a_digit_that_is_not_an_ascii_digit_is_no_source_number(client, number):
+    """str.isdigit() accepts these; int() refuses some and reads others as another number."""
+    response = client.get(f"/sources/{number}/")
+    assert response.status_code == 404
+    assert "There is no source numbered" in visible_text(response)
+
+
+@pytest.mark.parametrize("url", ["/trusts/", "/entitlements/", "/contracts/london-lsp/compare/"])
+def test_a_bad_value_for_a_filter_with_no_choices_is_still_shown(client, url):
+    """No organisation in the seed has a sector, so the sector filter has nothing to offer, but its error shows."""
+    response = client.get(url, {"sector": "nope"})
+    text = visible_text(response)
+    assert "Sector Error: Select a valid choice. nope is not one of the available choices." in text
+    assert "/trusts/RAN/" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, misspelt, meant",
+    [
+        ("/trusts/", "sytem", "system"),
+        ("/entitlements/", "revsion", "revision"),
+        ("/contracts/london-lsp/compare/", "outcomes", "outcome"),
+        ("/sources/", "knd", "kind"),
+    ],
+)
+def test_an_unknown_parameter_is_refused_not_ignored(client, url, misspelt, meant):
+    response = client.get(url, {misspelt: "rio"})
+    text = visible_text(response)
+    refused = f"“{misspelt}” (did you mean “{meant}”?) is not a filter on this page, so nothing is shown."
+    assert f"No results: {refused}" in text
+    assert "/trusts/RAN/" not in response.content.decode()
+    export = client.get(url, {misspelt: "rio", "_export": "csv"})
+    assert export.status_code == 400
+    assert f"“{misspelt}” (did you mean “{meant}”?) is not a filter on this page" in export.text
+
+
+@pytest.mark.parametrize("url", ["/trusts/", "/entitlements/", "/sources/", "/contracts/london-lsp/compare/"])
+def test_the_tables_own_parameters_are_not_refused(client, url):
+    response = client.get(url, {"page": "1", "per_page": "5", "sort": "name"})
+    assert response.status_code == 200
+    assert "is not a filter" not in visible_text(response)
+
+
+@pytest.mark.parametrize("per_page", ["0", "501", "x", "²", "-5"])
+def test_rows_per_page_out_of_range_is_a_bad_request(client, per_page):
+    response = client.get("/entitlements/", {"per_page": per_page})
+    assert response.status_code == 400
+    assert "is not a number of rows per page: give a whole number from 1 to 500." in visible_text(response)
+
+
+def test_rows_per_page_changes_the_page_size(client):
+    response = client.get("/entitlements/", {"per_page": "10"})
+    assert response.content.decode().count('href="/trusts/') >= 10
+    assert "page 1 of 8" in visible_text(response)

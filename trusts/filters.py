@@ -4,12 +4,12 @@ from django.db.models import QuerySet
 from contracts.models import EntitlementStatus
 from contracts.outcomes import Outcome
 from contracts.selectors import RevisionPair
-from nhsit.lib.filtering import distinct_values, multiple_choice, set_choices
+from nhsit.lib.filtering import StrictFilterSet, distinct_values, multiple_choice, set_choices
 from trusts.models import Organisation, OrganisationKind
 from trusts.selectors import organisation_ids_with_outcome, organisation_ids_with_status, organisation_search
 
 
-class TrustFilter(django_filters.FilterSet):
+class TrustFilter(StrictFilterSet):
     """The trust list's filters. Status and outcome refer to the chosen systems, or to any system."""
 
     q = django_filters.CharFilter(label="Name or ODS code", method="search", max_length=100)

@@ -48,8 +48,10 @@ class RevisionEntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.T
         if not hasattr(request, "_too_many_entitlements"):
             match = request.resolver_match
             revision_id = str((match.kwargs or {}).get("object_id", "")) if match else ""
-            request._too_many_entitlements = revision_id.isdigit() and (
-                Entitlement.objects.filter(revision_id=revision_id).count() > MOST_INLINE_ENTITLEMENTS
+            request._too_many_entitlements = (
+                revision_id.isascii()
+                and revision_id.isdigit()
+                and (Entitlement.objects.filter(revision_id=revision_id).count() > MOST_INLINE_ENTITLEMENTS)
             )
         return request._too_many_entitlements
 

@@ -1,3 +1,5 @@
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -9,6 +11,8 @@ from contracts.tables import SourceTable
 from nhsit.lib.csv_export import csv_body, csv_filename, csv_response, wants_csv
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import table_configure, table_sort
+
+RECORD_NUMBER = re.compile(r"[0-9]{1,19}")
 
 SOURCE_COLUMNS = ["key", "title", "kind", "publisher", "author", "published", "url", "records_supported"]
 
@@ -30,8 +34,10 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    # Checked here, not by an <int:> converter: a number too big for the database must be a 404 too.
-    source = Source.objects.filter(pk=int(pk)).first() if pk.isdigit() and int(pk) < 2**63 else None
+    # Checked here, not by an <int:> converter: a number too big for the database must be a 404 too. ASCII digits
+    # only: str.isdigit() also accepts "²" and "①", which int() refuses.
+    number = int(pk) if RECORD_NUMBER.fullmatch(pk) else None
+    source = Source.objects.filter(pk=number).first() if number is not None and number < 2**63 else None
     if source is None:
         raise Http404(f"There is no source numbered “{pk[:20]}”.")
     context = {"source": source, "citations": source_citations(source=source)}

@@ -1,8 +1,57 @@
-"""Shared pieces of the filter forms: values are stable codes, and a bad value is an error, never ignored."""
+"""Shared pieces of the filter forms: values are stable codes, and a bad value is an error, never ignored.
+
+So is a parameter a page does not know (`?sytem=rio`): a table that quietly ignored it would show every row
+as if they were the answer.
+"""
+
+import difflib
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+
+# What every table's address may hold besides its filters.
+TABLE_PARAMETERS = frozenset({"page", "per_page", "sort", "_export"})
+
+
+def unknown_parameters_message(unknown: list[str], known: set[str]) -> str:
+    """Names each parameter the page does not know, with the nearest one it does, if any."""
+    parts = []
+    for name in unknown:
+        shown = name[:40]
+        guess = difflib.get_close_matches(name, sorted(known), n=1)
+        parts.append(f"“{shown}” (did you mean “{guess[0]}”?)" if guess else f"“{shown}”")
+    noun = "is not a filter" if len(unknown) == 1 else "are not filters"
+    return (
+        f"{', '.join(parts)} {noun} on this page, so nothing is shown. "
+        f"This page's filters are: {', '.join(sorted(known - TABLE_PARAMETERS))}."
+    )
+
+
+class StrictFilterForm(forms.Form):
+    """A filter form that refuses the whole request when its address holds a parameter it does not know."""
+
+    accepted_parameters: frozenset[str] = TABLE_PARAMETERS
+
+    def clean(self):
+        cleaned = super().clean()
+        known = set(self.fields) | self.accepted_parameters
+        unknown = [name for name in self.data if name not in known]
+        if unknown:
+            self.add_error(None, unknown_parameters_message(unknown, known))
+        return cleaned
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter set whose form refuses unknown parameters; `accepted_parameters` are the page's others."""
+
+    accepted_parameters: frozenset[str] = TABLE_PARAMETERS
+
+    def get_form_class(self) -> type[StrictFilterForm]:
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        form_class = type(f"{type(self).__name__}Form", (StrictFilterForm,), fields)
+        form_class.accepted_parameters = frozenset(self.accepted_parameters)
+        return form_class
 
 
 def multiple_choice(field_name: str, label: str, choices=(), **kwargs) -> django_filters.MultipleChoiceFilter:

@@ -2,11 +2,13 @@
 
 from functools import partial
 
+from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest
 from django_tables2 import Column, Table
 
 PER_PAGE = 50
+MOST_PER_PAGE = 500
 
 
 def table_sort(request: HttpRequest, table: Table) -> Table:
@@ -16,6 +18,18 @@ def table_sort(request: HttpRequest, table: Table) -> Table:
     if keys:
         table.order_by = keys
     return table
+
+
+def rows_per_page(request: HttpRequest, *, default: int = PER_PAGE) -> int:
+    """`?per_page=`: from 1 to MOST_PER_PAGE rows, or the table's default."""
+    asked = request.GET.get("per_page")
+    if asked is None:
+        return default
+    if not (asked.isascii() and asked.isdigit() and 1 <= int(asked) <= MOST_PER_PAGE):
+        raise BadRequest(
+            f"“{asked[:40]}” is not a number of rows per page: give a whole number from 1 to {MOST_PER_PAGE}."
+        )
+    return int(asked)
 
 
 class DirectColumn(Column):
@@ -42,12 +56,14 @@ class CountedPaginator(Paginator):
 
 
 def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE, count: int | None = None) -> Table:
-    """Sort by `?sort=` and show page `?page=`; a page that does not exist is a 404 that says so.
+    """Sort by `?sort=` and show page `?page=` of `?per_page=` rows; a page that does not exist is a 404 that
+    says so, and a number of rows per page out of range a 400.
 
     Give `count` when the rows are counted already, to save counting them again.
     """
     table.request = request
     table_sort(request, table)
+    per_page = rows_per_page(request, default=per_page)
     page = request.GET.get(table.prefixed_page_field, "1")
     paginator = Paginator if count is None else partial(CountedPaginator, count=count)
     try:

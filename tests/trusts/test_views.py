@@ -96,7 +96,7 @@ def test_a_bad_filter_value_is_shown_beside_the_filter_and_matches_nothing(clien
     assert response.status_code == 200
     text = visible_text(response)
     assert "Select a valid choice. hospital is not one of the available choices." in text
-    assert "No results: correct the filters marked in red." in text
+    assert "No results: a filter is not valid, as the message beside it says." in text
     assert "/trusts/RAN/" not in response.content.decode()
 
 
