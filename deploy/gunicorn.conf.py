@@ -35,3 +35,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 # The heartbeat file in memory, not on a container's overlay disk, where a slow write could look like a hang.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn's control socket (for gunicornc) defaults to one path in the home folder, which every gunicorn started
+# by the same user would share; there is none unless GUNICORN_CONTROL_SOCKET names a path of this server's own.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]

@@ -2,9 +2,12 @@
 
 import sys
 
+from axes.helpers import get_cool_off
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from nhsit.lib.dates import duration_words
 
 # Plain pages, built without the database or the template engine, for when either is what failed.
 UNAVAILABLE = """<!doctype html>
@@ -49,3 +52,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "60"
         return response
     return HttpResponse(SERVER_ERROR, status=500)
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """Too many failed sign-ins (django-axes): how long sign-in is paused, as LOGIN_LOCKOUT_HOURS sets it."""
+    context = {"wait": duration_words(get_cool_off(request))}
+    return HttpResponse(render_to_string("locked_out.html", context, request), status=429)

@@ -186,7 +186,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_LOCKOUT_CALLABLE = "nhsit.errors.locked_out"
 LOGIN_URL = "admin:login"
 # For deployments holding unpublished data: every page, not only the admin, asks for a login.
 REQUIRE_LOGIN = env_bool("REQUIRE_LOGIN", False)

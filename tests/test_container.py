@@ -93,6 +93,14 @@ def test_gunicorn_runs_a_threaded_worker_per_core_unless_told_otherwise():
     assert (told["workers"], told["threads"], told["timeout"]) == ("5", "2", "90")
 
 
+def test_each_gunicorn_has_its_own_control_socket_or_none(tmp_path):
+    """The default path in the home folder would be shared by every gunicorn the same user starts."""
+    assert gunicorn_settings()["control_socket_disable"] == "True"
+    own = tmp_path / "site.ctl"
+    told = gunicorn_settings(GUNICORN_CONTROL_SOCKET=str(own))
+    assert (told["control_socket"], told["control_socket_disable"]) == (str(own), "False")
+
+
 @pytest.mark.parametrize(
     ("cpu_max", "cores"),
     [("max 100000", None), ("100000 100000", 1), ("150000 100000", 2), ("5000 100000", 1), ("garbled", None)],

@@ -64,6 +64,20 @@ def test_repeated_failed_logins_lock_the_account_out(client):
     locked = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-123"})
     assert locked.status_code == 429
     assert "Sign-in paused" in locked.content.decode()
+    assert "Try again in 1 hour," in locked.content.decode()
+
+
+@pytest.mark.parametrize("hours, words", [(0.5, "30 minutes"), (2, "2 hours"), (24, "1 day"), (1.25, "75 minutes")])
+def test_the_lockout_message_says_how_long_sign_in_is_paused(client, settings, hours, words):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(hours=hours)
+    User.objects.create_user(username="editor", password="the-right-password-123", is_staff=True)
+    for _attempt in range(5):
+        client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    locked = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-123"})
+    assert locked.status_code == 429
+    assert f"Try again in {words}," in locked.content.decode()
 
 
 def test_a_correct_login_works(client):

@@ -25,3 +25,13 @@ def partial_date_display(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.ON_OR_BEFORE:
         return f"by {text}"
     return text
+
+
+def duration_words(duration: datetime.timedelta) -> str:
+    """A wait in words, to the minute: "1 hour", "90 minutes", "2 days"."""
+    minutes = max(1, round(duration.total_seconds() / 60))
+    for unit, size in [("day", 24 * 60), ("hour", 60)]:
+        if minutes % size == 0:
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
