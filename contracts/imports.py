@@ -1,15 +1,23 @@
 """Spreadsheet imports for editors (django-import-export), in the same columns as the CSV exports.
 
 Export → edit in a spreadsheet → import round-trips: columns that only describe (organisation name, kind,
-sector, sources) are read past; a cell the export neutralised with an apostrophe comes back as it was.
+sector, sources) are read past; a cell the export neutralised with an apostrophe comes back as it was, and line
+endings come back as they are stored. A file is checked whole before any row: its columns, and that it names no
+record twice. A confirmed import writes only if every record it touches is as its preview found it.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from concurrency.exceptions import RecordModifiedError
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from contracts.models import Entitlement, Revision, System
 from contracts.publishing import is_published, may_change
-from nhsit.lib.csv_export import FORMULA_PREFIXES
+from nhsit.lib.csv_export import unescape
+from nhsit.lib.import_files import ImportFileError
+from nhsit.lib.text import normalise_line_endings
 from trusts.models import Organisation
 
 
@@ -51,17 +59,91 @@ class RevisionWidget(CodeWidget):
 
 
 class TextWidget(widgets.CharWidget):
-    """Text as the export wrote it, without the apostrophe that kept a spreadsheet from running it."""
+    """Text as the export wrote it, without the apostrophe that kept a spreadsheet from running it, and with the
+    line endings text is stored with."""
 
     def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value)
-        if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
-            text = text[1:]
-        return text
+        return normalise_line_endings(unescape("" if value is None else str(value)))
+
+
+@dataclass
+class ImportReport:
+    """What an import tells the page about a file besides its result.
+
+    `places` names where each data row stands in the file ("line 4", "row 4"); `seen_versions` is filled by a
+    preview with {row number: the version of the record the row names, or None for a new one}; `expected_versions`,
+    given to the confirmed import, is what its preview saw: a record saved, created or deleted by someone else since
+    then makes its row fail as stale, and the whole import with it.
+    """
+
+    places: list[str] = field(default_factory=list)
+    seen_versions: dict[str, int | None] = field(default_factory=dict)
+    expected_versions: dict[str, int | None] | None = None
+
+    def place(self, number: int) -> str:
+        return self.places[number - 1] if 0 < number <= len(self.places) else f"row {number}"
 
 
 class AuditedResource(resources.ModelResource):
     """Each saved row is recorded in the history with the importing user and the file it came from."""
+
+    def __init__(self, *, report: ImportReport | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.report = report if report is not None else ImportReport()
+
+    def record_key(self, row) -> tuple:
+        """What identifies the record a row names (ODS codes in any case name the same organisation)."""
+        columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        values = {column: str(row.get(column) or "").strip() for column in columns}
+        return tuple(value.upper() if column == "ods_code" else value for column, value in values.items())
+
+    def before_import(self, dataset, **kwargs):
+        self.report.places = list(getattr(dataset, "places", None) or [f"line {n + 2}" for n in range(len(dataset))])
+        problem = self.header_problem(dataset.headers or []) or self.duplicate_problem(dataset)
+        if problem:
+            dataset.wipe()  # nothing of a file that is wrong as a whole is read row by row
+            raise ImportFileError(problem)
+
+    def header_problem(self, headers: Sequence[str]) -> str:
+        columns = [field.column_name for field in self.get_import_fields()]
+        needed = [field.column_name for field in self.get_import_fields() if not field.readonly]
+        unknown = [name for name in headers if name not in columns]
+        missing = [name for name in needed if name not in headers]
+        if not unknown and not missing:
+            return ""
+        said = []
+        if missing:
+            named = ", ".join(f"“{name}”" for name in missing)
+            said.append(f"it has no {named} column{'s' if len(missing) > 1 else ''}")
+        if unknown:
+            named = ", ".join(f"“{str(name)[:40]}”" for name in unknown)
+            said.append(f"{named} {'is not a column' if len(unknown) == 1 else 'are not columns'} of this import")
+        return (
+            f"The file's header is not right: {'; '.join(said)}. The columns are those of the CSV export: "
+            f"{', '.join(columns)}."
+        )
+
+    def duplicate_problem(self, dataset) -> str:
+        first: dict[tuple, str] = {}
+        repeated = []
+        for place, values in zip(self.report.places, dataset, strict=True):
+            key = self.record_key(dict(zip(dataset.headers, values, strict=True)))
+            if key in first:
+                repeated.append(f"{first[key]} and {place} both name {' · '.join(key)}")
+            else:
+                first[key] = place
+        if not repeated:
+            return ""
+        shown = "; ".join(repeated[:10]) + (f"; and {len(repeated) - 10} more" if len(repeated) > 10 else "")
+        return f"The file names the same record more than once, so it is not clear which row to take: {shown}."
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        number = str(kwargs.get("row_number"))
+        version = None if new else getattr(instance, "version", None)
+        self.report.seen_versions[number] = version
+        expected = self.report.expected_versions
+        if expected is not None and expected.get(number, "unseen") != version:
+            raise RecordModifiedError("Changed by someone else since the preview.", target=instance)
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
@@ -97,6 +179,10 @@ class EntitlementResource(AuditedResource):
     slot = fields.Field(column_name="slot", attribute="deployment_slot", widget=TextWidget())
     reason = fields.Field(column_name="reason", attribute="withdrawal_reason", widget=TextWidget())
     sources = fields.Field(column_name="sources", readonly=True)
+
+    def record_key(self, row) -> tuple:
+        # A revision code means something only within its contract.
+        return (str(row.get("contract") or "").strip(), *super().record_key(row))
 
     class Meta:
         model = Entitlement

@@ -39,9 +39,9 @@ def not_found(request: HttpRequest, exception) -> HttpResponse:
     return HttpResponse(render_to_string("404.html", context, request), status=404)
 
 
-def conflict(request: HttpRequest, target=None) -> HttpResponse:
-    """Another editor saved the same record first; nothing of theirs was overwritten."""
-    context = {"record": target}
+def conflict(request: HttpRequest, target=None, message: str = "") -> HttpResponse:
+    """Another editor saved the same record first; nothing of theirs was overwritten, nothing of this one's kept."""
+    context = {"record": target, "message": message}
     return HttpResponse(render_to_string("409.html", context, request), status=409)
 
 

@@ -141,12 +141,14 @@ SEED_DIR = BASE_DIR / "fixtures"
 # The contract the home page and the trust list describe (its slug).
 DEFAULT_CONTRACT = os.environ.get("DEFAULT_CONTRACT", "london-lsp")
 
-# Editors' workflow: a refused concurrent save answers with this view (status 409).
+# Editors' workflow: a refused concurrent save answers with this view (status 409). django-concurrency's default
+# policy (silent) swallows a conflict in the admin's save and lets the admin say "changed successfully" although
+# nothing was written: abort instead, so the whole request is rolled back and answered with the 409 page.
 CONCURRENCY_HANDLER409 = "nhsit.errors.conflict"
+CONCURRENCY_POLICY = 2  # concurrency.config.CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 # Imports are previewed, then written in one transaction: a file with any bad row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 
 # --- Security. Secure by default whenever DEBUG is off; each can be turned off for a loopback test.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

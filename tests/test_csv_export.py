@@ -2,13 +2,19 @@ import pytest
 from model_bakery import baker
 
 from contracts.models import Entitlement
-from nhsit.lib.csv_export import FORMULA_PREFIXES, csv_filename, neutralise
+from nhsit.lib.csv_export import ESCAPED_PREFIXES, FORMULA_PREFIXES, csv_filename, neutralise, unescape
 from tests.helpers import csv_rows
+from trusts.models import Organisation
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
 def test_a_cell_a_spreadsheet_would_run_is_neutralised(prefix):
     assert neutralise(f'{prefix}HYPERLINK("http://example.com")') == f'\'{prefix}HYPERLINK("http://example.com")'
+
+
+@pytest.mark.parametrize("value", ["'Twas", "'=1+1", "''", "=1+1", "-5", "plain", "a'b", "\tx"])
+def test_unescape_gives_back_exactly_what_neutralise_protected(value):
+    assert unescape(neutralise(value)) == value
 
 
 @pytest.mark.parametrize(
@@ -25,13 +31,14 @@ def test_the_file_name_says_what_it_holds():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
+@pytest.mark.parametrize("prefix", ESCAPED_PREFIXES)
 def test_formula_cells_come_out_neutralised_from_every_export(client, ccn3, prefix):
-    organisation = baker.make("trusts.Organisation", ods_code="ZZ1", name=f"{prefix}cmd|' /C calc'!A0", kind="acute")
+    organisation = baker.make("trusts.Organisation", ods_code="ZZ1", name="Formula Trust", kind="acute")
     system = ccn3.entitlements.first().system
-    Entitlement.objects.create(
-        revision=ccn3, organisation=organisation, system=system, status="entitled", delivery_model=f"{prefix}1+1"
-    )
+    entitlement = Entitlement.objects.create(revision=ccn3, organisation=organisation, system=system, status="entitled")
+    # Written past the save, which would turn a leading CR into LF: an export is safe however its data got in.
+    Organisation.objects.filter(pk=organisation.pk).update(name=f"{prefix}cmd|' /C calc'!A0")
+    Entitlement.objects.filter(pk=entitlement.pk).update(delivery_model=f"{prefix}1+1")
     entitlements = {row["ods_code"]: row for row in csv_rows(client.get("/entitlements/", {"_export": "csv"}))}
     assert entitlements["ZZ1"]["organisation"] == f"'{prefix}cmd|' /C calc'!A0"
     assert entitlements["ZZ1"]["delivery_model"] == f"'{prefix}1+1"

@@ -1,21 +1,32 @@
-"""What every editable record shares in the admin: history and revert, refused stale saves, published data."""
+"""What every editable record shares in the admin: history and revert, refused stale saves, published data.
+
+Every write is checked where it is made: the history form (revert) refuses a POST from anyone who may not change
+the record, each action declares the permission it needs, and a save based on an older version of a record is
+never acknowledged. It is refused with the record's page and a 409 status when the form can tell, or with the
+409 "not saved" page when two saves meet in the database itself (django-concurrency's list-editable policy is
+set to abort, in settings, because its default swallows the conflict and lets the admin report success).
+"""
 
 from concurrency.admin import ConcurrentModelAdmin
 from concurrency.core import _select_lock
 from concurrency.exceptions import RecordModifiedError
 from concurrency.forms import ConcurrentForm
 from django import forms
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.forms import ModelForm
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin.row_labels import with_row_labels
-from contracts.publishing import CORRECT_PUBLISHED, is_published, may_change
+from contracts.models import Revision
+from contracts.publishing import CORRECT_PUBLISHED, PUBLISH, is_published, may_change
 from contracts.services.history import UNTRACKED, changes_since
+from nhsit.errors import conflict
 
 
 def changed_meanwhile_message(record, version: int):
@@ -43,19 +54,35 @@ def changed_meanwhile_message(record, version: int):
     )
 
 
+def mark_stale(request) -> None:
+    """The response to this request is to say, with a 409 status, that a save was refused as stale."""
+    if request is not None:
+        request.stale_save = True
+
+
+def with_conflict_status(request, response: HttpResponse) -> HttpResponse:
+    if getattr(request, "stale_save", False) and response.status_code == 200:
+        response.status_code = 409
+    return response
+
+
 class VersionedForm(ConcurrentForm):
     """Refuses a save based on an older version of the record, saying what changed meanwhile.
 
-    Rows of a published revision change only for users who may correct published data, each change with
-    its reason. The admin sets `user` on the form class it builds for each request.
+    What a published revision says (its own fields, its entitlements and deliverables) changes only for users who
+    may correct published data, each change with its reason; only publishers publish and unpublish, and
+    unpublishing asks for a reason too. The admin sets `user` and `request` on the form class it builds for each
+    request; a form without a user may change nothing published.
     """
 
     user = None
+    request = None
     correction_reason = forms.CharField(
         required=False,
         max_length=100,
         label="Reason for this correction",
-        help_text="Required when changing data of a published revision: it is kept in the record's history.",
+        help_text="Required when changing data of a published revision, or unpublishing one: it is kept in the "
+        "record's history.",
     )
 
     def clean(self):
@@ -65,14 +92,38 @@ class VersionedForm(ConcurrentForm):
             try:
                 _select_lock(self.instance, version)
             except RecordModifiedError:
+                mark_stale(self.request)
                 raise ValidationError({NON_FIELD_ERRORS: [changed_meanwhile_message(self.instance, version)]}) from None
-        revision = self.cleaned_data.get("revision") or getattr(self.instance, "revision", None)
-        if revision is not None and revision.is_published and self.has_changed():
-            if self.user is not None and not self.user.has_perm(CORRECT_PUBLISHED):
-                self.add_error(None, f"{revision.title} is published: only someone who may correct published data can.")
-            elif not self.cleaned_data.get("correction_reason", "").strip():
-                self.add_error("correction_reason", "This record is published: say why it is being corrected.")
+        self._check_publishing()
         return ModelForm.clean(self)
+
+    def _may(self, permission: str) -> bool:
+        return self.user is not None and self.user.has_perm(permission)
+
+    def _check_publishing(self) -> None:
+        changed = [name for name in self.changed_data if name != "correction_reason"]
+        if not changed:
+            return
+        if isinstance(self.instance, Revision):
+            if "is_published" in changed and not self._may(PUBLISH):
+                self.add_error(None, "Only a publisher can publish or unpublish a revision.")
+                return
+            stored = Revision.objects.filter(pk=self.instance.pk, is_published=True).first()
+            if self.instance.pk is None or stored is None:
+                return  # a draft, or a draft being published
+            if changed == ["is_published"]:
+                if not self.cleaned_data.get("correction_reason", "").strip():
+                    self.add_error("correction_reason", "Say why it is being unpublished: it is kept in its history.")
+                return
+            revision = stored
+        else:
+            revision = self.cleaned_data.get("revision") or getattr(self.instance, "revision", None)
+            if revision is None or not revision.is_published:
+                return
+        if not self._may(CORRECT_PUBLISHED):
+            self.add_error(None, f"{revision.title} is published: only someone who may correct published data can.")
+        elif not self.cleaned_data.get("correction_reason", "").strip():
+            self.add_error("correction_reason", "This record is published: say why it is being corrected.")
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -95,10 +146,24 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version, and reverting to it. simple-history checks only that the user may see the history, and
+        saves whatever is posted: here a revert is a change like any other, refused to anyone who may not make
+        it (to the record as it is now, and as it would be)."""
         self._require_well_formed(object_id, version_id)
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            past = self.model.history.filter(**{self.model._meta.pk.attname: current.pk if current else None})
+            past = past.filter(history_id=version_id).first()
+            if current is None or past is None:
+                raise Http404(f"There is no such version of this {self.model._meta.verbose_name}.")
+            may_revert = self.has_change_permission(request, current) and self.has_change_permission(
+                request, past.instance
+            )
+            if not may_revert:
+                raise PermissionDenied
         # Reverting saves an old version's values over the current record, guarded like any other save.
         request.reverting_to = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        return with_conflict_status(request, super().history_form_view(request, object_id, version_id, extra_context))
 
     def _require_well_formed(self, object_id, version_id=None):
         """An address whose record or version id cannot exist is a page that does not exist.
@@ -121,11 +186,24 @@ class TrackedAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("correction_reason", "") if hasattr(form, "cleaned_data") else ""
         if getattr(request, "reverting_to", None):
+            self._keep_read_only_fields(request, obj)
             entry = obj.history.filter(history_id=request.reverting_to).first()
             when = timezone.localtime(entry.history_date).strftime("%d %b %Y %H:%M") if entry else "an earlier date"
             reason = f"Reverted to the version of {when}" + (f": {reason}" if reason else "")
         obj._change_reason = reason or None
         super().save_model(request, obj, form, change)
+
+    def _keep_read_only_fields(self, request, obj) -> None:
+        """A revert puts back the whole record, except the fields this user may not change (whether a revision
+        is published, say): those keep their current values."""
+        current = type(obj)._base_manager.get(pk=obj.pk)
+        for name in self.get_readonly_fields(request, current):
+            try:
+                field = obj._meta.get_field(name)
+            except FieldDoesNotExist:  # a column that only displays
+                continue
+            if getattr(field, "concrete", False) and field.attname != "version":
+                setattr(obj, field.attname, getattr(current, field.attname))
 
     def save_formset(self, request, form, formset, change):
         for row in formset.forms:
@@ -133,6 +211,17 @@ class TrackedAdmin(SimpleHistoryAdmin):
             if reason:
                 row.instance._change_reason = reason
         super().save_formset(request, form, formset, change)
+
+
+def selected_versions(request) -> dict[int, int]:
+    """{record id: version} of the rows an action was asked for, each sent as "id,version"."""
+    versions = {}
+    for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+        pk, _, version = str(value).partition(",")
+        if not (pk.isascii() and pk.isdigit() and version.isascii() and version.isdigit()):
+            raise BadRequest("Each selected row must be sent as its id and version, e.g. “12,3”: reload the list.")
+        versions[int(pk)] = int(version)
+    return versions
 
 
 class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
@@ -143,7 +232,30 @@ class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
+        form.request = request
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return with_conflict_status(request, super().changeform_view(request, object_id, form_url, extra_context))
+
+    def response_action(self, request, queryset):
+        """An action runs on the versions of the rows the editor saw, or not at all: the selected rows are locked
+        and, if any has been saved since the list was shown, nothing is done and the answer is 409."""
+        versions = selected_versions(request)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if versions and request.POST.get("select_across") != "1":
+                current = dict(
+                    self.model._base_manager.select_for_update()
+                    .filter(pk__in=versions)
+                    .values_list("pk", self.model._concurrencymeta.field.attname)
+                )
+                if current != versions:
+                    return conflict(
+                        request,
+                        message="One or more of the selected records were changed, or deleted, by someone else after "
+                        "you opened the list, so the action was not carried out and nothing was changed.",
+                    )
+            return super().response_action(request, queryset)
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -158,9 +270,10 @@ class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
         return fieldsets
 
     def _asks_reason(self, request, obj) -> bool:
-        """A row of a published revision asks for a reason; so does a new row, whose revision may be published."""
+        """A published revision or a row of one asks for a reason; so does a new row, whose revision may be
+        published."""
         in_a_revision = any(field.name == "revision" for field in self.model._meta.fields)
-        return in_a_revision and (obj is None or is_published(obj))
+        return is_published(obj) if obj is not None else in_a_revision
 
     def has_change_permission(self, request, obj=None):
         return (obj is None or may_change(request.user, obj)) and super().has_change_permission(request, obj)

@@ -1,4 +1,5 @@
 from concurrency.admin import ConcurrentBaseModelFormSet
+from concurrency.compat import concurrency_param_name
 from django.contrib import admin, messages
 from django.db import transaction
 
@@ -16,7 +17,10 @@ class EntitlementListFormSet(ConcurrentBaseModelFormSet):
     def clean(self):
         super().clean()
         for form in self.forms:
-            if form.has_changed() and is_published(form.instance):
+            if form.has_changed() and f"{concurrency_param_name}_{form.instance.pk}" not in self.data:
+                # Without the version the list showed, a stale edit could not be told from a fresh one.
+                form.add_error(None, "This row was sent without the version it was read at: reload the list.")
+            elif form.has_changed() and is_published(form.instance):
                 form.add_error(
                     None,
                     f"{form.instance.revision.title} is published: correct it from the entitlement's own page, "

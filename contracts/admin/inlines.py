@@ -44,6 +44,7 @@ class VersionedInlineMixin(CachedChoicesMixin):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.user = request.user
+        formset.form.request = request
         return formset
 
 

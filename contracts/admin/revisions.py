@@ -9,6 +9,7 @@ from contracts.admin.base import VersionedAdmin
 from contracts.admin.inlines import COMPACT_TEXT, CitationInline, VersionedInlineMixin
 from contracts.admin.row_labels import RowLabelledInline
 from contracts.models import Entitlement, Revision, System
+from contracts.publishing import CORRECT_PUBLISHED, PUBLISH
 from contracts.services.revision_copy import RevisionCopyError, revision_copy
 from nhsit.lib.admin_columns import gbp_column, partial_date_column
 from nhsit.lib.dates import DatePrecision
@@ -92,6 +93,11 @@ class RevisionAdmin(VersionedAdmin):
     search_fields = ["code", "title", "contract__title", "contract__slug"]
     autocomplete_fields = ["contract"]
     list_select_related = ["contract"]
+    # What a revision says of itself (its publishing and version apart).
+    REVISION_FIELDS = [
+        "contract", "code", "sequence", "title", "signed_on", "signed_precision", "total_value", "value_note",
+        "summary",
+    ]  # fmt: skip
     fields = [
         "contract",
         ("code", "sequence"),
@@ -109,13 +115,30 @@ class RevisionAdmin(VersionedAdmin):
     def get_queryset(self, request) -> QuerySet:
         return super().get_queryset(request).with_value_change()
 
+    def has_change_permission(self, request, obj=None):
+        # A publisher who edits nothing else may still publish and unpublish.
+        return super().has_change_permission(request, obj) or request.user.has_perm(PUBLISH)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only publishers publish; a published revision's own fields change only as a correction."""
+        user = request.user
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not user.has_perm(PUBLISH):
+            readonly.append("is_published")
+        locked = obj is not None and obj.is_published and not user.has_perm(CORRECT_PUBLISHED)
+        if locked or not user.has_perm("contracts.change_revision"):
+            readonly += [name for name in self.REVISION_FIELDS if name not in readonly]
+        return readonly
+
     def has_delete_permission(self, request, obj=None):
         # A published revision stays: corrections are recorded, never a silent removal.
         if obj is not None and obj.is_published:
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.action(description="New revision from this one (copies its entitlements and deliverables)")
+    @admin.action(
+        description="New revision from this one (copies its entitlements and deliverables)", permissions=["add"]
+    )
     def new_revision_from_this_one(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one revision to copy.", messages.ERROR)

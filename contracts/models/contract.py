@@ -74,7 +74,8 @@ class Revision(models.Model):
     is_published = models.BooleanField(
         "published",
         default=False,
-        help_text="Once published, its entitlements and deliverables change only as corrections, each with a reason.",
+        help_text="Once published, it and its entitlements and deliverables change only as corrections, each with a "
+        "reason. Only publishers publish and unpublish.",
     )
 
     objects = RevisionManager()
@@ -92,6 +93,7 @@ class Revision(models.Model):
         ]
         permissions = [
             ("correct_published_data", "Can correct the entitlements and deliverables of a published revision"),
+            ("publish_revision", "Can publish and unpublish revisions"),
         ]
 
     def __str__(self):

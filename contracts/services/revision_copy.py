@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
@@ -33,12 +34,13 @@ def revision_copy(
     revision is not a source for the new one. All or nothing: any failure leaves no trace.
     """
     contract = revision.contract
-    if contract.revisions.filter(code=code).exists():
-        raise RevisionCopyError(f"{contract.title} already has a revision with the code “{code}”.")
     reason = f"Copied from {revision.title} into {title}"
     with transaction.atomic():
-        # Two copies at once queue here, so each takes the next sequence number.
+        # Copies at once queue here, so each takes the next sequence number, and the second of two with one
+        # code finds the first's.
         Contract.objects.select_for_update().filter(pk=contract.pk).exists()
+        if contract.revisions.filter(code=code).exists():
+            raise RevisionCopyError(f"{contract.title} already has a revision with the code “{code}”.")
         last = contract.revisions.aggregate(last=Max("sequence"))["last"] or 0
         copy = Revision(
             contract=contract,
@@ -50,7 +52,10 @@ def revision_copy(
             total_value=total_value,
             summary=f"Copied from {revision.title}; changed where the change note says.",
         )
-        copy.full_clean()
+        try:
+            copy.full_clean()
+        except ValidationError as error:
+            raise RevisionCopyError(" ".join(error.messages)) from None
         copy._history_user = user
         copy._change_reason = reason
         copy.save()

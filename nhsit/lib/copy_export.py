@@ -17,11 +17,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, QuerySet
 
-from nhsit.lib.csv_export import FORMULA_PREFIXES
+from nhsit.lib.csv_export import ESCAPED_PREFIXES
 
 CHUNK = 256 * 1024  # bytes handed to the response at a time
-# The formula prefixes as character codes: comparing ascii() of a cell with them is the cheapest test in SQL.
-FORMULA_CODES_SQL = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)
+# The escaped prefixes as character codes: comparing ascii() of a cell with them is the cheapest test in SQL.
+FORMULA_CODES_SQL = ", ".join(str(ord(prefix)) for prefix in ESCAPED_PREFIXES)
 APOSTROPHE = "''''"
 _DONE = object()
 

@@ -9,16 +9,25 @@ from django.utils.text import slugify
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is written after an apostrophe, which a spreadsheet shows as text and hides.
+# An apostrophe of the value's own gets one too, so an import can tell "'=x" typed from "=x" neutralised.
+ESCAPED_PREFIXES = (*FORMULA_PREFIXES, "'")
+
+
+def unescape(text: str) -> str:
+    """A cell as an export wrote it, back to its value: the protecting apostrophe taken off."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(ESCAPED_PREFIXES) else text
 
 
 def neutralise(value) -> str:
-    """The cell as text, with a leading apostrophe if a spreadsheet would run it as a formula."""
+    """The cell as text, with a leading apostrophe if a spreadsheet would run it as a formula (or it starts with
+    an apostrophe of its own)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(ESCAPED_PREFIXES):
         return "'" + text
     return text
 

@@ -30,7 +30,7 @@ def test_a_stale_save_is_refused_and_the_first_editors_value_survives(editor, se
 
     second_form.update(status="declined")
     refused = second.post(change_url(entitlement), second_form)
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     page = refused.content.decode()
     assert "Someone else saved this record after you opened it, so your save was refused" in page
     assert "by editor: status: entitled → withdrawn" in page
@@ -51,7 +51,7 @@ def test_a_stale_inline_row_on_an_organisation_is_refused_too(editor, second_edi
     row = next(key for key, value in stale.items() if key.endswith("-id") and value == str(entitlement.pk))
     stale[row.replace("-id", "-deployment_slot")] = "2011"
     refused = second.post(organisation_url, stale)
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     assert "Someone else saved this record after you opened it" in refused.content.decode()
     entitlement.refresh_from_db()
     assert entitlement.delivery_model == "New Delivery Model for Cerner"
@@ -222,6 +222,7 @@ def test_every_versioned_record_refuses_a_stale_save(
     assert first.post(change_url(record), first_form).status_code == 302
     second_form[field] = second_value
     refused = second.post(change_url(record), second_form)
+    assert refused.status_code == 409
     assert "so your save was refused" in refused.content.decode()
     record.refresh_from_db()
     assert getattr(record, field) == first_value

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +11,7 @@ from django.urls import reverse
 
 from contracts.models import Entitlement
 from tests.conftest import client_for
-from tests.helpers import csv_rows
+from tests.helpers import csv_rows, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,12 @@ def preview(client, rows: list[dict], name: str = "entitlements.csv"):
 
 def confirm(client, previewed):
     return client.post(CONFIRM_URL, previewed.context["confirm_form"].initial)
+
+
+def replace_stored_file(previewed, content: bytes) -> None:
+    """What the server kept of a previewed upload, replaced (as if by another process) before it is confirmed."""
+    name = previewed.context["confirm_form"].initial["import_file_name"]
+    (Path(tempfile.gettempdir()) / name).write_bytes(content)
 
 
 def status_of(ods_code: str, system: str, revision: str = "ccn3") -> str:
@@ -108,11 +116,8 @@ def test_a_confirm_sent_for_a_bad_file_still_writes_nothing(client, editor):
     good = preview(client_for(editor), rows)
     rows[1]["status"] = "bogus"
     # The stored file is replaced by a bad one between preview and confirm.
-    storage_name = good.context["confirm_form"].initial["import_file_name"]
-    from import_export.tmp_storages import TempFolderStorage
-
-    TempFolderStorage(name=storage_name, encoding="utf-8", read_mode="r").save(as_csv(rows).decode())
-    confirm(client_for(editor), good)
+    replace_stored_file(good, as_csv(rows))
+    assert confirm(client_for(editor), good).status_code == 400
     assert status_of(rows[0]["ods_code"], "rio") != "declined"
 
 
@@ -158,3 +163,201 @@ def test_organisations_import_from_a_spreadsheet(editor):
     from trusts.models import Organisation
 
     assert Organisation.objects.get(ods_code="RXX").history.first().history_user == editor
+
+
+def entitlement(ods_code: str, system: str, revision: str = "ccn3") -> Entitlement:
+    return Entitlement.objects.get(revision__code=revision, organisation__ods_code=ods_code, system__slug=system)
+
+
+def history_size() -> int:
+    return Entitlement.history.count()
+
+
+HARD_TEXT = {
+    "withdrawal_reason": "Line one\r\nLine two\rLine three",
+    "delivery_model": "'Twas agreed",
+    "deployment_slot": "=SUM(A1)\tthen -1",
+}
+
+
+def test_an_unchanged_export_imports_as_nothing_to_change(client, editor):
+    """Text typed in a browser (CR LF), a value with its own leading apostrophe, formula-like and tabbed cells and
+    non-ASCII text all come back exactly as they are stored."""
+    rnoh = entitlement("RAN", "cerner-millennium")
+    editor_client = client_for(editor)
+    url = reverse("admin:contracts_entitlement_change", args=[rnoh.pk])
+    from tests.helpers import admin_form_data
+
+    form = admin_form_data(editor_client.get(url))
+    form.update(HARD_TEXT)
+    assert editor_client.post(url, form).status_code == 302
+    rnoh.refresh_from_db()
+    assert rnoh.withdrawal_reason == "Line one\nLine two\nLine three"  # normalised once, as it was stored
+    other = entitlement("RJ7", "cerner-millennium")
+    other.delivery_model = "Guy’s and St Thomas’ — £112m, “é”"
+    other.save()
+    before = history_size()
+
+    rows = exported(client, revision="ccn3")
+    previewed = preview(editor_client, rows)
+    assert previewed.context["nothing_to_change"] is True
+    assert "Nothing to change" in previewed.content.decode() and "confirm_form" not in previewed.context
+    assert previewed.context["result"].totals["skip"] == len(rows)
+    assert history_size() == before
+
+
+def test_cr_and_crlf_in_a_file_are_the_line_endings_stored(client, editor):
+    rnoh = entitlement("RAN", "cerner-millennium")
+    rows = exported(client, revision="ccn3", organisation="RAN")
+    row = next(row for row in rows if row["system"] == "cerner-millennium")
+    stored = rnoh.withdrawal_reason
+    assert "\n" not in stored
+    for written in ("First line\r\nsecond line", "First line\rsecond line"):
+        rnoh.withdrawal_reason = "First line\nsecond line"
+        rnoh.save()
+        row["reason"] = written
+        previewed = preview(client_for(editor), rows)
+        assert previewed.context["nothing_to_change"] is True, written
+
+
+def test_an_unchanged_export_saved_as_xlsx_imports_as_nothing_to_change(client, editor):
+    from openpyxl import Workbook
+
+    rows = exported(client, revision="ccn3", system="rio")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    data = io.BytesIO()
+    workbook.save(data)
+    upload = SimpleUploadedFile("entitlements.xlsx", data.getvalue())
+    previewed = client_for(editor).post(IMPORT_URL, {"format": "1", "resource": "0", "import_file": upload})
+    assert previewed.context["nothing_to_change"] is True
+
+
+def test_a_file_naming_one_entitlement_twice_is_refused_naming_both_lines(client, editor):
+    rows = exported(client, revision="ccn3", system="rio")
+    rows.append({**rows[1], "status": "declined"})
+    previewed = preview(client_for(editor), rows)
+    page = visible_text(previewed)
+    assert "Nothing can be imported from this file" in page
+    expected = f"line 3 and line {len(rows) + 1} both name london-lsp · ccn3 · {rows[1]['ods_code']} · rio"
+    assert expected in page
+    assert "confirm_form" not in previewed.context and "Traceback" not in page
+    assert status_of(rows[1]["ods_code"], "rio") != "declined"
+
+
+def test_an_xlsx_formula_is_refused_with_its_cell(client, editor):
+    from openpyxl import Workbook
+
+    rows = exported(client, revision="ccn3", system="rio")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    sheet["H3"] = '=CONCATENATE("not ", "entitled")'
+    data = io.BytesIO()
+    workbook.save(data)
+    upload = SimpleUploadedFile("entitlements.xlsx", data.getvalue())
+    previewed = client_for(editor).post(IMPORT_URL, {"format": "1", "resource": "0", "import_file": upload})
+    page = visible_text(previewed)
+    assert 'Cell H3 (=CONCATENATE("not ", "entitled")) holds a formula. An import takes values, not formulas' in page
+    assert "result" not in previewed.context or previewed.context["result"] is None
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (
+            "contract,revision,ods_code,organisation,kind,sector,system,status,delivery_model,slot,reason,sources\n"
+            "london-lsp,ccn3,RAN,Royal National Orthop\xe6dic,specialist_acute,,rio,unknown,,,,\n".encode("latin-1"),
+            "latin1.csv",
+            "This file is not UTF-8 text: line 2, column 42 holds the byte 0xE6, which UTF-8 cannot read.",
+        ),
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "picture.csv", "This is not a CSV file: it is a PNG image."),
+        (
+            b"contract,revision\nlondon-lsp,ccn3\n",
+            "short.csv",
+            "The file's header is not right: it has no “ods_code”, “system”",
+        ),
+        (
+            b"contract,revision\n",
+            "header-only.csv",
+            "The file has a header but no rows under it: there is nothing to import.",
+        ),
+        (
+            b"contract,revision,ods_code,sytem,status,delivery_model,slot,reason\nlondon-lsp,ccn3,RAN,rio,unknown,,,\n",
+            "misspelt.csv",
+            "“sytem” is not a column of this import",
+        ),
+        (
+            (
+                "contract,revision,ods_code,system,status,delivery_model,slot,reason\n"
+                f"london-lsp,ccn3,RAN,rio,unknown,,,{'x' * 200_000}\n"
+            ).encode(),
+            "huge.csv",
+            "Line 2, column “reason”: this cell holds 200,000 characters; a cell may hold at most 100,000.",
+        ),
+        (
+            b'contract,revision,ods_code,system,status,delivery_model,slot,reason\nlondon-lsp,ccn3,"RAN\n',
+            "unclosed.csv",
+            "Line 2 cannot be read as CSV: unexpected end of data.",
+        ),
+        (
+            b"contract,revision,ods_code,system,status,delivery_model,slot,reason\nlondon-lsp,ccn3,RAN\n",
+            "ragged.csv",
+            "Line 2 has 3 cells, but the header names 8 columns.",
+        ),
+        (b"", "empty.csv", "The submitted file is empty."),
+        (b"\n\n", "blank.csv", "The first line is empty: it must name the columns."),
+    ],
+)
+def test_a_file_that_cannot_be_read_gets_a_plain_message(editor, content, name, message):
+    upload = SimpleUploadedFile(name, content, content_type="text/csv")
+    page = client_for(editor).post(IMPORT_URL, {"format": "0", "resource": "0", "import_file": upload})
+    text = visible_text(page)
+    assert message in text, text[:3000]
+    assert "Traceback" not in text and "Error' encountered" not in text and "Exception" not in text
+
+
+def test_a_record_saved_after_the_preview_stops_the_import_with_409(client, editor, second_editor):
+    rows = exported(client, revision="ccn3", system="rio")
+    first = rows[0]
+    first["status"] = "declined"
+    previewed = preview(client_for(editor), rows)
+    assert previewed.context["result"].totals["update"] == 1
+    # Another editor changes a row this file leaves as it is.
+    untouched = entitlement(rows[1]["ods_code"], "rio")
+    untouched.delivery_model = "Set by the second editor"
+    untouched.save()
+    confirmed = confirm(client_for(editor), previewed)
+    assert confirmed.status_code == 409
+    assert "Nothing was imported: 1 of the records this file changes was saved" in visible_text(confirmed)
+    assert status_of(first["ods_code"], "rio") != "declined"
+    assert entitlement(rows[1]["ods_code"], "rio").delivery_model == "Set by the second editor"
+
+
+def test_a_failed_confirmation_is_not_reported_as_a_success(client, editor):
+    rows = exported(client, revision="ccn3", system="rio")
+    rows[0]["status"] = "declined"
+    good = preview(client_for(editor), rows)
+    rows[1]["status"] = "bogus"
+    replace_stored_file(good, as_csv(rows))
+    response = confirm(client_for(editor), good)
+    assert response.status_code == 400
+    text = visible_text(response)
+    assert "Some rows are not valid" in text and "Line 3" in text and "Import finished" not in text
+    assert status_of(rows[0]["ods_code"], "rio") != "declined"
+
+
+def test_a_tampered_confirmation_writes_nothing(client, editor):
+    rows = exported(client, revision="ccn3", system="rio")
+    rows[0]["status"] = "declined"
+    previewed = preview(client_for(editor), rows)
+    data = {**previewed.context["confirm_form"].initial, "versions": "forged"}
+    response = client_for(editor).post(CONFIRM_URL, data)
+    assert response.status_code == 400
+    assert "This confirmation is not one this site made" in visible_text(response)
+    assert status_of(rows[0]["ods_code"], "rio") != "declined"
