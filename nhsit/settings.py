@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    # The site itself: its admin (nhsit/admin.py) and checks; no models.
+    "nhsit",
     "trusts",
     "contracts",
 ]

@@ -8,13 +8,15 @@ LONDON_SEED = settings.SEED_DIR / "london_lsp"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def static_files_without_collecting():
+def in_process_settings():
     """Pages rendered in-process link static files by their plain names: the hashed names need collectstatic,
-    which the tests of the served site run through the entrypoint."""
+    which the tests of the served site run through the entrypoint. Passwords are hashed quickly: the tests make
+    hundreds of accounts, and the served site keeps the real hasher."""
     from django.test import override_settings
 
     plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
-    with override_settings(STORAGES=plain):
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(STORAGES=plain, PASSWORD_HASHERS=fast):
         yield
 
 
@@ -63,6 +65,12 @@ def second_editor(db):
 def viewer(db):
     """Reads everything in the admin, changes nothing."""
     return _member_of("Viewer", "viewer")
+
+
+@pytest.fixture
+def publisher(db):
+    """Publishes and unpublishes revisions; edits nothing else."""
+    return _member_of("Publisher", "publisher")
 
 
 @pytest.fixture

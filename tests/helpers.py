@@ -5,6 +5,8 @@ import io
 import re
 from html import unescape
 
+from django.forms import MultiWidget
+
 
 def csv_rows(response) -> list[dict]:
     assert response.status_code == 200, response.status_code
@@ -40,9 +42,15 @@ def admin_form_data(response) -> dict:
         forms.extend(inline.formset.forms)
     data = {}
     for form in forms:
-        for name in form.fields:
+        for name, field in form.fields.items():
             value = form[name].value()
             if value is None or value is False:
                 continue
-            data[form.add_prefix(name)] = str(value) if not isinstance(value, list | tuple) else value
+            key = form.add_prefix(name)
+            if isinstance(field.widget, MultiWidget):  # a date and a time, say: one input each
+                parts = value if isinstance(value, list | tuple) else field.widget.decompress(value)
+                for index, (widget, part) in enumerate(zip(field.widget.widgets, parts, strict=True)):
+                    data[f"{key}_{index}"] = widget.format_value(part) or ""
+                continue
+            data[key] = str(value) if not isinstance(value, list | tuple) else value
     return data

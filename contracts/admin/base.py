@@ -184,18 +184,29 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        reverting = getattr(request, "reverting_to", None)
+        if change and not reverting and not form.has_changed():
+            # Nothing to write: saving anyway would add an empty history entry and, by raising the record's
+            # version, refuse every other editor's open form for no change at all.
+            return
         reason = form.cleaned_data.get("correction_reason", "") if hasattr(form, "cleaned_data") else ""
-        if getattr(request, "reverting_to", None):
-            self._keep_read_only_fields(request, obj)
+        if reverting:
+            current = self._keep_read_only_fields(request, obj)
+            if all(
+                getattr(obj, field.attname) == getattr(current, field.attname)
+                for field in obj._meta.concrete_fields
+                if field.attname != "version"
+            ):
+                return  # what this user may revert is as it was already
             entry = obj.history.filter(history_id=request.reverting_to).first()
             when = timezone.localtime(entry.history_date).strftime("%d %b %Y %H:%M") if entry else "an earlier date"
             reason = f"Reverted to the version of {when}" + (f": {reason}" if reason else "")
         obj._change_reason = reason or None
         super().save_model(request, obj, form, change)
 
-    def _keep_read_only_fields(self, request, obj) -> None:
+    def _keep_read_only_fields(self, request, obj):
         """A revert puts back the whole record, except the fields this user may not change (whether a revision
-        is published, say): those keep their current values."""
+        is published, say): those keep their current values. Returns the record as stored."""
         current = type(obj)._base_manager.get(pk=obj.pk)
         for name in self.get_readonly_fields(request, current):
             try:
@@ -204,6 +215,10 @@ class TrackedAdmin(SimpleHistoryAdmin):
                 continue
             if getattr(field, "concrete", False) and field.attname != "version":
                 setattr(obj, field.attname, getattr(current, field.attname))
+        return current
+
+    def log_change(self, request, obj, message):
+        return super().log_change(request, obj, message) if message else None
 
     def save_formset(self, request, form, formset, change):
         for row in formset.forms:

@@ -285,3 +285,101 @@ def test_an_editor_cannot_change_a_published_row_inline_on_an_organisation(edito
     response = client.post(url, form)
     assert "is published: only someone who may correct published data can" in response.content.decode()
     assert rnoh_cerner(ccn3).deployment_slot == ""
+
+
+def publish(revision: Revision) -> Revision:
+    revision.is_published = True
+    revision.save()
+    return revision
+
+
+def test_an_editor_cannot_unpublish_a_revision(editor, ccn3):
+    """Unticking "published" lifted a revision's read-only lock; the field is now not an editor's to change."""
+    publish(ccn3)
+    client = client_for(editor)
+    page = client.get(change_url(ccn3))
+    assert 'name="is_published"' not in page.content.decode()
+    data = {**admin_form_data(page), "is_published": "", "title": "Quietly retitled"}
+    assert client.post(change_url(ccn3), data).status_code == 403
+    ccn3.refresh_from_db()
+    assert ccn3.is_published and ccn3.title == "Contract Change Note 3 (CCN3)"
+
+
+def test_an_editor_cannot_publish_a_draft_either(editor, ccn3):
+    client = client_for(editor)
+    data = {**admin_form_data(client.get(change_url(ccn3))), "is_published": "on"}
+    assert client.post(change_url(ccn3), data).status_code == 302
+    ccn3.refresh_from_db()
+    assert not ccn3.is_published
+
+
+def test_a_publisher_unpublishes_only_with_a_reason_and_changes_nothing_else(publisher, ccn3):
+    publish(ccn3)
+    client = client_for(publisher)
+    page = client.get(change_url(ccn3))
+    assert 'name="is_published"' in page.content.decode() and 'name="title"' not in page.content.decode()
+    data = {**admin_form_data(page), "title": "Retitled by a publisher", "total_value": "1"}
+    data.pop("is_published")
+    refused = client.post(change_url(ccn3), data)
+    assert "Say why it is being unpublished" in refused.content.decode()
+    ccn3.refresh_from_db()
+    assert ccn3.is_published
+
+    data["correction_reason"] = "Published before its entitlements were checked"
+    assert client.post(change_url(ccn3), data).status_code == 302
+    ccn3.refresh_from_db()
+    assert not ccn3.is_published
+    assert ccn3.title == "Contract Change Note 3 (CCN3)" and ccn3.total_value == 988_000_000
+    assert ccn3.history.first().history_change_reason == "Published before its entitlements were checked"
+
+
+def test_a_published_revisions_own_fields_are_corrected_only_with_a_reason(corrector, ccn3):
+    publish(ccn3)
+    client = client_for(corrector)
+    data = {**admin_form_data(client.get(change_url(ccn3))), "total_value": "948000000"}
+    refused = client.post(change_url(ccn3), data)
+    assert "This record is published: say why it is being corrected." in refused.content.decode()
+    data = {**admin_form_data(client.get(change_url(ccn3))), "total_value": "948000000"}
+    data["correction_reason"] = "CIO UK: £948m at 2004-05 prices"
+    assert client.post(change_url(ccn3), data).status_code == 302
+    ccn3.refresh_from_db()
+    assert ccn3.total_value == 948_000_000 and ccn3.is_published
+
+
+def test_an_editor_cannot_revert_a_published_revision(editor, ccn3):
+    ccn3.value_note = "Before publishing"
+    ccn3.save()
+    past = ccn3.history.first()
+    publish(ccn3)
+    client = client_for(editor)
+    revert = reverse("admin:contracts_revision_simple_history", args=[ccn3.pk, past.history_id])
+    assert client.post(revert, admin_form_data(client_for(editor).get(revert))).status_code == 403
+    ccn3.refresh_from_db()
+    assert ccn3.is_published
+
+
+def test_a_viewer_cannot_revert_by_posting_the_history_form(viewer, editor, original):
+    """The history form shows no Save button to a viewer, and a POST of it is refused (simple-history saved it)."""
+    entitlement = rnoh_cerner(original)
+    past = entitlement.history.first()
+    entitlement.delivery_model = "Changed by an editor"
+    entitlement.save()
+    url = reverse("admin:contracts_entitlement_simple_history", args=[entitlement.pk, past.history_id])
+    client = client_for(viewer)
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(url, {**admin_form_data(client_for(editor).get(url))}).status_code == 403
+    assert rnoh_cerner(original).delivery_model == "Changed by an editor"
+
+
+def test_a_save_that_changes_nothing_writes_nothing(editor, second_editor, original):
+    """An editor who saves without changing anything does not make every other editor's open form stale."""
+    entitlement = rnoh_cerner(original)
+    waiting = admin_form_data(client_for(second_editor).get(change_url(entitlement)))
+    history = entitlement.history.count()
+    client = client_for(editor)
+    assert client.post(change_url(entitlement), admin_form_data(client.get(change_url(entitlement)))).status_code == 302
+    assert entitlement.history.count() == history
+    waiting["delivery_model"] = "Still saved"
+    assert client_for(second_editor).post(change_url(entitlement), waiting).status_code == 302
+    assert rnoh_cerner(original).delivery_model == "Still saved"
