@@ -25,6 +25,21 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def env_number(name: str, default: float, *, minimum: float = 0, whole: bool = True) -> int | float:
+    """A number from the environment; a value that is not one (or is below `minimum`) stops start-up, naming it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value) if whole else float(value)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ImproperlyConfigured(f"{name} must be {kind}, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value!r}")
+    return number
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
@@ -101,14 +116,28 @@ WSGI_APPLICATION = "nhsit.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_number("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+# Seconds to wait for the database to answer a new connection (libpq counts at least 2): a database that accepts
+# but never answers makes a page fail with 503 instead of hanging until the worker is killed.
+DATABASE_CONNECT_TIMEOUT = env_number("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+# Seconds a web request's query may run before PostgreSQL cancels it (0: no limit). The web server's processes
+# only (nhsit/wsgi.py): a release step's migration or a data load may take longer. Exports stream for as long as
+# their client reads and so are not limited; they end when the client goes away.
+DATABASE_STATEMENT_TIMEOUT = env_number("DATABASE_STATEMENT_TIMEOUT", 30)
+SERVING_WEB_REQUESTS = os.environ.get("NHSIT_SERVING_WEB_REQUESTS") == "1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays tens of milliseconds to compile each costly query, and a page's queries
-    # are over before that pays back. Sent when connecting; set DATABASE_PG_OPTIONS="" where a pooler refuses it.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off")
+    # are over before that pays back. Sent when connecting; set DATABASE_PG_OPTIONS="" where a pooler refuses it
+    # (and DATABASE_STATEMENT_TIMEOUT=0, with the limit set on the database role instead).
+    startup = [os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off")]
+    if SERVING_WEB_REQUESTS and DATABASE_STATEMENT_TIMEOUT:
+        startup.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        options=" ".join(option for option in startup if option), connect_timeout=DATABASE_CONNECT_TIMEOUT
+    )
 # Behind PgBouncer in transaction mode, server-side cursors (used by the CSV exports) must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 
@@ -137,6 +166,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# /healthz/ answers within this many seconds whatever the database does (503 when it cannot tell).
+HEALTH_CHECK_SECONDS = env_number("HEALTH_CHECK_SECONDS", 2, minimum=0.1, whole=False)
+
 # Where load_seed reads the sourced seed data from.
 SEED_DIR = BASE_DIR / "fixtures"
 
@@ -159,7 +191,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -186,8 +218,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", "1"))  # hours
+AXES_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_number("LOGIN_LOCKOUT_HOURS", 1, whole=False)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "nhsit.errors.locked_out"

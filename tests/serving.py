@@ -5,6 +5,7 @@ import os
 import secrets
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 import uuid
@@ -95,3 +96,32 @@ def scratch_database(folder: Path, purpose: str, unblock=nullcontext):
     finally:
         with unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def silent_database():
+    """A port on loopback that accepts connections and never says a word: a database that has hung."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stopping = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stopping.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stopping.set()
+        acceptor.join()
+        for connection_ in held:
+            connection_.close()
+        listener.close()

@@ -3,6 +3,7 @@
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -12,7 +13,16 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from tests.serving import ROOT, SiteDidNotStart, free_port, postgres_url, scratch_database, served, site_environment
+from tests.serving import (
+    ROOT,
+    SiteDidNotStart,
+    free_port,
+    postgres_url,
+    scratch_database,
+    served,
+    silent_database,
+    site_environment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +123,86 @@ def test_a_slow_client_gets_the_whole_of_a_large_export(tmp_path):
     lines = body.decode().splitlines()
     assert lines[0].startswith("contract,revision,ods_code,")
     assert len(lines) == 1 + 100_000 and lines[-1].count(",") == lines[0].count(",")
+
+
+def timed_fetch(url: str) -> tuple[int, float, bytes]:
+    started = time.monotonic()
+    status, _headers, body = fetch(url)
+    return status, time.monotonic() - started, body
+
+
+def test_a_database_that_never_answers_gives_503s_promptly_not_a_hang(tmp_path):
+    """The database accepts connections and then says nothing: the health check answers within its time and a
+    page gives up at the connect timeout, instead of both hanging until the worker is killed."""
+    with silent_database() as port:
+        environment = {
+            **site_environment(f"postgres://nobody@127.0.0.1:{port}/hung", tmp_path / "static", free_port()),
+            "MIGRATE_ON_START": "false", "LOAD_SEED_IF_EMPTY": "false", "COLLECT_STATIC": "false",
+            "DATABASE_CONNECT_TIMEOUT": "2", "HEALTH_CHECK_SECONDS": "2", "WEB_CONCURRENCY": "1",
+        }  # fmt: skip
+        server = subprocess.Popen(["sh", "deploy/entrypoint.sh"], cwd=ROOT, env=environment,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        try:
+            site = f"http://{environment['BIND']}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    status, seconds, body = timed_fetch(f"{site}/healthz/")
+                    break
+                except OSError:
+                    assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()[-2000:]
+                    time.sleep(0.3)
+            assert status == 503 and seconds < 4, (status, seconds)
+            assert b"no answer within 2 s" in body
+            status, seconds, body = timed_fetch(f"{site}/trusts/RAN/")
+            assert status == 503 and seconds < 6, (status, seconds)
+            assert b"Temporarily unavailable" in body
+            # Checks while the first is still unanswered wait on it: they neither hang nor pile up.
+            assert [timed_fetch(f"{site}/healthz/")[0] for _ in range(3)] == [503, 503, 503]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def our_copies(database: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # within a transaction, the view is otherwise frozen
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'COPY (SELECT%%'"
+            " AND state <> 'idle' AND backend_type = 'client backend'",
+            [database],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="exports stream from COPY on PostgreSQL only")
+def test_an_export_whose_client_goes_away_ends_its_copy_promptly(tmp_path):
+    """Half a million rows (about 60 MB of CSV) are more than every buffer between PostgreSQL and the client holds,
+    so the COPY is still sending when the client goes."""
+    with scratch_database(tmp_path, "abandoned") as database:
+        for command in (["migrate"], ["generate_synthetic", "--organisations", "5000", "--systems", "20"]):
+            subprocess.run([sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, check=True,
+                           capture_output=True, env={**os.environ, "DATABASE_URL": database})  # fmt: skip
+        name = database.rsplit("/", 1)[1]
+        environment = {
+            **site_environment(database, tmp_path / "static", free_port()),
+            "LOAD_SEED_IF_EMPTY": "false",
+            "WEB_CONCURRENCY": "1",
+        }
+        with served(environment) as site:
+            host, port = site.removeprefix("http://").split(":")
+            for _client in range(4):
+                abandoning = socket.create_connection((host, int(port)))
+                abandoning.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024)
+                abandoning.sendall(f"GET /entitlements/?_export=csv HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+                assert abandoning.recv(16 * 1024).startswith(b"HTTP/1.0 200")
+                time.sleep(0.5)
+                assert our_copies(name) == 1, "The export's COPY should be under way while its client reads."
+                abandoning.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                abandoning.close()  # gone, as a closed browser tab is
+                deadline = time.monotonic() + 5
+                while our_copies(name) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                assert our_copies(name) == 0, "A COPY went on after its client had gone."
+            status, _headers, body = fetch(f"{site}/entitlements/?_export=csv&system=synthetic-system-01")
+            assert status == 200 and body.count(b"\n") > 1000

@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PROBE = (
@@ -85,3 +86,49 @@ def test_with_debug_off_a_server_errors_traceback_is_logged_to_stderr():
     assert result.stdout.strip() == "500"
     assert "ERROR django.request: Internal Server Error: /" in result.stderr
     assert "RuntimeError: the overview broke" in result.stderr
+
+
+OPTIONS = (
+    "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+)
+POSTGRES = "postgres://someone@127.0.0.1:5432/somewhere"
+
+
+def test_postgresql_connections_give_up_waiting_at_the_connect_timeout():
+    assert "'connect_timeout': 5" in run_settings(OPTIONS, DATABASE_URL=POSTGRES).stdout
+    assert "'connect_timeout': 3" in run_settings(OPTIONS, DATABASE_URL=POSTGRES, DATABASE_CONNECT_TIMEOUT="3").stdout
+
+
+def test_the_statement_timeout_bounds_web_requests_only():
+    """The web server's queries are cancelled after DATABASE_STATEMENT_TIMEOUT; a migration or a data load is not."""
+    serving = run_settings(OPTIONS, DATABASE_URL=POSTGRES, NHSIT_SERVING_WEB_REQUESTS="1").stdout
+    assert "'options': '-c jit=off -c statement_timeout=30s'" in serving
+    told = run_settings(OPTIONS, DATABASE_URL=POSTGRES, NHSIT_SERVING_WEB_REQUESTS="1", DATABASE_STATEMENT_TIMEOUT="5")
+    assert "statement_timeout=5s" in told.stdout
+    unlimited = run_settings(
+        OPTIONS, DATABASE_URL=POSTGRES, NHSIT_SERVING_WEB_REQUESTS="1", DATABASE_STATEMENT_TIMEOUT="0"
+    )
+    assert "statement_timeout" not in unlimited.stdout
+    assert "statement_timeout" not in run_settings(OPTIONS, DATABASE_URL=POSTGRES).stdout
+
+
+def test_the_wsgi_application_marks_its_process_as_serving_web_requests():
+    probe = "import nhsit.wsgi; from django.conf import settings; print(settings.SERVING_WEB_REQUESTS)"
+    assert run_settings(probe).stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    "variable, value, message",
+    [
+        ("DATABASE_CONNECT_TIMEOUT", "soon", "DATABASE_CONNECT_TIMEOUT must be a whole number, not 'soon'"),
+        ("DATABASE_STATEMENT_TIMEOUT", "-1", "DATABASE_STATEMENT_TIMEOUT must be at least 0, not '-1'"),
+        ("DATABASE_CONN_MAX_AGE", "1.5", "DATABASE_CONN_MAX_AGE must be a whole number, not '1.5'"),
+        ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be at least 1, not '0'"),
+        ("LOGIN_LOCKOUT_HOURS", "an hour", "LOGIN_LOCKOUT_HOURS must be a number, not 'an hour'"),
+        ("SECURE_HSTS_SECONDS", "1y", "SECURE_HSTS_SECONDS must be a whole number, not '1y'"),
+    ],
+)
+def test_a_number_that_is_not_one_stops_start_up_naming_its_variable(variable, value, message):
+    result = run_settings(**{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -3,7 +3,9 @@
 The query is the same queryset the table shows; its cells are made safe for a spreadsheet in SQL, exactly
 as nhsit.lib.csv_export.neutralise does in Python. COPY runs in a helper thread on the request's own
 database connection (so it sees what the request sees) and hands chunks to the response through a small
-bounded queue: memory stays flat, and a client that goes away stops the COPY.
+bounded queue: memory stays flat. A client that goes away stops the COPY at once: the server is asked to cancel
+it (else it would sit waiting to send the rest), and the connection is closed rather than reused. An export is
+not bound by the statement timeout of web requests, since it lasts as long as its client takes to read it.
 """
 
 import contextlib
@@ -104,15 +106,23 @@ def copy_stream(sql: str | None) -> Iterator[bytes]:
                 chunks.put(self.buffer.getvalue())
                 self.buffer = io.BytesIO()
 
+    finished = threading.Event()
+
     def run():
         sink = Sink()
         try:
             with shared.cursor() as cursor:
-                cursor.cursor.copy_expert(sql, sink)
+                cursor.execute("SET statement_timeout = 0")
+                try:
+                    cursor.cursor.copy_expert(sql, sink)
+                finally:
+                    if not cancelled.is_set():
+                        cursor.execute("RESET statement_timeout")
             sink.flush()
         except BaseException as error:  # handed over to the response, which raises it
             chunks.put(error)
         else:
+            finished.set()
             chunks.put(_DONE)
 
     shared.ensure_connection()
@@ -128,8 +138,13 @@ def copy_stream(sql: str | None) -> Iterator[bytes]:
             yield item
     finally:
         cancelled.set()
+        if worker.is_alive() and not finished.is_set():
+            with contextlib.suppress(Exception):
+                shared.connection.cancel()  # PostgreSQL stops the COPY now, not when it next tries to send
         while worker.is_alive():
             with contextlib.suppress(queue.Empty):
                 chunks.get(timeout=0.1)
         worker.join()
         shared.dec_thread_sharing()
+        if not finished.is_set():
+            shared.close()  # its COPY was cut off part way: a new connection for the next request
