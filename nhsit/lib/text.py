@@ -12,8 +12,11 @@ def normalise_line_endings(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def normalise_text_fields(sender, instance: models.Model, **kwargs) -> None:
-    """A pre_save receiver: every CharField and TextField of the instance, with LF line endings."""
+def normalise_text_fields(sender, instance: models.Model, raw: bool = False, **kwargs) -> None:
+    """A pre_save receiver: every CharField and TextField of the instance, with LF line endings. A raw save
+    (a backup being restored) stores exactly what it is given."""
+    if raw:
+        return
     for field in instance._meta.concrete_fields:
         if isinstance(field, models.CharField | models.TextField):
             value = getattr(instance, field.attname)

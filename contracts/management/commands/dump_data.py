@@ -1,27 +1,28 @@
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from pathlib import Path
 
-# Rebuilt by migrations, or worthless after a restore.
-NOT_DUMPED = ["contenttypes", "auth.permission", "sessions", "axes"]
+from django.core.management.base import BaseCommand, CommandError
+
+from nhsit.lib.backup import backup_stream, backup_write
 
 
 class Command(BaseCommand):
     help = (
-        "Write every record, citation, history entry, user and group to an XML backup "
-        "(restore it with restore_data into an empty, migrated database)."
+        "Write every record, citation, history entry, user and group to a backup (JSON lines), exactly as stored; "
+        "restore it with restore_data into an empty, migrated database."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", "-o", help="File to write, ending .xml (default: standard output).")
+        parser.add_argument(
+            "--output", "-o", help="File to write, e.g. backup.jsonl (default: standard output). It is replaced "
+            "only once the new backup is complete."
+        )  # fmt: skip
 
     def handle(self, *args, output=None, **options):
-        call_command(
-            "dumpdata",
-            # XML keeps times to the microsecond; Django's JSON would round them to milliseconds.
-            format="xml",
-            natural_foreign=True,
-            exclude=NOT_DUMPED,
-            output=output,
-            stdout=self.stdout,
-            verbosity=0,
-        )
+        if output is None:
+            backup_stream(self.stdout)
+            return
+        path = Path(output)
+        if not path.parent.is_dir():
+            raise CommandError(f"There is no folder {path.parent} to write {path.name} in.")
+        written = backup_write(path)
+        self.stderr.write(f"Wrote {written:,} rows to {path}.")

@@ -1,8 +1,11 @@
+from pathlib import Path
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from contracts.models import Contract
+from nhsit.lib.backup import backup_restore
 from trusts.models import Organisation
 
 
@@ -10,14 +13,21 @@ class Command(BaseCommand):
     help = "Load a dump_data backup into an empty, migrated database, all or nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("backup", help="A file written by dump_data (.xml).")
+        parser.add_argument("backup", help="A file written by dump_data (.jsonl; an older .xml backup also loads).")
 
     def handle(self, *args, backup, **options):
+        path = Path(backup)
+        if not path.is_file():
+            raise CommandError(f"There is no backup file {path}.")
         if Contract.objects.exists() or Organisation.objects.exists():
             raise CommandError("This database already holds data: restore into an empty, migrated database.")
         try:
-            with transaction.atomic():
-                call_command("loaddata", backup, verbosity=options["verbosity"])
+            if path.suffix == ".xml":  # written by earlier versions, through dumpdata
+                with transaction.atomic():
+                    call_command("loaddata", str(path), verbosity=0)
+                restored = "every"
+            else:
+                restored = f"{backup_restore(path):,}"
         except Exception as error:
             raise CommandError(f"The backup could not be restored, and nothing was: {error}") from error
-        self.stdout.write(self.style.SUCCESS(f"Restored {backup}."))
+        self.stdout.write(self.style.SUCCESS(f"Restored {restored} rows from {path}."))
