@@ -163,7 +163,9 @@ class TrackedAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied
         # Reverting saves an old version's values over the current record, guarded like any other save.
         request.reverting_to = version_id
-        return with_conflict_status(request, super().history_form_view(request, object_id, version_id, extra_context))
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+        return with_conflict_status(request, response)
 
     def _require_well_formed(self, object_id, version_id=None):
         """An address whose record or version id cannot exist is a page that does not exist.
@@ -188,6 +190,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
         if change and not reverting and not form.has_changed():
             # Nothing to write: saving anyway would add an empty history entry and, by raising the record's
             # version, refuse every other editor's open form for no change at all.
+            self._refuse_if_stale(obj, form)
             return
         reason = form.cleaned_data.get("correction_reason", "") if hasattr(form, "cleaned_data") else ""
         if reverting:
@@ -197,12 +200,24 @@ class TrackedAdmin(SimpleHistoryAdmin):
                 for field in obj._meta.concrete_fields
                 if field.attname != "version"
             ):
+                self._refuse_if_stale(obj, form)
                 return  # what this user may revert is as it was already
             entry = obj.history.filter(history_id=request.reverting_to).first()
             when = timezone.localtime(entry.history_date).strftime("%d %b %Y %H:%M") if entry else "an earlier date"
             reason = f"Reverted to the version of {when}" + (f": {reason}" if reason else "")
         obj._change_reason = reason or None
         super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def _refuse_if_stale(obj, form) -> None:
+        """A save that writes nothing is still refused if the record changed since the editor opened it: they
+        are told their save was not made, never that it was."""
+        meta = getattr(obj, "_concurrencymeta", None)
+        posted = form.cleaned_data.get(meta.field.name) if meta is not None else None
+        if posted is not None:
+            stored = type(obj)._base_manager.filter(pk=obj.pk).values_list(meta.field.attname, flat=True).first()
+            if stored != posted:
+                raise RecordModifiedError("Changed by someone else since it was opened.", target=obj)
 
     def _keep_read_only_fields(self, request, obj):
         """A revert puts back the whole record, except the fields this user may not change (whether a revision
