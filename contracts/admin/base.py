@@ -102,6 +102,9 @@ class VersionedForm(ConcurrentForm):
 
     def _check_publishing(self) -> None:
         changed = [name for name in self.changed_data if name != "correction_reason"]
+        if getattr(self.request, "reverting_to", None):
+            # The form holds the old version, so it looks unchanged; against the record as it is, it changes it.
+            changed = ["(reverted)"]
         if not changed:
             return
         if isinstance(self.instance, Revision):

@@ -383,3 +383,22 @@ def test_a_save_that_changes_nothing_writes_nothing(editor, second_editor, origi
     waiting["delivery_model"] = "Still saved"
     assert client_for(second_editor).post(change_url(entitlement), waiting).status_code == 302
     assert rnoh_cerner(original).delivery_model == "Still saved"
+
+
+def test_reverting_published_data_is_a_correction_with_a_reason(corrector, ccn3):
+    entitlement = rnoh_cerner(ccn3)
+    past = entitlement.history.first()
+    entitlement.deployment_slot = "Typed by mistake"
+    entitlement.save()
+    publish(ccn3)
+    client = client_for(corrector)
+    url = reverse("admin:contracts_entitlement_simple_history", args=[entitlement.pk, past.history_id])
+    form = admin_form_data(client.get(url))
+    without = client.post(url, form)
+    assert "This record is published: say why it is being corrected." in without.content.decode()
+    assert rnoh_cerner(ccn3).deployment_slot == "Typed by mistake"
+    assert client.post(url, {**form, "correction_reason": "The slot was never offered"}).status_code == 302
+    latest = rnoh_cerner(ccn3).history.first()
+    assert latest.deployment_slot == ""
+    assert latest.history_change_reason.startswith("Reverted to the version of")
+    assert latest.history_change_reason.endswith(": The slot was never offered")
