@@ -229,7 +229,7 @@ def export_sql(filters: dict) -> str:
     from django.db import connection
 
     from contracts.exports import ENTITLEMENT_FIELDS, source_keys
-    from contracts.selectors import entitlement_rows
+    from contracts.selectors.entitlements import entitlement_rows
 
     rows = entitlement_rows().filter(**filters).annotate(source_keys=source_keys()).values_list(*ENTITLEMENT_FIELDS)
     sql, params = rows.query.sql_with_params()
@@ -255,7 +255,7 @@ def queries_per_request(path: str) -> int:
 
 def measures(options) -> list[Measure]:
     from contracts.models import Revision, System
-    from trusts.models import Organisation
+    from organisations.models import Organisation
 
     system = System.objects.order_by("name")[options.systems // 2]
     trust = Organisation.objects.filter(kind="acute").order_by("ods_code")[0]

@@ -1,21 +1,21 @@
-"""CSV bodies for the contract tables: the same rows as the HTML tables, read straight from the database.
+"""The CSV downloads of every table: their columns, and their lines read straight from the database.
 
-On PostgreSQL the rows leave through COPY (nhsit.lib.copy_export); elsewhere through a chunked cursor and
-Python's csv writer. Both write the same bytes.
+The same rows as the HTML tables, in the same order. On PostgreSQL the rows leave through COPY
+(nhsit.lib.copy_export); elsewhere through a chunked cursor and Python's csv writer. Both write the same bytes.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
-from contracts.models import Citation
+from contracts.models import Citation, Entitlement, EntitlementStatus, Source, System
+from contracts.selectors.revisions import RevisionPair
 from contracts.services.compare import RevisionComparison
 from nhsit.lib.aggregates import JoinedText
 from nhsit.lib.copy_export import copy_available, copy_sql, copy_stream, text_cell, yes_no_cell
-from nhsit.lib.csv_export import csv_body
-
-# Rows fetched per round trip when not using COPY.
-CHUNK_SIZE = 2000
+from nhsit.lib.csv_export import CHUNK_ROWS, csv_body
+from organisations.models import Organisation
 
 ENTITLEMENT_COLUMNS = [
     "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
@@ -26,6 +26,13 @@ COMPARE_COLUMNS = [
     "ods_code", "organisation", "kind", "sector", "system", "base_revision", "base_status",
     "target_revision", "target_status", "outcome", "live", "delivery_model",
 ]  # fmt: skip
+
+SOURCE_COLUMNS = ["key", "title", "kind", "publisher", "author", "published", "url", "records_supported"]
+
+
+def organisation_columns(systems: Sequence[System]) -> list[str]:
+    """The organisation list's columns: then one per system (its slug), its status in the latest revision."""
+    return ["ods_code", "name", "kind", "sector", "successor_ods_code", *[system.slug for system in systems]]
 
 
 def source_keys() -> Subquery:
@@ -50,12 +57,12 @@ ENTITLEMENT_FIELDS = [
 ]
 
 
-def entitlement_csv_body(entitlements: QuerySet) -> Iterator[bytes]:
+def entitlement_csv_body(entitlements: QuerySet[Entitlement]) -> Iterator[bytes]:
     """One line per entitlement, in the queryset's order; its sources as their keys joined by "; "."""
     entitlements = entitlements.annotate(source_keys=source_keys())
     if copy_available():
         return copy_stream(copy_sql(entitlements, [text_cell(field) for field in ENTITLEMENT_FIELDS]))
-    rows = entitlements.values_list(*ENTITLEMENT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    rows = entitlements.values_list(*ENTITLEMENT_FIELDS).iterator(chunk_size=CHUNK_ROWS)
     return csv_body(rows)
 
 
@@ -74,5 +81,42 @@ def compare_csv_body(comparison: RevisionComparison, rows: QuerySet) -> Iterator
             row["ods_code"], row["organisation_name"], row["kind"], row["sector"], row["system_slug"], base,
             row["base_status"], target, row["target_status"], row["outcome"], row["live"], row["delivery_model"],
         )
-        for row in rows.iterator(chunk_size=CHUNK_SIZE)
+        for row in rows.iterator(chunk_size=CHUNK_ROWS)
     )  # fmt: skip
+
+
+def source_csv_body(sources: QuerySet[Source]) -> Iterator[bytes]:
+    return csv_body(
+        (s.key, s.title, s.kind, s.publisher, s.author, s.published_display, s.url, s.citation_count)
+        for s in sources.iterator(chunk_size=CHUNK_ROWS)
+    )
+
+
+def latest_status(pair: RevisionPair, system: System) -> Coalesce:
+    """What the organisation list shows for one system: its status in the latest revision; "unknown" where only the
+    previous revision has a row (as the comparison has it); nothing where neither has."""
+    # No ordering: the model's default would join and sort inside every lookup.
+    latest = Entitlement.objects.filter(revision=pair.latest, organisation=OuterRef("pk"), system=system).order_by()
+    fallbacks = []
+    if pair.previous:
+        previous = Entitlement.objects.filter(revision=pair.previous, organisation=OuterRef("pk"), system=system)
+        previous = previous.order_by()
+        fallbacks.append(Case(When(Exists(previous), then=Value(EntitlementStatus.UNKNOWN))))
+    return Coalesce(Subquery(latest.values("status")), *fallbacks, Value(""))
+
+
+def organisation_csv_body(
+    *, organisations: QuerySet[Organisation], pair: RevisionPair, systems: Sequence[System]
+) -> Iterator[bytes]:
+    """The organisation list's lines (without the header) in the queryset's order, in one query for the whole
+    file: each system's status is a lookup on the covering index of (revision, organisation, system), which
+    includes the status."""
+    statuses = {
+        f"status_{index}": latest_status(pair, system) if pair.latest else Value("")
+        for index, system in enumerate(systems)
+    }
+    rows = organisations.annotate(**statuses)
+    fields = ["ods_code", "name", "kind", "sector", "successor_ods_code", *statuses]
+    if copy_available():
+        return copy_stream(copy_sql(rows, [text_cell(F(name)) for name in fields]))
+    return csv_body(rows.values_list(*fields).iterator(chunk_size=CHUNK_ROWS))

@@ -1,13 +1,18 @@
+"""The tables' filters: each value a stable code or slug, checked by a form, refused (never ignored) when wrong."""
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from contracts.models import Contract, EntitlementStatus, Revision, Source, SourceKind, System
 from contracts.outcomes import Outcome
-from contracts.selectors import contract_systems, latest_pair
+from contracts.selectors.organisations import organisation_ids_with_status
+from contracts.selectors.revisions import RevisionPair, latest_pair
+from contracts.selectors.systems import contract_systems
+from contracts.services.compare import RevisionComparison, organisation_ids_with_outcome, revision_compare
 from nhsit.lib.filtering import TABLE_PARAMETERS, StrictFilterSet, distinct_values, multiple_choice, set_choices
-from trusts.models import Organisation, OrganisationKind
-from trusts.selectors import organisation_search
+from organisations.models import Organisation, OrganisationKind
+from organisations.search import organisation_search
 
 LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
 
@@ -90,6 +95,14 @@ class CompareFilter(StrictFilterSet):
             self.form.add_error(None, "Choose two different revisions to compare.")
         return not self.form.errors
 
+    def comparison(self) -> RevisionComparison | None:
+        """The comparison the filters ask for, its rows filtered; None when a filter is not valid."""
+        if not self.is_valid():
+            return None
+        base, target = self.chosen_revisions()
+        assert base is not None and target is not None  # a valid form has chosen two revisions
+        return revision_compare(base=base, target=target, **self.comparison_filters())
+
     def chosen_revisions(self) -> tuple[Revision | None, Revision | None]:
         """The revisions to compare (once the form is valid)."""
         data = self.form.cleaned_data
@@ -108,4 +121,52 @@ class CompareFilter(StrictFilterSet):
 
     def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """The form only chooses; revision_compare filters."""
+        return queryset
+
+
+class TrustFilter(StrictFilterSet):
+    """The organisation list's filters. Status and outcome refer to the chosen systems, or to any system."""
+
+    q = django_filters.CharFilter(label="Name or ODS code", method="search", max_length=100)
+    kind = multiple_choice("kind", "Kind", OrganisationKind.choices)
+    sector = multiple_choice("sector", "Sector")
+    system = multiple_choice("system", "System", method="keep")
+    status = multiple_choice("status", "Status in the latest revision", EntitlementStatus.choices, method="keep")
+    outcome = multiple_choice("outcome", "Outcome since the previous revision", Outcome.choices, method="keep")
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "sector", "system", "status", "outcome"]
+
+    def __init__(self, *args, pair: RevisionPair, systems, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+        self.systems = {system.slug: system for system in systems}
+        set_choices(self, "system", [(system.slug, system.name) for system in systems])
+        set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return organisation_search(queryset, value)
+
+    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """System, status and outcome work together, in filter_queryset."""
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        statuses, outcomes = data.get("status"), data.get("outcome")
+        systems = [self.systems[slug] for slug in data.get("system") or []]
+        if self.pair.latest is None:
+            return queryset.none() if (systems or statuses or outcomes) else queryset
+        if outcomes and self.pair.previous is None:
+            return queryset.none()  # one revision: nothing has an outcome yet
+        if statuses:
+            queryset = queryset.filter(
+                pk__in=organisation_ids_with_status(revision=self.pair.latest, statuses=statuses, systems=systems)
+            )
+        if outcomes or (systems and not statuses):
+            base = self.pair.previous or self.pair.latest
+            ids = organisation_ids_with_outcome(base=base, target=self.pair.latest, outcomes=outcomes, systems=systems)
+            queryset = queryset.filter(pk__in=ids)
         return queryset

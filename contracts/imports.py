@@ -18,7 +18,7 @@ from contracts.publishing import is_published, may_change
 from nhsit.lib.csv_export import unescape
 from nhsit.lib.import_files import ImportFileError
 from nhsit.lib.text import normalise_line_endings
-from trusts.models import Organisation
+from organisations.models import Organisation
 
 
 class CodeWidget(widgets.ForeignKeyWidget):

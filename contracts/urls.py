@@ -10,6 +10,9 @@ urlpatterns = [
     path("systems/", views.system_list, name="system_list"),
     path("systems/<str:slug>/", views.system_detail, name="system_detail"),
     path("entitlements/", views.entitlement_list, name="entitlement_list"),
+    path("trusts/", views.trust_list, name="trust_list"),
+    path("trusts/<str:ods>/", views.trust_detail, name="trust_detail"),
+    path("search/", views.search, name="search"),
     path("sources/", views.source_list, name="source_list"),
     re_path(r"^sources/(?P<pk>[^/]+)/$", views.source_detail, name="source_detail"),
 ]

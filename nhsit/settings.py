@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "axes",
     # The site itself: its admin (nhsit/admin.py) and checks; no models.
     "nhsit",
-    "trusts",
+    "organisations",
     "contracts",
 ]
 

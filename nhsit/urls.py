@@ -14,6 +14,5 @@ handler500 = "nhsit.errors.server_error"
 urlpatterns = [
     path("admin/recent-changes/", admin.site.admin_view(recent_changes_view), name="recent_changes"),
     path("admin/", admin.site.urls),
-    path("", include("trusts.urls")),
     path("", include("contracts.urls")),
 ]

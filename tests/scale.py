@@ -3,7 +3,7 @@
 from model_bakery import baker
 
 from contracts.models import Citation, Deployment, Entitlement, Source, System
-from trusts.models import LocalSystem, Organisation, Succession
+from organisations.models import LocalSystem, Organisation, Succession
 
 STATUSES = ["entitled", "not_entitled", "withdrawn", "declined", "unknown"]
 

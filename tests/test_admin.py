@@ -6,8 +6,8 @@ from django.urls import reverse
 from model_bakery import baker
 
 from contracts.models import Citation, Entitlement, ReportedFigure, Source
+from organisations.models import Organisation
 from tests.helpers import admin_form_data as form_data
-from trusts.models import Organisation
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 

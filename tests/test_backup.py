@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from contracts.models import Citation, Entitlement, Revision, Source
 from nhsit.lib import backup
+from organisations.models import Organisation
 from tests.conftest import client_for
 from tests.helpers import admin_form_data
 from tests.serving import scratch_database
-from trusts.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

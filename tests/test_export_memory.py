@@ -5,7 +5,7 @@ import tracemalloc
 import pytest
 
 from contracts.models import Entitlement
-from trusts.models import Organisation
+from organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import RequestFactory
 
 from nhsit.replicas import PrimaryForEditorsMiddleware, ReplicaRouter
+from organisations.models import Organisation
 from tests.test_settings import run_settings
-from trusts.models import Organisation
 
 router = ReplicaRouter()
 

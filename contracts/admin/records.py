@@ -14,7 +14,7 @@ from contracts.models import (
     Source,
     System,
 )
-from contracts.selectors import CITATION_TARGETS_RELATED
+from contracts.selectors.citations import CITATION_TARGETS_RELATED
 from contracts.services.reconcile import reported_figure_reconcile
 from nhsit.lib.admin_columns import partial_date_column
 from nhsit.lib.admin_filters import BlankReadsUnknownFilter

@@ -13,7 +13,7 @@ from contracts.publishing import CORRECT_PUBLISHED, PUBLISH
 from contracts.services.revision_copy import RevisionCopyError, revision_copy
 from nhsit.lib.admin_columns import gbp_column, partial_date_column
 from nhsit.lib.dates import DatePrecision
-from trusts.models import OrganisationKind
+from organisations.models import OrganisationKind
 
 # Beyond this many rows, the revision page asks for a system or a kind before listing entitlements.
 MOST_INLINE_ENTITLEMENTS = 300

@@ -8,7 +8,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nhsit.lib.dates import DatePrecision, partial_date_display
-from trusts.models import SlugManager, Supplier
+from nhsit.lib.managers import SlugManager
+from organisations.models import Supplier
 
 
 class Contract(models.Model):

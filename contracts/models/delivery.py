@@ -7,7 +7,7 @@ from contracts.models.contract import Contract, Revision
 from contracts.models.system import System
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from nhsit.lib.qualifiers import Qualifier
-from trusts.models import Organisation, Supplier
+from organisations.models import Organisation, Supplier
 
 
 class DeliverableStatus(models.TextChoices):

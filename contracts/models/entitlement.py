@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from contracts.models.contract import Revision
 from contracts.models.system import System
-from trusts.models import Organisation
+from organisations.models import Organisation
 
 
 class EntitlementStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from contracts.models.entitlement import EntitlementStatus
 from contracts.models.system import System
 from contracts.outcomes import Outcome
 from nhsit.lib.qualifiers import Qualifier
-from trusts.models import OrganisationKind, Supplier
+from organisations.models import OrganisationKind, Supplier
 
 
 class ReportedFigureMeasure(models.TextChoices):

@@ -10,7 +10,7 @@ from contracts.models.entitlement import Entitlement
 from contracts.models.figure import ReportedFigure
 from contracts.models.system import System
 from nhsit.lib.dates import DatePrecision, partial_date_display
-from trusts.models import LocalSystem, Organisation, Succession
+from organisations.models import LocalSystem, Organisation, Succession
 
 
 class SourceKind(models.TextChoices):

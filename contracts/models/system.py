@@ -2,7 +2,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from trusts.models import SlugManager, Supplier
+from nhsit.lib.managers import SlugManager
+from organisations.models import Supplier
 
 
 class SystemScope(models.TextChoices):

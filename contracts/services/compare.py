@@ -32,7 +32,7 @@ from contracts.models import (
     System,
 )
 from contracts.outcomes import Outcome
-from trusts.models import Organisation
+from organisations.models import Organisation
 
 # Statuses under which an organisation does not get the system.
 NOT_GETTING = [EntitlementStatus.NOT_ENTITLED, EntitlementStatus.WITHDRAWN, EntitlementStatus.DECLINED]
@@ -239,3 +239,14 @@ def deliverable_compare(*, base: Revision, target: Revision, systems: Iterable[s
         )
         .order_by("system_name", "code")
     )
+
+
+def organisation_ids_with_outcome(
+    *, base: Revision, target: Revision, outcomes: Iterable[str] | None, systems: Iterable[System] | None
+) -> QuerySet:
+    """The ids (as `organisation_id`) of organisations with one of the outcomes (or any row at all) between the
+    revisions, for one of the systems (or any)."""
+    rows = revision_compare(base=base, target=target, systems=list(systems) if systems else None).rows.order_by()
+    if outcomes:
+        rows = rows.filter(outcome__in=list(outcomes))
+    return rows.values("organisation_id")

@@ -27,8 +27,8 @@ from contracts.models import (
     System,
 )
 from contracts.services.synthetic import CONTRACT_SLUG as SYNTHETIC_CONTRACT
-from nhsit.lib.dates import DatePrecision
-from trusts.models import LocalSystem, Organisation, Succession, Supplier
+from nhsit.lib.dates import partial_date
+from organisations.models import LocalSystem, Organisation, Succession, Supplier
 
 # Records of these kinds are facts that must cite a source.
 MUST_CITE = {"entitlements", "deliverable", "deployment", "reported_figure"}
@@ -54,20 +54,6 @@ class SeedReport:
     @property
     def changed(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
-
-
-def partial_date(text: str | None) -> tuple[datetime.date | None, str]:
-    """Read "2010", "2010-04", "2010-04-13" or "by 2008-03-06" into a date and its precision."""
-    if not text:
-        return None, DatePrecision.DAY
-    if text.startswith("by "):
-        return datetime.date.fromisoformat(text[3:]), DatePrecision.ON_OR_BEFORE
-    parts = text.split("-")
-    if len(parts) == 1:
-        return datetime.date(int(parts[0]), 1, 1), DatePrecision.YEAR
-    if len(parts) == 2:
-        return datetime.date(int(parts[0]), int(parts[1]), 1), DatePrecision.MONTH
-    return datetime.date.fromisoformat(text), DatePrecision.DAY
 
 
 class SeedLoader:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from contracts.models import Contract, Deployment, Entitlement, EntitlementStatus, Revision, System, SystemScope
-from trusts.models import Organisation, OrganisationKind, Supplier
+from organisations.models import Organisation, OrganisationKind, Supplier
 
 CONTRACT_SLUG = "synthetic-national"
 ODS_PREFIX = "Z"

@@ -9,9 +9,10 @@ from django.utils.safestring import mark_safe
 
 from contracts.models import DeliverableStatus, DeploymentStatus, Entitlement, EntitlementStatus, SourceKind
 from contracts.outcomes import Outcome
-from nhsit.lib.admin_columns import gbp_display
+from contracts.pages.organisations import record_key
+from nhsit.lib.money import gbp_change_display, gbp_display, percent_change_display
 from nhsit.lib.qualifiers import Qualifier
-from trusts.models import OrganisationKind
+from organisations.models import OrganisationKind
 
 register = template.Library()
 
@@ -35,18 +36,12 @@ def gbp(value: Decimal | None) -> str:
 
 @register.filter
 def gbp_change(value: Decimal | None) -> str:
-    """A change in value: "−£112,000,000", "+£5", or a dash when there is nothing to compare."""
-    if value is None:
-        return "—"
-    return gbp_display(value) if value < 0 else f"+{gbp_display(value)}"
+    return gbp_change_display(value)
 
 
 @register.filter
 def percent_change(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    sign = "−" if value < 0 else "+"
-    return f"{sign}{abs(value):.1f}%"
+    return percent_change_display(value)
 
 
 @register.filter
@@ -128,6 +123,16 @@ def qualified(number, qualifier: str) -> str:
         number = int(number)
     words = {Qualifier.ABOUT: "about ", Qualifier.AT_MOST: "at most ", Qualifier.AT_LEAST: "at least "}
     return f"{words.get(qualifier, '')}{number:,}"
+
+
+@register.filter
+def cite_marks(record, numbers: dict[str, list[int]]) -> str:
+    """The marks of the citations behind a record, each linking to its place in the page's list of sources."""
+    return format_html_join(
+        "",
+        '<sup class="cite"><a href="#cite-{}" aria-label="source {}">[{}]</a></sup>',
+        ((number, number, number) for number in numbers.get(record_key(record), [])),
+    )
 
 
 @register.filter

@@ -2,6 +2,7 @@ from contracts.views.compare import contract_compare
 from contracts.views.contracts import contract_detail, contract_list
 from contracts.views.entitlements import entitlement_list
 from contracts.views.home import home
+from contracts.views.organisations import search, trust_detail, trust_list
 from contracts.views.sources import source_detail, source_list
 from contracts.views.systems import system_detail, system_list
 
@@ -11,8 +12,11 @@ __all__ = [
     "contract_list",
     "entitlement_list",
     "home",
+    "search",
     "source_detail",
     "source_list",
     "system_detail",
     "system_list",
+    "trust_detail",
+    "trust_list",
 ]

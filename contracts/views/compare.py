@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -5,11 +7,11 @@ from django.views.decorators.http import require_safe
 from contracts.exports import COMPARE_COLUMNS, compare_csv_body
 from contracts.filters import CompareFilter
 from contracts.models import Contract
-from contracts.selectors import filtered_comparison, outcome_matrix
+from contracts.pages.compare import outcome_matrix
 from contracts.tables import CompareTable
-from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
+from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
-from nhsit.lib.tables import table_configure, table_sort
+from nhsit.lib.tables import Download, table_response
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
 
@@ -18,24 +20,24 @@ LIVE_WORDS = {"yes": "live", "no": "not-live"}
 def contract_compare(request: HttpRequest, slug: str) -> HttpResponse:
     contract = get_object_or_404(Contract, slug=slug)
     filterset = CompareFilter(request.GET, contract=contract)
-    exporting = wants_csv(request, filterset)
-    comparison = filtered_comparison(filterset=filterset)
+    comparison = filterset.comparison()
     if comparison is None:
-        context = {"contract": contract, "filterset": filterset, "comparison": None}
-        return render(request, "contracts/compare.html", context)
+        wants_csv(request, filterset)  # an export asked with filters that are not valid says why (400)
+        return render(request, "contracts/compare.html", {"contract": contract, "filterset": filterset})
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
-    if exporting:
-        table_sort(request, table)
-        words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]
-        filename = csv_filename(contract.slug, "compare", *words)
-        return csv_response(filename, COMPARE_COLUMNS, compare_csv_body(comparison, rows=table.data.data))
-    counts = comparison.outcome_counts()
-    table_configure(request, table, count=sum(sum(by_outcome.values()) for by_outcome in counts.values()))
-    context = {
-        "contract": contract,
-        "filterset": filterset,
-        "comparison": comparison,
-        "matrix": outcome_matrix(comparison=comparison, counts=counts, page=request.GET.get("matrix_page", "1")),
-        "table": table,
-    }
-    return render(request, "contracts/compare.html", context)
+    counts = cache(comparison.outcome_counts)  # the table's count and the matrix's bars, from one query
+    words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]
+    download = Download(
+        filename=csv_filename(contract.slug, "compare", *words),
+        header=COMPARE_COLUMNS,
+        body=lambda rows: compare_csv_body(comparison, rows=rows),
+    )
+    matrix_page = request.GET.get("matrix_page", "1")
+    return table_response(
+        request, filterset=filterset, table=table, download=download, template="contracts/compare.html",
+        count=lambda: sum(sum(by_outcome.values()) for by_outcome in counts().values()),
+        context=lambda table: {
+            "contract": contract, "comparison": comparison,
+            "matrix": outcome_matrix(comparison=comparison, counts=counts(), page=matrix_page),
+        },
+    )  # fmt: skip

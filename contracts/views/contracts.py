@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 
 from contracts.filters import CompareFilter
 from contracts.models import Contract
-from contracts.selectors import revision_timeline
+from contracts.pages.timeline import revision_timeline
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 
 

@@ -2,7 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from contracts.selectors import contract_overview, default_contract
+from contracts.pages.overview import contract_overview
+from contracts.selectors.revisions import default_contract
 
 
 @require_safe

@@ -3,7 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from contracts.models import System
-from contracts.selectors import system_overview, system_rows
+from contracts.pages.systems import system_overview
+from contracts.selectors.systems import system_rows
 
 
 @require_safe

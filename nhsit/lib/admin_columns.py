@@ -1,18 +1,11 @@
 """Change-list columns that show values the way their sources give them."""
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.contrib import admin
 
 from nhsit.lib.dates import partial_date_display
-
-
-def gbp_display(value: Decimal | None, missing: str = "unknown") -> str:
-    if value is None:
-        return missing
-    sign = "−" if value < 0 else ""
-    return f"{sign}£{abs(value):,.0f}"
+from nhsit.lib.money import gbp_display
 
 
 def partial_date_column(prefix: str, description: str) -> Callable:

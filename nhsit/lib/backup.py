@@ -24,6 +24,8 @@ from django.core.serializers import jsonl
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
+from nhsit.lib.csv_export import CHUNK_ROWS
+
 # Rebuilt by migrations, or worthless after a restore.
 NOT_BACKED_UP_APPS = {"contenttypes", "sessions", "axes"}
 NOT_BACKED_UP_MODELS = {"auth.permission"}
@@ -82,7 +84,7 @@ def backup_stream(stream: IO[str]) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         for model in backed_up_models():
-            rows = model._base_manager.order_by("pk").iterator(chunk_size=2000)
+            rows = model._base_manager.order_by("pk").iterator(chunk_size=CHUNK_ROWS)
             counted = _counted(rows)
             Serializer().serialize(counted, stream=stream)
             written += counted.count

@@ -21,7 +21,7 @@ from django.db.models import F, QuerySet
 
 from nhsit.lib.csv_export import ESCAPED_PREFIXES
 
-CHUNK = 256 * 1024  # bytes handed to the response at a time
+COPY_CHUNK_BYTES = 256 * 1024  # handed to the response at a time
 # The escaped prefixes as character codes: comparing ascii() of a cell with them is the cheapest test in SQL.
 FORMULA_CODES_SQL = ", ".join(str(ord(prefix)) for prefix in ESCAPED_PREFIXES)
 APOSTROPHE = "''''"
@@ -98,7 +98,7 @@ def copy_stream(sql: str | None) -> Iterator[bytes]:
             if cancelled.is_set():
                 raise _Cancelled
             self.buffer.write(data.encode() if isinstance(data, str) else data)
-            if self.buffer.tell() >= CHUNK:
+            if self.buffer.tell() >= COPY_CHUNK_BYTES:
                 self.flush()
 
         def flush(self):

@@ -7,6 +7,9 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import slugify
 
+# Rows read per round trip by an export that does not stream from COPY.
+CHUNK_ROWS = 2000
+
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A cell starting with one of these is written after an apostrophe, which a spreadsheet shows as text and hides.

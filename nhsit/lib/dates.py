@@ -13,6 +13,21 @@ class DatePrecision(models.TextChoices):
     ON_OR_BEFORE = "on_or_before", "on or before"
 
 
+def partial_date(text: str | None) -> tuple[datetime.date | None, str]:
+    """Read "2010", "2010-04", "2010-04-13" or "by 2008-03-06" into a date and its precision: the inverse of
+    partial_date_display, as the seed files write dates."""
+    if not text:
+        return None, DatePrecision.DAY
+    if text.startswith("by "):
+        return datetime.date.fromisoformat(text[3:]), DatePrecision.ON_OR_BEFORE
+    parts = text.split("-")
+    if len(parts) == 1:
+        return datetime.date(int(parts[0]), 1, 1), DatePrecision.YEAR
+    if len(parts) == 2:
+        return datetime.date(int(parts[0]), int(parts[1]), 1), DatePrecision.MONTH
+    return datetime.date.fromisoformat(text), DatePrecision.DAY
+
+
 def partial_date_display(value: datetime.date | None, precision: str) -> str:
     """Show a date no more precisely than its source gives it."""
     if value is None:

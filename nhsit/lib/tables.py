@@ -1,11 +1,20 @@
-"""Sorting and pagination of django-tables2 tables from the query string, strict about bad pages."""
+"""Filtered tables (django-tables2) served one way: as their page, sorted and paginated from the query string
+and strict about bad pages, or with `?_export=csv` as a CSV of exactly the filtered rows in the table's order."""
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_tables2 import Column, Table
+
+from nhsit.lib.csv_export import csv_response, wants_csv
+from nhsit.lib.pagination import CountedPaginator, page_of
 
 PER_PAGE = 50
 MOST_PER_PAGE = 500
@@ -47,14 +56,6 @@ class DirectColumn(Column):
         return bound_column.default if value in self.empty_values else self.render(value)
 
 
-class CountedPaginator(Paginator):
-    """A paginator told how many rows there are, where the caller has counted them already."""
-
-    def __init__(self, *args, count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count = count
-
-
 def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE, count: int | None = None) -> Table:
     """Sort by `?sort=` and show page `?page=` of `?per_page=` rows; a page that does not exist is a 404 that
     says so, and a number of rows per page out of range a 400.
@@ -64,15 +65,39 @@ def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_P
     table.request = request
     table_sort(request, table)
     per_page = rows_per_page(request, default=per_page)
-    page = request.GET.get(table.prefixed_page_field, "1")
     paginator = Paginator if count is None else partial(CountedPaginator, count=count)
-    try:
-        table.paginate(paginator_class=paginator, page=page, per_page=per_page)
-    except PageNotAnInteger:
-        raise Http404(f"“{page[:40]}” is not a page number.") from None
-    except EmptyPage:
-        pages = table.paginator.num_pages
-        raise Http404(
-            f"There is no page {page[:40]}: these results fill {pages} page{'s' if pages != 1 else ''}."
-        ) from None
+    table.paginator = paginator(table.rows, per_page)
+    table.page = page_of(table.paginator, request.GET.get(table.prefixed_page_field, "1"))
     return table
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a table's CSV holds: a file name that says so, the header, and the lines for the table's rows."""
+
+    filename: str
+    header: Sequence[str]
+    body: Callable[[QuerySet], Iterable[bytes]]
+
+
+def table_response(
+    request: HttpRequest,
+    *,
+    filterset,
+    table: Table,
+    download: Download,
+    template: str,
+    context: Callable[[Table], dict[str, Any]] | None = None,
+    count: Callable[[], int] | None = None,
+) -> HttpResponse:
+    """The table's page, or its CSV: the same filtered rows in the same order either way.
+
+    `context` gives the page's other values once the table holds its page of rows; `count` counts the rows where
+    the caller can do so more cheaply than the paginator would.
+    """
+    if wants_csv(request, filterset):
+        table_sort(request, table)
+        return csv_response(download.filename, download.header, download.body(table.data.data))
+    table_configure(request, table, count=count() if count else None)
+    page = {"filterset": filterset, "table": table, **(context(table) if context else {})}
+    return render(request, template, page)

@@ -257,7 +257,7 @@ def test_an_editor_cannot_add_rows_to_a_published_revision(editor, ccn3):
     ccn3.save()
     client = client_for(editor)
     from contracts.models import System
-    from trusts.models import Organisation
+    from organisations.models import Organisation
 
     response = client.post(
         reverse("admin:contracts_entitlement_add"),

@@ -160,7 +160,7 @@ def test_organisations_import_from_a_spreadsheet(editor):
     )
     assert previewed.context["result"].totals["new"] == 1
     editor_client.post(reverse("admin:trusts_organisation_process_import"), previewed.context["confirm_form"].initial)
-    from trusts.models import Organisation
+    from organisations.models import Organisation
 
     assert Organisation.objects.get(ods_code="RXX").history.first().history_user == editor
 

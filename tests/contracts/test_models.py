@@ -8,7 +8,7 @@ from model_bakery import baker
 
 from contracts.models import Citation, Entitlement, EntitlementStatus, Revision, Source
 from nhsit.lib.dates import DatePrecision, partial_date_display
-from trusts.models import Organisation
+from organisations.models import Organisation
 
 
 def test_the_database_refuses_a_duplicate_entitlement(ccn3):

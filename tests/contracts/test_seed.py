@@ -16,10 +16,10 @@ from contracts.models import (
     ReportedFigure,
     Revision,
 )
-from contracts.services.seed import SeedError, partial_date, seed_load
-from nhsit.lib.dates import DatePrecision
+from contracts.services.seed import SeedError, seed_load
+from nhsit.lib.dates import DatePrecision, partial_date
+from organisations.models import Organisation
 from tests.conftest import LONDON_SEED
-from trusts.models import Organisation
 
 ARTICLE = (LONDON_SEED / "texts" / "ehi-2010-london-ccn3.txt").read_text()
 FACTS = (LONDON_SEED / "texts" / "london-lsp-facts.md").read_text()

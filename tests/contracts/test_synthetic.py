@@ -19,8 +19,8 @@ from contracts.models import (
 )
 from contracts.services.seed import SeedError, seed_load
 from contracts.services.synthetic import SyntheticError, synthetic_generate
+from organisations.models import LocalSystem, Organisation, Succession, Supplier
 from tests.conftest import LONDON_SEED
-from trusts.models import LocalSystem, Organisation, Succession, Supplier
 
 pytestmark = pytest.mark.django_db
 

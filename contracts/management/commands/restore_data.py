@@ -6,7 +6,7 @@ from django.db import transaction
 
 from contracts.models import Contract
 from nhsit.lib.backup import backup_restore
-from trusts.models import Organisation
+from organisations.models import Organisation
 
 
 class Command(BaseCommand):

@@ -6,13 +6,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nhsit.lib.dates import DatePrecision, partial_date_display
+from nhsit.lib.managers import SlugManager
 
 ods_code_validator = RegexValidator(r"^[A-Z0-9]{3,6}$", "An ODS code is 3 to 6 capital letters and digits, e.g. RAN.")
-
-
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Supplier(models.Model):

@@ -1,3 +1,6 @@
+"""The organisation register in the workshop: organisations with their entitlements, deployments, local systems,
+successions and citations inline, and the suppliers, successions and local systems lists."""
+
 from django.contrib import admin
 
 from contracts.admin.base import TrackedAdmin, VersionedAdmin
@@ -8,7 +11,7 @@ from contracts.imports import OrganisationResource
 from contracts.models import Deployment, Entitlement
 from nhsit.lib.admin_columns import partial_date_column
 from nhsit.lib.admin_filters import BlankReadsUnknownFilter
-from trusts.models import LocalSystem, Organisation, Succession, Supplier
+from organisations.models import LocalSystem, Organisation, Succession, Supplier
 
 
 @admin.register(Supplier)

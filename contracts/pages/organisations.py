@@ -1,30 +1,16 @@
-"""Reads for the organisation pages: the trust list, its status grid and one trust's profile."""
+"""An organisation's page, and the status grid of the organisation list: what each was promised under every
+revision, the outcome, what was delivered, and every citation behind them, numbered in page order."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import models
 
 from contracts.models import Citation, Contract, Deployment, Entitlement, Revision, System
-from contracts.selectors import RevisionPair, citation_rows
+from contracts.selectors.organisations import organisation_citations, organisation_entitlements
+from contracts.selectors.revisions import RevisionPair
 from contracts.services.compare import revision_compare
-from trusts.models import LocalSystem, Organisation, Succession
-
-
-def organisation_rows() -> QuerySet[Organisation]:
-    """Every organisation with its successor's ODS code (the first, where it was split)."""
-    successor = Succession.objects.filter(predecessor=OuterRef("pk")).order_by("effective_on", "successor__ods_code")
-    return Organisation.objects.annotate(
-        successor_ods_code=Subquery(successor.values("successor__ods_code")[:1])
-    ).order_by("name", "ods_code")
-
-
-def organisation_search(queryset: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
-    """Organisations whose ODS code, name or short name contains the text (any case)."""
-    text = text.strip()
-    if not text:
-        return queryset
-    return queryset.filter(Q(ods_code__iexact=text) | Q(name__icontains=text) | Q(short_name__icontains=text))
+from organisations.models import LocalSystem, Organisation, Succession
 
 
 @dataclass(frozen=True)
@@ -57,24 +43,6 @@ def organisation_statuses(
     return cells
 
 
-def organisation_ids_with_status(*, revision: Revision, statuses: Sequence[str], systems: Sequence[System] | None):
-    entitlements = Entitlement.objects.filter(revision=revision, status__in=statuses)
-    if systems:
-        entitlements = entitlements.filter(system__in=systems)
-    return entitlements.values("organisation_id")
-
-
-def organisation_ids_with_outcome(
-    *, pair: RevisionPair, outcomes: Sequence[str] | None, systems: Sequence[System] | None
-):
-    """Organisations with one of the outcomes (or any row at all) for one of the systems (or any)."""
-    comparison = revision_compare(base=pair.previous or pair.latest, target=pair.latest, systems=systems or None)
-    rows = comparison.rows.order_by()
-    if outcomes:
-        rows = rows.filter(outcome__in=outcomes)
-    return rows.values("organisation_id")
-
-
 @dataclass
 class SystemEntitlements:
     """One system's entitlement of an organisation in each revision of a contract, and the latest outcome."""
@@ -92,6 +60,17 @@ class ContractEntitlements:
     systems: list[SystemEntitlements] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class NumberedCitation:
+    number: int
+    citation: Citation
+
+
+def record_key(record: models.Model) -> str:
+    """What names a record among the page's cited records, for its citation marks."""
+    return f"{record._meta.label_lower}:{record.pk}"
+
+
 @dataclass
 class TrustProfile:
     organisation: Organisation
@@ -100,16 +79,14 @@ class TrustProfile:
     local_systems: list[LocalSystem]
     predecessors: list[Succession]
     successors: list[Succession]
-    citations: list[Citation]
+    citations: list[NumberedCitation]
+    # The numbers of the citations behind each record on the page, by record_key.
+    citation_numbers: dict[str, list[int]]
 
 
 def trust_profile(*, organisation: Organisation) -> TrustProfile:
-    """Everything the trust page shows, with each record's citations numbered in page order."""
-    entitlements = list(
-        organisation.entitlements.select_related("revision__contract", "system").order_by(
-            "revision__contract__slug", "system__name", "revision__sequence"
-        )
-    )
+    """Everything the organisation's page shows, with each record's citations numbered in page order."""
+    entitlements = list(organisation_entitlements(organisation=organisation))
     contract_ids = {entitlement.revision.contract_id for entitlement in entitlements}
     revisions: dict[int, list[Revision]] = {}
     for revision in Revision.objects.filter(contract_id__in=contract_ids).select_related("contract"):
@@ -139,21 +116,8 @@ def trust_profile(*, organisation: Organisation) -> TrustProfile:
     local_systems = list(organisation.local_systems.select_related("vendor").order_by("product"))
     predecessors = list(organisation.predecessions.select_related("predecessor").order_by("effective_on"))
     successors = list(organisation.successions.select_related("successor").order_by("effective_on"))
-    citations = list(
-        citation_rows()
-        .filter(
-            Q(organisation=organisation)
-            | Q(entitlement__organisation=organisation)
-            | Q(deployment__organisation=organisation)
-            | Q(local_system__organisation=organisation)
-            | Q(succession__predecessor=organisation)
-            | Q(succession__successor=organisation)
-        )
-        .order_by("id")
-    )
-    _number_citations(
-        citations, [organisation, *entitlements, *deployments, *local_systems, *predecessors, *successors]
-    )
+    records = [organisation, *entitlements, *deployments, *local_systems, *predecessors, *successors]
+    numbered, numbers = _numbered(list(organisation_citations(organisation=organisation)), records)
     return TrustProfile(
         organisation=organisation,
         contracts=list(contracts.values()),
@@ -161,23 +125,27 @@ def trust_profile(*, organisation: Organisation) -> TrustProfile:
         local_systems=local_systems,
         predecessors=predecessors,
         successors=successors,
-        citations=sorted(citations, key=lambda citation: citation.number),
+        citations=numbered,
+        citation_numbers=numbers,
     )
 
 
-def _number_citations(citations: list[Citation], records: list) -> None:
-    """Number citations in the order their records appear, and give each record its `page_citations`."""
-    by_target: dict[tuple[type, int], list[Citation]] = {}
+def _numbered(
+    citations: list[Citation], records: list[models.Model]
+) -> tuple[list[NumberedCitation], dict[str, list[int]]]:
+    """Citations numbered in the order their records appear on the page, and each record's numbers."""
+    by_target: dict[str, list[Citation]] = {}
     for citation in citations:
         target = citation.target
-        by_target.setdefault((type(target), target.pk), []).append(citation)
-    number = 0
+        if target is not None:
+            by_target.setdefault(record_key(target), []).append(citation)
+    numbered: list[NumberedCitation] = []
+    numbers: dict[str, list[int]] = {}
     for record in records:
-        record.page_citations = by_target.pop((type(record), record.pk), [])
-        for citation in record.page_citations:
-            number += 1
-            citation.number = number
+        for citation in by_target.pop(record_key(record), []):
+            numbered.append(NumberedCitation(len(numbered) + 1, citation))
+            numbers.setdefault(record_key(record), []).append(len(numbered))
     for leftover in by_target.values():
         for citation in leftover:
-            number += 1
-            citation.number = number
+            numbered.append(NumberedCitation(len(numbered) + 1, citation))
+    return numbered, numbers

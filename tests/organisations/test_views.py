@@ -175,7 +175,7 @@ def test_the_trust_csv_follows_the_tables_sort_order(client):
 
 def test_the_trust_csv_says_what_the_table_says_where_only_the_earlier_revision_has_a_row(client, original):
     from contracts.models import Entitlement, System
-    from trusts.models import Organisation
+    from organisations.models import Organisation
 
     trust = Organisation.objects.create(ods_code="ZZ9", name="Only In The Original NHS Trust", kind="acute")
     Entitlement.objects.create(

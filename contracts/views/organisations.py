@@ -4,15 +4,18 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from contracts.selectors import RevisionPair, contract_systems, default_contract, latest_pair
-from nhsit.lib.csv_export import csv_filename, csv_response, wants_csv
+from contracts.exports import organisation_columns, organisation_csv_body
+from contracts.filters import TrustFilter
+from contracts.pages.organisations import organisation_statuses, trust_profile
+from contracts.selectors.organisations import organisation_rows
+from contracts.selectors.revisions import RevisionPair, default_contract, latest_pair
+from contracts.selectors.systems import contract_systems
+from contracts.tables import TrustTable
+from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import table_configure, table_sort
-from trusts.exports import trust_csv_body, trust_csv_header
-from trusts.filters import TrustFilter
-from trusts.models import Organisation
-from trusts.selectors import organisation_rows, organisation_search, organisation_statuses, trust_profile
-from trusts.tables import TrustTable
+from nhsit.lib.tables import Download, table_response
+from organisations.models import Organisation
+from organisations.search import organisation_search
 
 
 @require_safe
@@ -22,15 +25,20 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     systems = list(contract_systems(contract=contract, per_organisation=True))
     filterset = TrustFilter(request.GET or None, queryset=organisation_rows(), pair=pair, systems=systems)
     table = TrustTable(strict_rows(filterset), systems=systems)
-    if wants_csv(request, filterset):
-        table_sort(request, table)
-        body = trust_csv_body(organisations=table.data.data, pair=pair, systems=systems)
-        filename = csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset))
-        return csv_response(filename, trust_csv_header(systems), body)
-    table_configure(request, table)
-    table.cells = organisation_statuses(pair=pair, organisations=[row.record for row in table.page.object_list])
-    context = {"contract": contract, "pair": pair, "filterset": filterset, "table": table}
-    return render(request, "trusts/trust_list.html", context)
+
+    def with_statuses(table: TrustTable) -> dict:
+        table.cells = organisation_statuses(pair=pair, organisations=[row.record for row in table.page.object_list])
+        return {"contract": contract, "pair": pair}
+
+    download = Download(
+        filename=csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset)),
+        header=organisation_columns(systems),
+        body=lambda rows: organisation_csv_body(organisations=rows, pair=pair, systems=systems),
+    )
+    return table_response(
+        request, filterset=filterset, table=table, download=download, template="trusts/trust_list.html",
+        context=with_statuses,
+    )  # fmt: skip
 
 
 @require_safe

@@ -1,0 +1,42 @@
+"""A contract's revisions in order, each with what it changed."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from contracts.models import Contract, Deliverable, DeliverableStatus, Revision
+from contracts.selectors.revisions import revisions_in_order
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    revision: Revision
+    previous_code: str | None  # the revision before it, to compare with
+    value_change: Decimal | None
+    value_change_percent: Decimal | None
+    line_changes: list[Deliverable]  # the programme lines it removed, reduced or added
+
+
+def revision_timeline(*, contract: Contract) -> list[TimelineEntry]:
+    """Revisions in order, each with its value change and the programme lines it removed or reduced."""
+    revisions = list(revisions_in_order(contract=contract))
+    changes: dict[int, list[Deliverable]] = {}
+    for line in (
+        Deliverable.objects.filter(revision__contract=contract)
+        .exclude(status=DeliverableStatus.INCLUDED)
+        .select_related("system")
+        .order_by("system__name", "code")
+    ):
+        changes.setdefault(line.revision_id, []).append(line)
+    entries = []
+    for index, revision in enumerate(revisions):
+        previous, change = revision.previous_value, revision.value_change
+        entries.append(
+            TimelineEntry(
+                revision=revision,
+                previous_code=revisions[index - 1].code if index else None,
+                value_change=change,
+                value_change_percent=change * 100 / previous if previous and change is not None else None,
+                line_changes=changes.get(revision.pk, []),
+            )
+        )
+    return entries

@@ -1,0 +1,17 @@
+"""The entitlements table."""
+
+from django.db.models import QuerySet
+
+from contracts.models import Entitlement
+from contracts.selectors.citations import citation_count
+
+
+def entitlement_rows() -> QuerySet[Entitlement]:
+    """Every entitlement with what its table row shows; filtered by EntitlementFilter."""
+    return (
+        Entitlement.objects.select_related("revision__contract", "organisation", "system")
+        # The sources column: counted in the same query, not one query per row, and as a subquery rather
+        # than a join, so that counting the matches and sorting a page need not group the whole table.
+        .annotate(source_count=citation_count("entitlement"))
+        .order_by("revision__contract__slug", "revision__sequence", "organisation__name", "system__name")
+    )

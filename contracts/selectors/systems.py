@@ -1,0 +1,63 @@
+"""Systems: which a contract deals with, the systems list, and a system's programme lines."""
+
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from contracts.models import Contract, Deliverable, Entitlement, System
+from contracts.selectors.citations import citation_count
+
+
+def contract_systems(*, contract: Contract | None, per_organisation: bool = False) -> QuerySet[System]:
+    """Systems a contract deals with: those with entitlements (per organisation) or also programme lines."""
+    if contract is None:
+        return System.objects.none()
+    in_contract = Q(Exists(Entitlement.objects.filter(system=OuterRef("pk"), revision__contract=contract)))
+    if not per_organisation:
+        in_contract |= Q(Exists(Deliverable.objects.filter(system=OuterRef("pk"), revision__contract=contract)))
+    return System.objects.filter(in_contract).order_by("name")
+
+
+def contracts_of_system(*, system: System) -> QuerySet[Contract]:
+    """The contracts with an entitlement to, or a programme line of, the system."""
+    return Contract.objects.filter(
+        Exists(Entitlement.objects.filter(revision__contract=OuterRef("pk"), system=system))
+        | Exists(Deliverable.objects.filter(revision__contract=OuterRef("pk"), system=system))
+    )
+
+
+def system_deliverables(*, system: System) -> QuerySet[Deliverable]:
+    """A system's programme lines in every revision, line by line and in revision order."""
+    return (
+        Deliverable.objects.filter(system=system)
+        .select_related("revision__contract")
+        .annotate(source_count=citation_count("deliverable"))
+        .order_by("revision__contract__slug", "code", "revision__sequence")
+    )
+
+
+def system_rows() -> QuerySet[System]:
+    """Systems with their vendor and how many organisations and programme lines each has."""
+    # Counted in subqueries: joining both would multiply each system's entitlements by its lines.
+    organisations = Entitlement.objects.filter(system=OuterRef("pk")).order_by().values("system")
+    lines = Deliverable.objects.filter(system=OuterRef("pk")).order_by().values("system")
+    distinct_count = "COUNT(DISTINCT %(expressions)s)"
+    return (
+        System.objects.select_related("vendor")
+        .annotate(
+            organisation_count=Coalesce(
+                Subquery(
+                    organisations.annotate(
+                        n=Func(F("organisation"), template=distinct_count, output_field=IntegerField())
+                    ).values("n")
+                ),
+                0,
+            ),
+            deliverable_count=Coalesce(
+                Subquery(
+                    lines.annotate(n=Func(F("code"), template=distinct_count, output_field=IntegerField())).values("n")
+                ),
+                0,
+            ),
+        )
+        .order_by("name")
+    )

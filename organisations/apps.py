@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+from nhsit.lib.text import normalise_text_of
+
+
+class OrganisationsConfig(AppConfig):
+    """The organisation register. Its label stays "trusts", the app's first name, which its tables, migrations,
+    permissions and history keep."""
+
+    name = "organisations"
+    label = "trusts"
+    verbose_name = "Organisations and suppliers"
+
+    def ready(self):
+        normalise_text_of(self)
