@@ -39,12 +39,6 @@ def not_found(request: HttpRequest, exception) -> HttpResponse:
     return HttpResponse(render_to_string("404.html", context, request), status=404)
 
 
-def conflict(request: HttpRequest, target=None, message: str = "") -> HttpResponse:
-    """Another editor saved the same record first; nothing of theirs was overwritten, nothing of this one's kept."""
-    context = {"record": target, "message": message}
-    return HttpResponse(render_to_string("409.html", context, request), status=409)
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
     """503 when the database is unreachable (a temporary state), 500 otherwise; never a traceback."""
     if isinstance(sys.exc_info()[1], DatabaseError):

@@ -53,6 +53,11 @@ if not SECRET_KEY:
     SECRET_KEY = "development-only-secret-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# This process answers web requests (nhsit/wsgi.py says so), rather than running a command such as a migration.
+SERVING_WEB_REQUESTS = os.environ.get("NHSIT_SERVING_WEB_REQUESTS") == "1"
+if SERVING_WEB_REQUESTS and not DEBUG and not ALLOWED_HOSTS:
+    # Django would start, then answer every request 400: say why at once instead.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names (comma-separated) when DEBUG is off")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -127,7 +132,6 @@ DATABASE_CONNECT_TIMEOUT = env_number("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
 # only (nhsit/wsgi.py): a release step's migration or a data load may take longer. Exports stream for as long as
 # their client reads and so are not limited; they end when the client goes away.
 DATABASE_STATEMENT_TIMEOUT = env_number("DATABASE_STATEMENT_TIMEOUT", 30)
-SERVING_WEB_REQUESTS = os.environ.get("NHSIT_SERVING_WEB_REQUESTS") == "1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays tens of milliseconds to compile each costly query, and a page's queries
     # are over before that pays back. Sent when connecting; set DATABASE_PG_OPTIONS="" where a pooler refuses it
@@ -178,7 +182,7 @@ DEFAULT_CONTRACT = os.environ.get("DEFAULT_CONTRACT", "london-lsp")
 # Editors' workflow: a refused concurrent save answers with this view (status 409). django-concurrency's default
 # policy (silent) swallows a conflict in the admin's save and lets the admin say "changed successfully" although
 # nothing was written: abort instead, so the whole request is rolled back and answered with the 409 page.
-CONCURRENCY_HANDLER409 = "nhsit.errors.conflict"
+CONCURRENCY_HANDLER409 = "contracts.admin.conflicts.conflict"
 CONCURRENCY_POLICY = 2  # concurrency.config.CONCURRENCY_LIST_EDITABLE_POLICY_ABORT_ALL
 # Imports are previewed, then written in one transaction: a file with any bad row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -106,10 +106,6 @@ class Organisation(models.Model):
         return (self.ods_code,)
 
     @property
-    def display_name(self) -> str:
-        return self.short_name or self.name
-
-    @property
     def opened_display(self) -> str:
         return partial_date_display(self.opened_on, self.opened_precision)
 

@@ -74,10 +74,14 @@ def test_given_a_command_the_entrypoint_runs_it_instead_of_the_server(tmp_path):
     assert {"contracts", "trusts", "auth"} <= applied
 
 
+# What the image is given when it runs (the Dockerfile says so).
+RUN_TIME = {"SECRET_KEY": "print-config-only", "ALLOWED_HOSTS": "tracker.example.org"}
+
+
 def gunicorn_settings(**environment: str) -> dict[str, str]:
     printed = subprocess.run(
         [sys.executable, "-m", "gunicorn", "nhsit.wsgi", "--config", "deploy/gunicorn.conf.py", "--print-config"],
-        cwd=ROOT, env={**image_environment(), "SECRET_KEY": "print-config-only", **environment},
+        cwd=ROOT, env={**image_environment(), **RUN_TIME, **environment},
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     return dict(tuple(part.strip() for part in line.split("=", 1)) for line in printed.splitlines() if "=" in line)

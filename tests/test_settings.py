@@ -132,3 +132,13 @@ def test_a_number_that_is_not_one_stops_start_up_naming_its_variable(variable, v
     result = run_settings(**{variable: value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_server_with_debug_off_and_no_allowed_hosts_stops_at_start_up():
+    """Django would start and then answer every request 400; a command such as collectstatic needs no hosts."""
+    probe = "import nhsit.wsgi"
+    result = run_settings(probe, DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name the site's host names (comma-separated) when DEBUG is off" in result.stderr
+    assert run_settings(probe, DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tracker.example.org").returncode == 0
+    assert run_settings(DEBUG="false", SECRET_KEY="x" * 50).returncode == 0

@@ -8,125 +8,19 @@ set to abort, in settings, because its default swallows the conflict and lets th
 """
 
 from concurrency.admin import ConcurrentModelAdmin
-from concurrency.core import _select_lock
 from concurrency.exceptions import RecordModifiedError
-from concurrency.forms import ConcurrentForm
-from django import forms
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.forms import ModelForm
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin.conflicts import conflict, selected_versions, with_conflict_status
+from contracts.admin.forms import VersionedForm
 from contracts.admin.row_labels import with_row_labels
-from contracts.models import Revision
-from contracts.publishing import CORRECT_PUBLISHED, PUBLISH, is_published, may_change
-from contracts.services.history import UNTRACKED, changes_since
-from nhsit.errors import conflict
-
-
-def changed_meanwhile_message(record, version: int):
-    """Why a stale save was refused, naming each change made since the editor opened the record."""
-    changes = changes_since(record, version)
-    if not changes:
-        return "Someone else saved this record after you opened it, so your save was refused. Reload it to see theirs."
-    items = format_html_join(
-        "",
-        "<li>{} by {}: {}</li>",
-        (
-            (
-                timezone.localtime(change.when).strftime("%d %b %Y %H:%M"),
-                change.who,
-                "; ".join(f"{item.field}: {item.old} → {item.new}" for item in change.changes) or change.kind,
-            )
-            for change in changes
-        ),
-    )
-    return format_html(
-        "Someone else saved this record after you opened it, so your save was refused and nothing was written. "
-        "Changed meanwhile:<ul>{}</ul>Your values are still in the form below: reload the record to see the current "
-        "version, then make your change again.",
-        items,
-    )
-
-
-def mark_stale(request) -> None:
-    """The response to this request is to say, with a 409 status, that a save was refused as stale."""
-    if request is not None:
-        request.stale_save = True
-
-
-def with_conflict_status(request, response: HttpResponse) -> HttpResponse:
-    if getattr(request, "stale_save", False) and response.status_code == 200:
-        response.status_code = 409
-    return response
-
-
-class VersionedForm(ConcurrentForm):
-    """Refuses a save based on an older version of the record, saying what changed meanwhile.
-
-    What a published revision says (its own fields, its entitlements and deliverables) changes only for users who
-    may correct published data, each change with its reason; only publishers publish and unpublish, and
-    unpublishing asks for a reason too. The admin sets `user` and `request` on the form class it builds for each
-    request; a form without a user may change nothing published.
-    """
-
-    user = None
-    request = None
-    correction_reason = forms.CharField(
-        required=False,
-        max_length=100,
-        label="Reason for this correction",
-        help_text="Required when changing data of a published revision, or unpublishing one: it is kept in the "
-        "record's history.",
-    )
-
-    def clean(self):
-        version_field = self.instance._concurrencymeta.field.name
-        if self.instance.pk and version_field in self.cleaned_data:
-            version = self.cleaned_data[version_field]
-            try:
-                _select_lock(self.instance, version)
-            except RecordModifiedError:
-                mark_stale(self.request)
-                raise ValidationError({NON_FIELD_ERRORS: [changed_meanwhile_message(self.instance, version)]}) from None
-        self._check_publishing()
-        return ModelForm.clean(self)
-
-    def _may(self, permission: str) -> bool:
-        return self.user is not None and self.user.has_perm(permission)
-
-    def _check_publishing(self) -> None:
-        changed = [name for name in self.changed_data if name != "correction_reason"]
-        if getattr(self.request, "reverting_to", None):
-            # The form holds the old version, so it looks unchanged; against the record as it is, it changes it.
-            changed = ["(reverted)"]
-        if not changed:
-            return
-        if isinstance(self.instance, Revision):
-            if "is_published" in changed and not self._may(PUBLISH):
-                self.add_error(None, "Only a publisher can publish or unpublish a revision.")
-                return
-            stored = Revision.objects.filter(pk=self.instance.pk, is_published=True).first()
-            if self.instance.pk is None or stored is None:
-                return  # a draft, or a draft being published
-            if changed == ["is_published"]:
-                if not self.cleaned_data.get("correction_reason", "").strip():
-                    self.add_error("correction_reason", "Say why it is being unpublished: it is kept in its history.")
-                return
-            revision = stored
-        else:
-            revision = self.cleaned_data.get("revision") or getattr(self.instance, "revision", None)
-            if revision is None or not revision.is_published:
-                return
-        if not self._may(CORRECT_PUBLISHED):
-            self.add_error(None, f"{revision.title} is published: only someone who may correct published data can.")
-        elif not self.cleaned_data.get("correction_reason", "").strip():
-            self.add_error("correction_reason", "This record is published: say why it is being corrected.")
+from contracts.publishing import is_published, may_change
+from contracts.services.history import UNTRACKED
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -244,17 +138,6 @@ class TrackedAdmin(SimpleHistoryAdmin):
             if reason:
                 row.instance._change_reason = reason
         super().save_formset(request, form, formset, change)
-
-
-def selected_versions(request) -> dict[int, int]:
-    """{record id: version} of the rows an action was asked for, each sent as "id,version"."""
-    versions = {}
-    for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-        pk, _, version = str(value).partition(",")
-        if not (pk.isascii() and pk.isdigit() and version.isascii() and version.isdigit()):
-            raise BadRequest("Each selected row must be sent as its id and version, e.g. “12,3”: reload the list.")
-        versions[int(pk)] = int(version)
-    return versions
 
 
 class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm
 
+from contracts.admin.conflicts import conflict
 from contracts.imports import ImportReport
-from nhsit.errors import conflict
 from nhsit.lib.import_files import ImportFileError, StrictCSV, StrictXLSX
 
 VERSIONS_SALT = "contracts.import.versions"

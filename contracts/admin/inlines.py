@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import Textarea
 
-from contracts.admin.base import VersionedForm
+from contracts.admin.forms import VersionedForm
 from contracts.admin.row_labels import RowLabelledInline
 from contracts.models import Citation
 

@@ -2,7 +2,7 @@
 
 from contracts.models.contract import Contract, Revision, RevisionQuerySet
 from contracts.models.delivery import Deliverable, DeliverableStatus, Deployment, DeploymentStatus
-from contracts.models.entitlement import Entitlement, EntitlementQuerySet, EntitlementStatus
+from contracts.models.entitlement import Entitlement, EntitlementStatus
 from contracts.models.figure import MEASURE_NEEDS, ReportedFigure, ReportedFigureMeasure
 from contracts.models.source import CITABLE, Citation, Source, SourceKind
 from contracts.models.system import System, SystemScope
@@ -17,7 +17,6 @@ __all__ = [
     "Deployment",
     "DeploymentStatus",
     "Entitlement",
-    "EntitlementQuerySet",
     "EntitlementStatus",
     "ReportedFigure",
     "ReportedFigureMeasure",

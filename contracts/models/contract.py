@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from concurrency.fields import AutoIncVersionField
 from django.db import models
 from django.db.models import F, Q, Window
@@ -111,17 +109,3 @@ class Revision(models.Model):
     @property
     def signed_display(self) -> str:
         return partial_date_display(self.signed_on, self.signed_precision)
-
-    def previous(self) -> "Revision | None":
-        return (
-            Revision.objects.filter(contract_id=self.contract_id, sequence__lt=self.sequence)
-            .order_by("-sequence")
-            .first()
-        )
-
-    def value_change_against_previous(self) -> Decimal | None:
-        """Change in total value against the previous revision; None for the first or if unknown."""
-        previous = self.previous()
-        if previous is None or previous.total_value is None or self.total_value is None:
-            return None
-        return self.total_value - previous.total_value

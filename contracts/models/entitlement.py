@@ -17,17 +17,6 @@ class EntitlementStatus(models.TextChoices):
     UNKNOWN = "unknown", "unknown (sources do not say)"
 
 
-class EntitlementQuerySet(models.QuerySet):
-    def in_revision(self, revision: Revision | None) -> "EntitlementQuerySet":
-        return self if revision is None else self.filter(revision=revision)
-
-    def for_system(self, system: System | None) -> "EntitlementQuerySet":
-        return self if system is None else self.filter(system=system)
-
-    def for_organisation(self, organisation: Organisation | None) -> "EntitlementQuerySet":
-        return self if organisation is None else self.filter(organisation=organisation)
-
-
 class Entitlement(models.Model):
     """What one organisation was promised of one system under one revision."""
 
@@ -39,8 +28,6 @@ class Entitlement(models.Model):
     deployment_slot = models.CharField(max_length=200, blank=True)
     withdrawal_reason = models.TextField(blank=True, help_text="Required when the status is withdrawn.")
     notes = models.TextField(blank=True)
-
-    objects = EntitlementQuerySet.as_manager()
 
     # Optimistic locking: a save based on an older version is refused (django-concurrency).
     version = AutoIncVersionField()

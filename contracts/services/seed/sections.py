@@ -1,132 +1,11 @@
-"""Load the sourced seed data from TOML files, idempotently.
+"""One function per section of the seed files, reading its entries into records with their citations.
 
-Each record is matched on its natural key (ODS code, slug, revision code...) and written only if
-it is new or differs, so loading twice changes nothing. Every entitlement, deliverable, deployment
-and reported figure must carry at least one citation, or nothing is loaded.
+Every fact cites a source (the loader refuses one that does not), except a system's description, which may.
 """
 
-import datetime
-import tomllib
-from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-
-from contracts.models import (
-    Citation,
-    Contract,
-    Deliverable,
-    Deployment,
-    Entitlement,
-    ReportedFigure,
-    Revision,
-    Source,
-    System,
-)
-from contracts.services.synthetic import CONTRACT_SLUG as SYNTHETIC_CONTRACT
-from nhsit.lib.dates import partial_date
+from contracts.models import Contract, Deliverable, Deployment, Entitlement, ReportedFigure, Revision, Source, System
+from contracts.services.seed.loader import SeedError, SeedLoader, dated, plain_date
 from organisations.models import LocalSystem, Organisation, Succession, Supplier
-
-# Records of these kinds are facts that must cite a source.
-MUST_CITE = {"entitlements", "deliverable", "deployment", "reported_figure"}
-
-
-class SeedError(Exception):
-    pass
-
-
-@dataclass
-class SeedReport:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-
-    def lines(self) -> list[str]:
-        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
-        return [
-            f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, {self.unchanged[kind]} unchanged"
-            for kind in kinds
-        ]
-
-    @property
-    def changed(self) -> int:
-        return sum(self.created.values()) + sum(self.updated.values())
-
-
-class SeedLoader:
-    def __init__(self, report: SeedReport):
-        self.report = report
-        # Records looked up by natural key, so that a source cited 40 times is read once.
-        self.found: dict[tuple, models.Model] = {}
-
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> models.Model:
-        kind = model._meta.verbose_name_plural
-        record = model.objects.filter(**lookup).first()
-        if record is None:
-            record = model(**lookup, **values)
-            self.save(record)
-            self.report.created[kind] += 1
-            return record
-        changed = [name for name, value in values.items() if getattr(record, name) != value]
-        if not changed:
-            self.report.unchanged[kind] += 1
-            return record
-        for name in changed:
-            setattr(record, name, values[name])
-        self.save(record)
-        self.report.updated[kind] += 1
-        return record
-
-    def save(self, record: models.Model) -> None:
-        try:
-            record.full_clean()
-        except ValidationError as error:
-            raise SeedError(f"{record._meta.verbose_name} {record}: {error.message_dict}") from error
-        # Its history entry says where the change came from (the seed loader has no user).
-        record._change_reason = "Loaded from the seed data"
-        record.save()
-
-    def cite(self, target_field: str, record: models.Model, citations: list[dict], must: bool) -> None:
-        if must and not citations:
-            raise SeedError(f"{record._meta.verbose_name} {record} cites no source")
-        for citation in citations:
-            source = self.lookup(Source, key=citation["source"])
-            self.upsert(
-                Citation,
-                {
-                    "source": source,
-                    target_field: record,
-                    "quote": citation.get("quote", ""),
-                    "note": citation.get("note", ""),
-                },
-                {},
-            )
-
-    def lookup(self, model: type[models.Model], **lookup) -> models.Model:
-        key = (model, *sorted(lookup.items()))
-        if key not in self.found:
-            try:
-                self.found[key] = model.objects.get(**lookup)
-            except model.DoesNotExist as error:
-                raise SeedError(f"No {model._meta.verbose_name} with {lookup}") from error
-        return self.found[key]
-
-    def optional(self, model: type[models.Model], **lookup) -> models.Model | None:
-        value = next(iter(lookup.values()))
-        return self.lookup(model, **lookup) if value else None
-
-
-def _dated(entry: dict, key: str, field_prefix: str) -> dict[str, Any]:
-    value, precision = partial_date(entry.get(key))
-    return {f"{field_prefix}_on": value, f"{field_prefix}_precision": precision}
-
-
-def _plain_date(entry: dict, key: str) -> datetime.date | None:
-    value = entry.get(key)
-    return datetime.date.fromisoformat(value) if value else None
 
 
 def load_suppliers(loader: SeedLoader, entries: list[dict]) -> None:
@@ -143,7 +22,7 @@ def load_sources(loader: SeedLoader, entries: list[dict]) -> None:
             "author": entry.get("author", ""),
             "url": entry.get("url", ""),
             "notes": entry.get("notes", ""),
-            **_dated(entry, "published", "published"),
+            **dated(entry, "published", "published"),
         }
         loader.upsert(Source, {"key": entry["key"]}, values)
 
@@ -159,8 +38,8 @@ def load_organisations(loader: SeedLoader, entries: list[dict]) -> None:
             "is_teaching": entry.get("is_teaching", False),
             "is_foundation_trust": entry.get("is_foundation_trust"),
             "notes": entry.get("notes", ""),
-            **_dated(entry, "opened", "opened"),
-            **_dated(entry, "closed", "closed"),
+            **dated(entry, "opened", "opened"),
+            **dated(entry, "closed", "closed"),
         }
         organisation = loader.upsert(Organisation, {"ods_code": entry["ods_code"]}, values)
         loader.cite("organisation", organisation, entry.get("cite", []), must=True)
@@ -173,7 +52,7 @@ def load_successions(loader: SeedLoader, entries: list[dict]) -> None:
             "successor": loader.lookup(Organisation, ods_code=entry["successor"]),
             "part": entry.get("part", ""),
         }
-        values = {"notes": entry.get("notes", ""), **_dated(entry, "effective", "effective")}
+        values = {"notes": entry.get("notes", ""), **dated(entry, "effective", "effective")}
         succession = loader.upsert(Succession, lookup, values)
         loader.cite("succession", succession, entry.get("cite", []), must=True)
 
@@ -216,7 +95,7 @@ def load_contracts(loader: SeedLoader, entries: list[dict]) -> None:
             "supplier": loader.lookup(Supplier, slug=entry["supplier"]),
             "region": entry.get("region", ""),
             "description": entry.get("description", ""),
-            **_dated(entry, "signed", "signed"),
+            **dated(entry, "signed", "signed"),
         }
         contract = loader.upsert(Contract, {"slug": entry["slug"]}, values)
         loader.cite("contract", contract, entry.get("cite", []), must=True)
@@ -235,7 +114,7 @@ def load_revisions(loader: SeedLoader, entries: list[dict]) -> None:
             "total_value": entry.get("total_value"),
             "value_note": entry.get("value_note", ""),
             "summary": entry.get("summary", ""),
-            **_dated(entry, "signed", "signed"),
+            **dated(entry, "signed", "signed"),
         }
         revision = loader.upsert(Revision, lookup, values)
         loader.cite("revision", revision, entry.get("cite", []), must=True)
@@ -255,7 +134,7 @@ def load_deliverables(loader: SeedLoader, entries: list[dict]) -> None:
             "delivered_qualifier": entry.get("delivered_qualifier", "exact"),
             "terms": entry.get("terms", ""),
             "notes": entry.get("notes", ""),
-            **_dated(entry, "end", "end"),
+            **dated(entry, "end", "end"),
         }
         deliverable = loader.upsert(Deliverable, lookup, values)
         loader.cite("deliverable", deliverable, entry.get("cite", []), must=True)
@@ -297,12 +176,12 @@ def load_deployments(loader: SeedLoader, entries: list[dict]) -> None:
         values = {
             "contract": loader.optional(Contract, slug=entry.get("contract")),
             "status": entry["status"],
-            "slot_start": _plain_date(entry, "slot_start"),
-            "slot_end": _plain_date(entry, "slot_end"),
+            "slot_start": plain_date(entry, "slot_start"),
+            "slot_end": plain_date(entry, "slot_end"),
             "delivered_by": loader.optional(Supplier, slug=entry.get("delivered_by")),
             "delivery_model": entry.get("delivery_model", ""),
             "notes": entry.get("notes", ""),
-            **_dated(entry, "go_live", "go_live"),
+            **dated(entry, "go_live", "go_live"),
         }
         deployment = loader.upsert(Deployment, lookup, values)
         loader.cite("deployment", deployment, entry.get("cite", []), must=True)
@@ -320,7 +199,7 @@ def load_reported_figures(loader: SeedLoader, entries: list[dict]) -> None:
             "value": entry["value"],
             "qualifier": entry["qualifier"],
             "unit": entry["unit"],
-            "as_of": _plain_date(entry, "as_of"),
+            "as_of": plain_date(entry, "as_of"),
             "measure": entry.get("measure", ""),
             "system": loader.optional(System, slug=entry.get("system")),
             "base_revision": _revision(loader, entry, "base_revision") if entry.get("base_revision") else None,
@@ -351,37 +230,3 @@ SECTIONS = [
     ("deployment", load_deployments),
     ("reported_figure", load_reported_figures),
 ]
-
-
-def read_seed(directory: Path) -> dict[str, list[dict]]:
-    sections: dict[str, list[dict]] = {name: [] for name, _load in SECTIONS}
-    files = sorted(directory.glob("*.toml"))
-    if not files:
-        raise SeedError(f"No seed files (*.toml) in {directory}")
-    for path in files:
-        with path.open("rb") as handle:
-            try:
-                content = tomllib.load(handle)
-            except tomllib.TOMLDecodeError as error:
-                raise SeedError(f"{path.name}: {error}") from error
-        for name, entries in content.items():
-            if name not in sections:
-                raise SeedError(f"{path.name}: unknown section [[{name}]]")
-            sections[name].extend(entries)
-    return sections
-
-
-def seed_load(*, directory: Path) -> SeedReport:
-    """Load every *.toml file in `directory` in one transaction; on any error nothing is written."""
-    if Contract.objects.filter(slug=SYNTHETIC_CONTRACT).exists():
-        raise SeedError("this database holds synthetic data, which is never mixed with real data")
-    sections = read_seed(directory)
-    report = SeedReport()
-    loader = SeedLoader(report)
-    with transaction.atomic():
-        for name, load in SECTIONS:
-            try:
-                load(loader, sections[name])
-            except KeyError as error:
-                raise SeedError(f"[[{name}]]: an entry lacks {error}") from error
-    return report
