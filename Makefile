@@ -30,11 +30,13 @@ run: $(VENV)/.app-installed
 test: $(VENV)/.dev-installed
 	sh tests/browser/install-chromium.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Production-style: gunicorn on whatever DATABASE_URL names (set SECRET_KEY and DEBUG=false).
 serve: $(VENV)/.app-installed

@@ -20,8 +20,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +154,7 @@ def start(command: list[str], environment: dict, health_url: str) -> subprocess.
                 return process
         except OSError:
             if process.poll() is not None:
-                sys.exit(f"{command[2]} exited:\n{process.stderr.read().decode()}")
+                sys.exit(f"{command[2]} exited:\n{process.stderr.read().decode() if process.stderr else ''}")
             time.sleep(0.3)
     process.kill()
     sys.exit(f"{command} did not answer in time")
@@ -240,13 +242,14 @@ def export_sql(filters: dict) -> str:
 def queries_per_request(path: str) -> int:
     """How many queries the page or export runs, counted in this process against the same database."""
     from django.db import connection
+    from django.http import StreamingHttpResponse
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         response = Client().get(path)
         if response.streaming:
-            for _ in response.streaming_content:
+            for _ in cast(Iterator[bytes], cast(StreamingHttpResponse, response).streaming_content):
                 pass
     if response.status_code != 200:
         sys.exit(f"{path} answered {response.status_code}")

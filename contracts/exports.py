@@ -9,12 +9,13 @@ from collections.abc import Iterator, Sequence
 from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from contracts.models import Citation, Entitlement, EntitlementStatus, Source, System
+from contracts.models import Citation, Entitlement, EntitlementStatus, System
 from contracts.selectors.revisions import RevisionPair
 from contracts.services.compare import RevisionComparison
 from nhsit.lib.aggregates import JoinedText
 from nhsit.lib.copy_export import copy_available, copy_sql, copy_stream, text_cell, yes_no_cell
 from nhsit.lib.csv_export import CHUNK_ROWS, csv_body
+from nhsit.lib.dates import partial_date_display
 from organisations.models import Organisation
 
 ENTITLEMENT_COLUMNS = [
@@ -85,10 +86,14 @@ def compare_csv_body(comparison: RevisionComparison, rows: QuerySet) -> Iterator
     )  # fmt: skip
 
 
-def source_csv_body(sources: QuerySet[Source]) -> Iterator[bytes]:
+def source_csv_body(sources: QuerySet) -> Iterator[bytes]:
+    """One line per source (its published date no more precise than known), with how many records it supports."""
+    rows = sources.values_list(
+        "key", "title", "kind", "publisher", "author", "published_on", "published_precision", "url", "citation_count"
+    )
     return csv_body(
-        (s.key, s.title, s.kind, s.publisher, s.author, s.published_display, s.url, s.citation_count)
-        for s in sources.iterator(chunk_size=CHUNK_ROWS)
+        (key, title, kind, publisher, author, partial_date_display(published, precision), url, supported)
+        for key, title, kind, publisher, author, published, precision, url, supported in rows.iterator(CHUNK_ROWS)
     )
 
 

@@ -15,6 +15,7 @@ from import_export import fields, resources, widgets
 
 from contracts.models import Entitlement, Revision, System
 from contracts.publishing import is_published, may_change
+from contracts.services.history import record_change
 from nhsit.lib.csv_export import unescape
 from nhsit.lib.import_files import ImportFileError
 from nhsit.lib.text import normalise_line_endings
@@ -150,8 +151,7 @@ class AuditedResource(resources.ModelResource):
         if user is None and is_published(instance) or user is not None and not may_change(user, instance):
             message = f"{instance.revision.title} is published: only someone who may correct published data can."
             raise ValidationError({"revision": message})
-        instance._history_user = user
-        instance._change_reason = f"Imported from {kwargs.get('file_name') or 'a file'}"
+        record_change(instance, reason=f"Imported from {kwargs.get('file_name') or 'a file'}", user=user)
 
 
 class EntitlementResource(AuditedResource):

@@ -52,7 +52,7 @@ class EntitlementTable(tables.Table):
 
     class Meta:
         model = Entitlement
-        fields = []
+        fields: list[str] = []
         sequence = [
             "contract",
             "revision",

@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import ViewportSize
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -21,7 +23,7 @@ PAGES = {
     "system-cerner": "/systems/cerner-millennium/",
     "contract": "/contracts/london-lsp/",
 }
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def main() -> int:

@@ -3,7 +3,7 @@
 import json
 import os
 
-from forms import form_fields
+from forms import form_fields  # type: ignore[import-not-found]  # load/forms.py, beside it as Locust runs it
 from locust import HttpUser, between, events, task
 
 EDIT_URL = os.environ["LOAD_EDIT_URL"]  # the change page of the entitlement the editor keeps saving

@@ -25,19 +25,27 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def env_number(name: str, default: float, *, minimum: float = 0, whole: bool = True) -> int | float:
+def _env_number(name: str, default: float, minimum: float, read: type[int] | type[float]) -> float:
     """A number from the environment; a value that is not one (or is below `minimum`) stops start-up, naming it."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        number = int(value) if whole else float(value)
+        number = read(value)
     except ValueError:
-        kind = "a whole number" if whole else "a number"
+        kind = "a whole number" if read is int else "a number"
         raise ImproperlyConfigured(f"{name} must be {kind}, not {value!r}") from None
     if number < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value!r}")
+        raise ImproperlyConfigured(f"{name} must be at least {minimum:g}, not {value!r}")
     return number
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    return int(_env_number(name, default, minimum, int))
+
+
+def env_float(name: str, default: float, *, minimum: float = 0) -> float:
+    return _env_number(name, default, minimum, float)
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -121,17 +129,17 @@ WSGI_APPLICATION = "nhsit.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_number("DATABASE_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
 # Seconds to wait for the database to answer a new connection (libpq counts at least 2): a database that accepts
 # but never answers makes a page fail with 503 instead of hanging until the worker is killed.
-DATABASE_CONNECT_TIMEOUT = env_number("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
 # Seconds a web request's query may run before PostgreSQL cancels it (0: no limit). The web server's processes
 # only (nhsit/wsgi.py): a release step's migration or a data load may take longer. Exports stream for as long as
 # their client reads and so are not limited; they end when the client goes away.
-DATABASE_STATEMENT_TIMEOUT = env_number("DATABASE_STATEMENT_TIMEOUT", 30)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays tens of milliseconds to compile each costly query, and a page's queries
     # are over before that pays back. Sent when connecting; set DATABASE_PG_OPTIONS="" where a pooler refuses it
@@ -171,7 +179,7 @@ STORAGES = {
 }
 
 # /healthz/ answers within this many seconds whatever the database does (503 when it cannot tell).
-HEALTH_CHECK_SECONDS = env_number("HEALTH_CHECK_SECONDS", 2, minimum=0.1, whole=False)
+HEALTH_CHECK_SECONDS = env_float("HEALTH_CHECK_SECONDS", 2, minimum=0.1)
 
 # Where load_seed reads the sourced seed data from.
 SEED_DIR = BASE_DIR / "fixtures"
@@ -195,7 +203,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -222,8 +230,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env_number("LOGIN_LOCKOUT_HOURS", 1, whole=False)  # hours
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_float("LOGIN_LOCKOUT_HOURS", 1)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "nhsit.errors.locked_out"

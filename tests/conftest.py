@@ -1,10 +1,23 @@
+import os
+
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from contracts.models import Contract, Revision
 from contracts.services.seed import seed_load
 
 LONDON_SEED = settings.SEED_DIR / "london_lsp"
+
+# Generated requests: a few hundred on a developer's machine, the full two thousand in CI (HYPOTHESIS_PROFILE=ci,
+# which .ci/run sets). No example database: every run draws afresh.
+for name, examples in [("dev", 300), ("ci", 2000)]:
+    hypothesis_settings.register_profile(
+        name, max_examples=examples, deadline=None, database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )  # fmt: skip
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -49,7 +49,7 @@ def admin_form_data(response) -> dict:
             key = form.add_prefix(name)
             if isinstance(field.widget, MultiWidget):  # a date and a time, say: one input each
                 parts = value if isinstance(value, list | tuple) else field.widget.decompress(value)
-                for index, (widget, part) in enumerate(zip(field.widget.widgets, parts, strict=True)):
+                for index, (widget, part) in enumerate(zip(field.widget.widgets, parts or [], strict=True)):
                     data[f"{key}_{index}"] = widget.format_value(part) or ""
                 continue
             data[key] = str(value) if not isinstance(value, list | tuple) else value

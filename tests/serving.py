@@ -72,7 +72,7 @@ def served(environment: dict):
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     server.kill()
-                    raise SiteDidNotStart(server.stderr.read().decode()[-3000:]) from None
+                    raise SiteDidNotStart(server.stderr.read().decode()[-3000:] if server.stderr else "") from None
                 time.sleep(0.5)
         yield url
     finally:

@@ -19,7 +19,7 @@ def public_urls() -> dict[str, list[str]]:
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.app_name != "admin":
             for pattern in entry.url_patterns:
-                if isinstance(pattern, URLPattern):
+                if isinstance(pattern, URLPattern) and pattern.name:
                     urls[pattern.name] = list(pattern.pattern.regex.groupindex)
     return urls
 

@@ -32,8 +32,9 @@ def backed_up_tables() -> dict[str, bool]:
     tables = {model._meta.db_table: True for model in backup.backed_up_models()}
     for model in backup.backed_up_models():
         for field in model._meta.local_many_to_many:
-            if field.remote_field.through._meta.auto_created:
-                tables[field.remote_field.through._meta.db_table] = False  # its ids are the database's own
+            through = field.remote_field.through
+            if through is not None and through._meta.auto_created:
+                tables[through._meta.db_table] = False  # its ids are the database's own
     return tables
 
 
@@ -87,6 +88,7 @@ def editors_at_work(editor, ccn3) -> None:
     copy.delete()  # a revision deleted: its rows' history keeps its id
 
     source = Source.objects.filter(citations__isnull=False).first()
+    assert source is not None
     for citation in Citation.objects.filter(source=source):
         delete = reverse("admin:contracts_citation_delete", args=[citation.pk])
         assert client.post(delete, {"post": "yes"}).status_code == 302

@@ -27,7 +27,9 @@ def image_environment() -> dict[str, str]:
     environment = {"PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin", "HOME": str(ROOT)}
     for instruction, arguments in dockerfile_instructions():
         if instruction == "ENV":
-            environment.update(pair.split("=", 1) for pair in shlex.split(arguments))
+            for pair in shlex.split(arguments):
+                name, _, value = pair.partition("=")
+                environment[name] = value
     return environment
 
 
@@ -84,7 +86,8 @@ def gunicorn_settings(**environment: str) -> dict[str, str]:
         cwd=ROOT, env={**image_environment(), **RUN_TIME, **environment},
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    return dict(tuple(part.strip() for part in line.split("=", 1)) for line in printed.splitlines() if "=" in line)
+    pairs = (line.partition("=") for line in printed.splitlines() if "=" in line)
+    return {name.strip(): value.strip() for name, _, value in pairs}
 
 
 def test_gunicorn_runs_a_threaded_worker_per_core_unless_told_otherwise():

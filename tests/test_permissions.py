@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 from import_export.admin import ImportMixin
@@ -54,7 +56,7 @@ KNOWN_URLS = {"changelist", "add", "change", "delete", "history", "simple_histor
 
 @dataclass(frozen=True)
 class Endpoint:
-    model: type
+    model: type[models.Model]
     kind: str
     detail: str = ""
     needs: tuple[str, ...] = field(default=())
@@ -64,13 +66,9 @@ class Endpoint:
         return f"{self.model._meta.label} {self.kind}{f' {self.detail}' if self.detail else ''}"
 
 
-def _superuser_request():
-    class Request:
-        user = User(is_superuser=True, is_staff=True, is_active=True)
-        GET: dict = {}
-        POST: dict = {}
-
-    return Request()
+def _superuser_request() -> Any:
+    """Enough of a request for the admin to say what a superuser may do (no database needed)."""
+    return SimpleNamespace(user=User(is_superuser=True, is_staff=True, is_active=True), GET={}, POST={})
 
 
 def endpoints() -> list[Endpoint]:
@@ -91,8 +89,8 @@ def endpoints() -> list[Endpoint]:
             found.append(Endpoint(model, "confirm import", needs=("add", "change")))
         if model is User:
             found.append(Endpoint(model, "password", needs=("change",)))
-        for name, (function, _name, _description) in model_admin.get_actions(_superuser_request()).items():
-            declared = getattr(function, "allowed_permissions", None)
+        for name, action in model_admin.get_actions(_superuser_request()).items():
+            declared = getattr(action[0] if action else None, "allowed_permissions", None)
             assert declared, f"The admin action {name} of {model._meta.label} declares no permission."
             found.append(Endpoint(model, "action", name, needs=tuple(declared)))
         for inline in model_admin.inlines:
@@ -131,11 +129,7 @@ def admin_lets_change(user: User | None, model) -> bool:
     revision is published, and nothing else of it): such a user's POST may be answered as a save, but must write
     nothing they may not change."""
 
-    class Request:
-        pass
-
-    request = Request()
-    request.user = user
+    request = SimpleNamespace(user=user)
     return user is not None and model_admin_of(model).has_change_permission(request, a_record(model))
 
 
@@ -186,11 +180,8 @@ def request_for(endpoint: Endpoint, superuser: Client) -> Request | None:
     if record is None:
         return None
     if endpoint.kind == "change":
-        return Request(
-            url(model, "change", record.pk),
-            walked(admin_form_data(superuser.get(url(model, "change", record.pk)))),
-            True,
-        )
+        data = walked(admin_form_data(superuser.get(url(model, "change", record.pk))))
+        return Request(url(model, "change", record.pk), data or {}, writes=data is not None)
     if endpoint.kind == "delete":
         return Request(url(model, "delete", record.pk), {"post": "yes"}, writes=False)
     if endpoint.kind == "password":
@@ -229,8 +220,8 @@ def request_for(endpoint: Endpoint, superuser: Client) -> Request | None:
         data.update(ACTION_FORMS.get(endpoint.detail, {}))
         if endpoint.detail.startswith("mark_"):
             target = endpoint.detail.removeprefix("mark_")
-            record = model._default_manager.exclude(status=target).order_by("pk").first()
-            data[ACTION_CHECKBOX_NAME] = [f"{record.pk},{record.version}"]
+            pk, version = model._default_manager.exclude(status=target).order_by("pk").values_list("pk", "version")[0]
+            data[ACTION_CHECKBOX_NAME] = [f"{pk},{version}"]
         setup = ACTION_SETUP.get(endpoint.detail)
         return Request(
             url(model, "changelist"), data, writes=endpoint.detail != "delete_selected",

@@ -111,7 +111,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
         are told their save was not made, never that it was."""
         meta = getattr(obj, "_concurrencymeta", None)
         posted = form.cleaned_data.get(meta.field.name) if meta is not None else None
-        if posted is not None:
+        if meta is not None and posted is not None:
             stored = type(obj)._base_manager.filter(pk=obj.pk).values_list(meta.field.attname, flat=True).first()
             if stored != posted:
                 raise RecordModifiedError("Changed by someone else since it was opened.", target=obj)

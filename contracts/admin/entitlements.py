@@ -9,6 +9,7 @@ from contracts.admin.inlines import CitationInline
 from contracts.imports import EntitlementResource
 from contracts.models import Entitlement, EntitlementStatus
 from contracts.publishing import is_published, may_change
+from contracts.services.history import record_change
 
 
 class EntitlementListFormSet(ConcurrentBaseModelFormSet):
@@ -46,7 +47,9 @@ def _mark(status: str):
                 if entitlement.status == status:
                     continue
                 entitlement.status = status
-                entitlement._change_reason = f"Bulk action: marked {EntitlementStatus(status).label}"
+                record_change(
+                    entitlement, reason=f"Bulk action: marked {EntitlementStatus(status).label}", user=request.user
+                )
                 entitlement.save()
                 changed += 1
         modeladmin.message_user(request, f"{changed} entitlements marked {EntitlementStatus(status).label}.")

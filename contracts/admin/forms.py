@@ -66,9 +66,10 @@ class VersionedForm(ConcurrentForm):
                 return
             revision = stored
         else:
-            revision = self.cleaned_data.get("revision") or getattr(self.instance, "revision", None)
-            if revision is None or not revision.is_published:
+            chosen = self.cleaned_data.get("revision") or getattr(self.instance, "revision", None)
+            if chosen is None or not chosen.is_published:
                 return
+            revision = chosen
         if not self._may(CORRECT_PUBLISHED):
             self.add_error(None, f"{revision.title} is published: only someone who may correct published data can.")
         elif not self.cleaned_data.get("correction_reason", "").strip():

@@ -80,7 +80,7 @@ class AllOrNothingImportMixin(ImportMixin):
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        if isinstance(response, TemplateResponse):
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
             context = response.context_data
             self._explain(context, getattr(request, "import_report", ImportReport()))
             if not context.get("fields_list"):  # the library lists the columns only when the file was read

@@ -1,18 +1,23 @@
 """Inline editing shared by the admin pages: citations on every sourced record, and cheap choice lists."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django.contrib import admin
 from django.db import models
-from django.forms import Textarea
+from django.forms import ModelForm, Textarea
 
 from contracts.admin.forms import VersionedForm
-from contracts.admin.row_labels import RowLabelledInline
+from contracts.admin.row_labels import InlineBase, RowLabelledInline
 from contracts.models import Citation
 
 # Inline rows stay a few lines high, however long their quotes and notes.
-COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+COMPACT_TEXT: dict[type[models.Field], dict[str, Any]] = {
+    models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}
+}
 
 
-class CachedChoicesMixin:
+class CachedChoicesMixin(InlineBase):
     """Foreign keys shown as plain selects whose choices are read once per page, not once per inline row.
 
     (An autocomplete widget looks up each row's selected value with its own query.)
@@ -31,7 +36,7 @@ class CachedChoicesMixin:
             cache = request.__dict__.setdefault("_cached_admin_choices", {})
             key = db_field.related_model
             if key not in cache:
-                cache[key] = list(field.choices)
+                cache[key] = list(cast(Iterable, field.choices))
             field.choices = cache[key]
         return field
 
@@ -39,12 +44,13 @@ class CachedChoicesMixin:
 class VersionedInlineMixin(CachedChoicesMixin):
     """Inline rows that refuse stale saves like any change form, and guard published revisions."""
 
-    form = VersionedForm
+    form: type[ModelForm] = VersionedForm
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.user = request.user
-        formset.form.request = request
+        form = cast(type[VersionedForm], formset.form)
+        form.user = request.user
+        form.request = request
         return formset
 
 

@@ -2,7 +2,17 @@
 column heading, which a screen reader does not announce with the control. Each control is named here instead:
 its column and its row, as the row reads above it."""
 
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.contrib import admin
 from django.forms.utils import pretty_name
+
+# What the mixins here are mixed into (for the type checker; at run time they stand alone).
+if TYPE_CHECKING:
+    InlineBase = admin.options.InlineModelAdmin
+else:
+    InlineBase = object
 
 
 def label_row(form) -> None:
@@ -13,28 +23,24 @@ def label_row(form) -> None:
             widget.attrs["aria-label"] = f"{field.label or pretty_name(name)} – {row}"
 
 
-def with_row_labels(form_class):
+def with_row_labels(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
     """A list's editable rows."""
 
-    class RowLabelledForm(form_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            label_row(self)
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        label_row(self)
 
-    RowLabelledForm.__name__ = RowLabelledForm.__qualname__ = form_class.__name__
-    return RowLabelledForm
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})
 
 
-class RowLabelledInline:
+class RowLabelledInline(InlineBase):
     """A tabular inline's rows, their delete boxes included (the formset adds those after the form is made)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
 
-        class RowLabelledFormSet(formset):
-            def add_fields(self, form, index):
-                super().add_fields(form, index)
-                label_row(form)
+        def add_fields(self, form, index):
+            formset.add_fields(self, form, index)
+            label_row(form)
 
-        RowLabelledFormSet.__name__ = RowLabelledFormSet.__qualname__ = formset.__name__
-        return RowLabelledFormSet
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})

@@ -52,7 +52,10 @@ class RevisionQuerySet(models.QuerySet):
         )
 
 
-class RevisionManager(models.Manager.from_queryset(RevisionQuerySet)):
+_RevisionManagerBase = models.Manager.from_queryset(RevisionQuerySet)
+
+
+class RevisionManager(_RevisionManagerBase):
     def get_by_natural_key(self, contract_slug, code):
         return self.get(contract__slug=contract_slug, code=code)
 
@@ -104,7 +107,7 @@ class Revision(models.Model):
     def natural_key(self):
         return (self.contract.slug, self.code)
 
-    natural_key.dependencies = ["contracts.contract"]
+    natural_key.dependencies = ["contracts.contract"]  # type: ignore[attr-defined]  # read by serializers
 
     @property
     def signed_display(self) -> str:

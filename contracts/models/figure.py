@@ -90,7 +90,7 @@ class ReportedFigure(models.Model):
 
 
 # What each measure needs set on a figure before the records can be counted.
-MEASURE_NEEDS = {
+MEASURE_NEEDS: dict[str, list[str]] = {
     ReportedFigureMeasure.LIVE_DEPLOYMENTS: ["system"],
     ReportedFigureMeasure.ORGANISATIONS_IN_SCOPE: ["system", "revision"],
     ReportedFigureMeasure.OUTCOME_COUNT: ["system", "base_revision", "revision", "outcome"],

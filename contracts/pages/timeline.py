@@ -29,7 +29,8 @@ def revision_timeline(*, contract: Contract) -> list[TimelineEntry]:
         changes.setdefault(line.revision_id, []).append(line)
     entries = []
     for index, revision in enumerate(revisions):
-        previous, change = revision.previous_value, revision.value_change
+        previous = revisions[index - 1].total_value if index else None
+        change = None if previous is None or revision.total_value is None else revision.total_value - previous
         entries.append(
             TimelineEntry(
                 revision=revision,

@@ -19,7 +19,7 @@ def organisation_rows() -> QuerySet[Organisation]:
 
 def organisation_ids_with_status(
     *, revision: Revision, statuses: Sequence[str], systems: Sequence[System] | None
-) -> QuerySet[Entitlement]:
+) -> QuerySet:
     """The ids (as `organisation_id`) of organisations with one of the statuses in the revision, for the systems."""
     entitlements = Entitlement.objects.filter(revision=revision, status__in=statuses)
     if systems:

@@ -28,5 +28,5 @@ def latest_pair(contract: Contract) -> RevisionPair:
 
 
 def revisions_in_order(*, contract: Contract) -> QuerySet[Revision]:
-    """A contract's revisions, first to last, each with its value change against the one before."""
-    return contract.revisions.with_value_change().order_by("sequence")
+    """A contract's revisions, first to last."""
+    return contract.revisions.order_by("sequence")

@@ -45,7 +45,7 @@ class RevisionMismatch(ValueError):
     pass
 
 
-def _side(revision: Revision, field: str):
+def _side(revision: Revision, field: str) -> Max:
     """The value of `field` on one revision's row of a (organisation, system) group."""
     return Max(Case(When(revision=revision, then=F(field)), output_field=CharField()))
 
@@ -138,7 +138,7 @@ def revision_compare(
     pairs = entitlements.annotate(base_row=_same_pair_in(base), target_row=_same_pair_in(target)).filter(
         Q(revision=target) | Q(revision=base, target_row__status__isnull=True)
     )
-    rows = (
+    rows: QuerySet = (
         pairs.values(
             "organisation_id",
             "system_id",
@@ -159,7 +159,7 @@ def revision_compare(
     )
     # Which organisations have a row: without outcome or live filters, any entitlement on either side says so,
     # which an index answers without joining the two sides.
-    in_comparison = entitlements
+    in_comparison: QuerySet = entitlements
     if outcomes is not None:
         rows = rows.filter(outcome__in=list(outcomes))
         in_comparison = rows

@@ -4,11 +4,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
 from itertools import islice
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 # Bookkeeping fields that are not part of what a record says.
 UNTRACKED = ["version"]
+
+
+def record_change(record: models.Model, *, reason: str | None, user: AbstractBaseUser | None = None) -> None:
+    """What the record's next save is kept in its history with: the reason, and the user where there is one.
+
+    (simple-history reads these two attributes of the instance as it saves.)
+    """
+    record._change_reason = reason  # type: ignore[attr-defined]
+    record._history_user = user  # type: ignore[attr-defined]
+
+
+def history_of(record_or_model: models.Model | type[models.Model]) -> models.Manager:
+    """The history manager simple-history gives a tracked model and its records."""
+    return record_or_model.history  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -33,7 +49,7 @@ class Change:
     changes: list[FieldChange]
 
 
-def field_changes(newer, older) -> list[FieldChange]:
+def field_changes(newer: Any, older: Any) -> list[FieldChange]:
     """Field by field, how the historical record `newer` differs from `older`, in words."""
     delta = newer.diff_against(older, excluded_fields=UNTRACKED, foreign_keys_are_objs=True)
     return [
@@ -46,7 +62,7 @@ def field_changes(newer, older) -> list[FieldChange]:
     ]
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value in (None, ""):
         return "—"
     return str(value)
@@ -54,7 +70,7 @@ def _shown(value) -> str:
 
 def changes_since(record: models.Model, version: int) -> list[Change]:
     """Every saved version of `record` after the one numbered `version`, each with what it changed."""
-    history = list(record.history.select_related("history_user").order_by("history_id"))
+    history = list(history_of(record).select_related("history_user").order_by("history_id"))
     seen = next((index for index, entry in enumerate(history) if entry.version == version), None)
     if seen is None:
         return []
@@ -63,7 +79,7 @@ def changes_since(record: models.Model, version: int) -> list[Change]:
     ]
 
 
-def _change(entry, changes: list[FieldChange]) -> Change:
+def _change(entry: Any, changes: list[FieldChange]) -> Change:
     return Change(
         model_label=str(entry.instance_type._meta.verbose_name),
         model=entry.instance_type,
@@ -85,7 +101,7 @@ def recent_changes(*, models_with_history: list[type[models.Model]], limit: int 
     latest_per_model = []
     previous: dict[tuple[type, int], object] = {}
     for model in models_with_history:
-        history = model.history
+        history = history_of(model)
         entries = list(history.select_related("history_user").order_by("-history_id")[:limit])
         latest_per_model.append(entries)
         earlier = history.filter(id__in={entry.id for entry in entries}).order_by("id", "history_id")

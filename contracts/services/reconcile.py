@@ -6,14 +6,17 @@ qualifier), disagrees when the two do not overlap, and is open when the unknowns
 Disagreements are information for analysts, not errors: the records stay true to their sources.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 
 from contracts.models import (
+    Contract,
     Deployment,
     DeploymentStatus,
     Entitlement,
@@ -24,6 +27,8 @@ from contracts.models import (
 from contracts.outcomes import Outcome
 from contracts.services.compare import revision_compare
 from nhsit.lib.qualifiers import Qualifier
+
+T = TypeVar("T")
 
 # "About" a number means within a tenth of it, and never narrower than one either way.
 ABOUT_TOLERANCE = Decimal("0.1")
@@ -84,6 +89,16 @@ def verdict_for(value: Decimal, qualifier: str, recorded: Recorded) -> str:
     return Verdict.OPEN
 
 
+class NotComparable(Exception):
+    """The figure lacks what its measure needs to count (MEASURE_NEEDS): nothing to compare."""
+
+
+def _needed(value: T | None) -> T:
+    if value is None:
+        raise NotComparable
+    return value
+
+
 def _kinds(figure: ReportedFigure) -> Q:
     return Q(organisation__kind__in=figure.organisation_kinds) if figure.organisation_kinds else Q()
 
@@ -117,13 +132,14 @@ def organisations_in_scope(figure: ReportedFigure) -> Recorded:
 
 
 def outcome_count(figure: ReportedFigure) -> Recorded:
+    system = _needed(figure.system)
     comparison = revision_compare(
-        base=figure.base_revision,
-        target=figure.revision,
-        systems=[figure.system],
+        base=_needed(figure.base_revision),
+        target=_needed(figure.revision),
+        systems=[system],
         kinds=figure.organisation_kinds or None,
     )
-    counts = comparison.outcome_counts().get(figure.system.slug, {})
+    counts = comparison.outcome_counts().get(system.slug, Counter())
     return Recorded(Decimal(counts.get(figure.outcome, 0)), counts.get(Outcome.UNKNOWN, 0))
 
 
@@ -153,24 +169,24 @@ def entitled_not_live(figure: ReportedFigure) -> Recorded:
 
 
 def deliverable_quantity(figure: ReportedFigure) -> Recorded:
-    return Recorded(_decimal(figure.deliverable.quantity))
+    return Recorded(_decimal(_needed(figure.deliverable).quantity))
 
 
 def deliverable_delivered(figure: ReportedFigure) -> Recorded:
-    return Recorded(_decimal(figure.deliverable.delivered_quantity))
+    return Recorded(_decimal(_needed(figure.deliverable).delivered_quantity))
 
 
 def revision_value(figure: ReportedFigure) -> Recorded:
-    return Recorded(figure.revision.total_value)
+    return Recorded(_needed(figure.revision).total_value)
 
 
 def value_reduction(figure: ReportedFigure) -> Recorded:
-    base, target = figure.base_revision.total_value, figure.revision.total_value
+    base, target = _needed(figure.base_revision).total_value, _needed(figure.revision).total_value
     return Recorded(None if base is None or target is None else base - target)
 
 
 def value_reduction_percent(figure: ReportedFigure) -> Recorded:
-    base, target = figure.base_revision.total_value, figure.revision.total_value
+    base, target = _needed(figure.base_revision).total_value, _needed(figure.revision).total_value
     if base is None or target is None or base == 0:
         return Recorded(None)
     return Recorded(((base - target) * 100 / base).quantize(Decimal("0.01")))
@@ -199,7 +215,10 @@ def reported_figure_reconcile(*, figures: Iterable[ReportedFigure]) -> list[Reco
     results = []
     for figure in figures:
         measure = MEASURES.get(figure.measure)
-        recorded = measure(figure) if measure else Recorded(None)
+        try:
+            recorded = measure(figure) if measure else Recorded(None)
+        except NotComparable:
+            recorded = Recorded(None)
         results.append(
             Reconciliation(
                 figure=figure,
@@ -211,7 +230,7 @@ def reported_figure_reconcile(*, figures: Iterable[ReportedFigure]) -> list[Reco
     return results
 
 
-def contract_figures(*, contract) -> models.QuerySet:
+def contract_figures(*, contract: Contract) -> models.QuerySet[ReportedFigure]:
     """A contract's reported figures with what reconciling them reads."""
     return ReportedFigure.objects.filter(contract=contract).select_related(
         "contract", "system", "base_revision", "revision", "deliverable", "delivered_by"

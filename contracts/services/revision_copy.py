@@ -2,7 +2,9 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,7 +12,10 @@ from simple_history.utils import bulk_create_with_history
 
 from contracts.models import Contract, Deliverable, DeliverableStatus, Entitlement, Revision
 from contracts.services.compare import DELIVERED_LINE
+from contracts.services.history import record_change
 from nhsit.lib.dates import DatePrecision
+
+M = TypeVar("M", Entitlement, Deliverable)
 
 
 class RevisionCopyError(ValueError):
@@ -25,7 +30,7 @@ def revision_copy(
     signed_on: date | None = None,
     signed_precision: str = DatePrecision.DAY,
     total_value: Decimal | None = None,
-    user=None,
+    user: AbstractBaseUser | None = None,
 ) -> Revision:
     """A new, unpublished revision after the last one of the contract, holding copies of `revision`'s
     entitlements and deliverables; the editor then changes only what the change note changed.
@@ -56,8 +61,7 @@ def revision_copy(
             copy.full_clean()
         except ValidationError as error:
             raise RevisionCopyError(" ".join(error.messages)) from None
-        copy._history_user = user
-        copy._change_reason = reason
+        record_change(copy, reason=reason, user=user)
         copy.save()
         entitlements = [_copied(entitlement, copy) for entitlement in revision.entitlements.all()]
         bulk_create_with_history(entitlements, Entitlement, default_user=user, default_change_reason=reason)
@@ -70,7 +74,7 @@ def revision_copy(
     return copy
 
 
-def _copied(record, revision: Revision, **changes):
+def _copied(record: M, revision: Revision, **changes: Any) -> M:
     """An unsaved copy of `record` in `revision`: every field as it was, save its id, its version and `changes`."""
     values = {
         field.attname: getattr(record, field.attname)

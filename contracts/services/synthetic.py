@@ -21,7 +21,7 @@ from organisations.models import Organisation, OrganisationKind, Supplier
 CONTRACT_SLUG = "synthetic-national"
 ODS_PREFIX = "Z"
 SECTORS = ["North East", "North West", "Midlands", "East", "London", "South East", "South West"]
-KINDS = [  # (kind, weight): roughly the mix of NHS bodies
+KINDS: list[tuple[str, int]] = [  # (kind, weight): roughly the mix of NHS bodies
     (OrganisationKind.PRIMARY_CARE_TRUST, 30),
     (OrganisationKind.ACUTE, 35),
     (OrganisationKind.SPECIALIST_ACUTE, 5),
@@ -30,7 +30,7 @@ KINDS = [  # (kind, weight): roughly the mix of NHS bodies
     (OrganisationKind.AMBULANCE, 5),
 ]
 # How an entitlement's status moves from one revision to the next: {status: [(next status, weight)]}.
-TRANSITIONS = {
+TRANSITIONS: dict[str, list[tuple[str, int]]] = {
     EntitlementStatus.ENTITLED: [
         (EntitlementStatus.ENTITLED, 85),
         (EntitlementStatus.WITHDRAWN, 7),
@@ -43,7 +43,11 @@ TRANSITIONS = {
     EntitlementStatus.UNKNOWN: [(EntitlementStatus.UNKNOWN, 80), (EntitlementStatus.ENTITLED, 10),
                                 (EntitlementStatus.NOT_ENTITLED, 10)],
 }  # fmt: skip
-FIRST = [(EntitlementStatus.ENTITLED, 55), (EntitlementStatus.NOT_ENTITLED, 30), (EntitlementStatus.UNKNOWN, 15)]
+FIRST: list[tuple[str, int]] = [
+    (EntitlementStatus.ENTITLED, 55),
+    (EntitlementStatus.NOT_ENTITLED, 30),
+    (EntitlementStatus.UNKNOWN, 15),
+]
 CHUNK = 100_000
 
 Progress = Callable[[str, int, int], None]
@@ -148,7 +152,9 @@ def synthetic_generate(
     return SyntheticReport(organisations, systems, revisions, total, len(live))
 
 
-def _entitlement_rows(rng, organisations, systems, revisions) -> Iterator[tuple]:
+def _entitlement_rows(
+    rng: random.Random, organisations: list[Organisation], systems: list[System], revisions: list[Revision]
+) -> Iterator[tuple]:
     """(revision, organisation, system, status, reason, live) for every cell, organisation by organisation.
 
     About a fifth of the pairs entitled under the first revision went live.

@@ -16,7 +16,7 @@ from organisations.models import OrganisationKind
 
 register = template.Library()
 
-SHORT_STATUS = {EntitlementStatus.UNKNOWN: "unknown", EntitlementStatus.DECLINED: "declined"}
+SHORT_STATUS: dict[str, str] = {EntitlementStatus.UNKNOWN: "unknown", EntitlementStatus.DECLINED: "declined"}
 
 
 @functools.cache
@@ -54,7 +54,7 @@ def status_label(value: str | None) -> str:
 
 @register.filter
 def outcome_label(value: str | None) -> str:
-    return _labels(Outcome).get(value, "")
+    return _labels(Outcome).get(value, "") if value else ""
 
 
 # Built in Python, not by including a template: a national table holds thousands of these per page.
@@ -121,7 +121,7 @@ def qualified(number, qualifier: str) -> str:
         return "unknown"
     if isinstance(number, Decimal) and number == number.to_integral_value():
         number = int(number)
-    words = {Qualifier.ABOUT: "about ", Qualifier.AT_MOST: "at most ", Qualifier.AT_LEAST: "at least "}
+    words: dict[str, str] = {Qualifier.ABOUT: "about ", Qualifier.AT_MOST: "at most ", Qualifier.AT_LEAST: "at least "}
     return f"{words.get(qualifier, '')}{number:,}"
 
 

@@ -1,6 +1,6 @@
 from functools import cache
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -17,7 +17,7 @@ LIVE_WORDS = {"yes": "live", "no": "not-live"}
 
 
 @require_safe
-def contract_compare(request: HttpRequest, slug: str) -> HttpResponse:
+def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
     contract = get_object_or_404(Contract, slug=slug)
     filterset = CompareFilter(request.GET, contract=contract)
     comparison = filterset.comparison()

@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_body
@@ -11,7 +11,7 @@ from nhsit.lib.tables import Download, table_response
 
 
 @require_safe
-def entitlement_list(request: HttpRequest) -> HttpResponse:
+def entitlement_list(request: HttpRequest) -> HttpResponseBase:
     filterset = EntitlementFilter(request.GET or None, queryset=entitlement_rows())
     table = EntitlementTable(strict_rows(filterset))
     filename = csv_filename("entitlements", *filter_words(filterset))

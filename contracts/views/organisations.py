@@ -1,4 +1,4 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,7 +19,7 @@ from organisations.search import organisation_search
 
 
 @require_safe
-def trust_list(request: HttpRequest) -> HttpResponse:
+def trust_list(request: HttpRequest) -> HttpResponseBase:
     contract = default_contract()
     pair = latest_pair(contract) if contract else RevisionPair(previous=None, latest=None)
     systems = list(contract_systems(contract=contract, per_organisation=True))

@@ -1,6 +1,6 @@
 import re
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -18,7 +18,7 @@ RECORD_NUMBER = re.compile(r"[0-9]{1,19}")
 
 
 @require_safe
-def source_list(request: HttpRequest) -> HttpResponse:
+def source_list(request: HttpRequest) -> HttpResponseBase:
     filterset = SourceFilter(request.GET or None, queryset=source_rows())
     table = SourceTable(strict_rows(filterset))
     download = Download(csv_filename("sources", *filter_words(filterset)), SOURCE_COLUMNS, source_csv_body)

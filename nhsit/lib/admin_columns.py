@@ -1,6 +1,7 @@
 """Change-list columns that show values the way their sources give them."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin
 
@@ -12,7 +13,7 @@ def partial_date_column(prefix: str, description: str) -> Callable:
     """A column for the `<prefix>_on` date, no more precise than its `<prefix>_precision`."""
 
     @admin.display(description=description, ordering=f"{prefix}_on")
-    def column(record):
+    def column(record: Any) -> str:
         return partial_date_display(getattr(record, f"{prefix}_on"), getattr(record, f"{prefix}_precision"))
 
     return column
@@ -20,7 +21,7 @@ def partial_date_column(prefix: str, description: str) -> Callable:
 
 def gbp_column(field: str, description: str, missing: str = "unknown") -> Callable:
     @admin.display(description=description, ordering=field)
-    def column(record):
+    def column(record: Any) -> str:
         return gbp_display(getattr(record, field), missing)
 
     return column

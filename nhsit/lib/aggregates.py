@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import Aggregate, CharField
 
 
@@ -9,9 +11,9 @@ class JoinedText(Aggregate):
     allow_distinct = True
     output_field = CharField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         # SQLite's GROUP_CONCAT takes a separator only without DISTINCT; keys never contain commas.
-        if self.distinct:
+        if getattr(self, "distinct", False):  # set by Aggregate; not in django-stubs
             return self.as_sql(
                 compiler,
                 connection,

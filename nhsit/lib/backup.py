@@ -14,9 +14,9 @@
 import datetime
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Protocol, cast
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -33,31 +33,36 @@ NOT_BACKED_UP_MODELS = {"auth.permission"}
 NAMED_BY_NATURAL_KEY = {"contenttypes.contenttype", "auth.permission", "auth.group"}
 
 
-def _natural(model) -> bool:
+def _natural(model: type[models.Model]) -> bool:
     return model._meta.label_lower in NAMED_BY_NATURAL_KEY
 
 
 class ExactEncoder(DjangoJSONEncoder):
-    def default(self, o):
+    def default(self, o: object) -> Any:
         if isinstance(o, datetime.datetime | datetime.time):
             return o.isoformat()  # to the microsecond
         return super().default(o)
 
 
 class Serializer(jsonl.Serializer):
-    def _init_options(self):
-        super()._init_options()
+    # Django's serializers keep the object being written in `_current`, and read a field's value through
+    # `_value_from_field`; neither is in django-stubs.
+    _current: dict
+    _value_from_field: Callable
+
+    def _init_options(self) -> None:
+        super()._init_options()  # type: ignore[misc]
         self.json_kwargs["cls"] = ExactEncoder
 
-    def handle_fk_field(self, obj, field):
+    def handle_fk_field(self, obj: models.Model, field: Any) -> None:
         self.use_natural_foreign_keys = _natural(field.remote_field.model)
         super().handle_fk_field(obj, field)
 
-    def handle_m2m_field(self, obj, field):
+    def handle_m2m_field(self, obj: models.Model, field: Any) -> None:
         self.use_natural_foreign_keys = _natural(field.remote_field.model)
         super().handle_m2m_field(obj, field)
 
-    def get_dump_object(self, obj):
+    def get_dump_object(self, obj: models.Model) -> dict[str, Any]:
         data = {"model": obj._meta.label_lower, "fields": self._current}
         if not _natural(type(obj)):
             data["pk"] = self._value_from_field(obj, obj._meta.pk)
@@ -75,7 +80,11 @@ def backed_up_models() -> list[type[models.Model]]:
     ]
 
 
-def backup_stream(stream: IO[str]) -> int:
+class Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def backup_stream(stream: Writable) -> int:
     """Every backed-up row, as JSON lines, from one consistent snapshot. Returns how many."""
     written = 0
     outermost = not connection.in_atomic_block
@@ -86,7 +95,7 @@ def backup_stream(stream: IO[str]) -> int:
         for model in backed_up_models():
             rows = model._base_manager.order_by("pk").iterator(chunk_size=CHUNK_ROWS)
             counted = _counted(rows)
-            Serializer().serialize(counted, stream=stream)
+            Serializer().serialize(counted, stream=cast(IO[str], stream))
             written += counted.count
     return written
 
@@ -95,7 +104,7 @@ class _counted:
     def __init__(self, rows: Iterable):
         self.rows, self.count = rows, 0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[models.Model]:
         for row in self.rows:
             self.count += 1
             yield row

@@ -14,6 +14,7 @@ import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -52,12 +53,12 @@ class Cell:
         )
 
 
-def text_cell(expression) -> Cell:
+def text_cell(expression: Any) -> Cell:
     """The value as text (empty written as nothing), with an apostrophe before what a spreadsheet would run."""
     return Cell(F(expression) if isinstance(expression, str) else expression)
 
 
-def yes_no_cell(expression) -> Cell:
+def yes_no_cell(expression: Any) -> Cell:
     return Cell(F(expression) if isinstance(expression, str) else expression, yes_no=True)
 
 
@@ -91,24 +92,24 @@ def copy_stream(sql: str | None) -> Iterator[bytes]:
     class Sink:
         """Gathers COPY's rows (psycopg2 hands them over one at a time) into chunks for the response."""
 
-        def __init__(self):
+        def __init__(self) -> None:
             self.buffer = io.BytesIO()
 
-        def write(self, data):
+        def write(self, data: str | bytes) -> None:
             if cancelled.is_set():
                 raise _Cancelled
             self.buffer.write(data.encode() if isinstance(data, str) else data)
             if self.buffer.tell() >= COPY_CHUNK_BYTES:
                 self.flush()
 
-        def flush(self):
+        def flush(self) -> None:
             if self.buffer.tell():
                 chunks.put(self.buffer.getvalue())
                 self.buffer = io.BytesIO()
 
     finished = threading.Event()
 
-    def run():
+    def run() -> None:
         sink = Sink()
         try:
             with shared.cursor() as cursor:

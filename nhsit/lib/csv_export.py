@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, StreamingHttpResponse
@@ -22,7 +23,7 @@ def unescape(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(ESCAPED_PREFIXES) else text
 
 
-def neutralise(value) -> str:
+def neutralise(value: object) -> str:
     """The cell as text, with a leading apostrophe if a spreadsheet would run it as a formula (or it starts with
     an apostrophe of its own)."""
     if value is None:
@@ -42,7 +43,7 @@ class _Echo:
         return value
 
 
-def _line(writer, cells: Sequence) -> bytes:
+def _line(writer: Any, cells: Sequence) -> bytes:
     # The writer quotes any cell holding \r or \n because they are in its line ending; the line then ends
     # in \n alone, as PostgreSQL's COPY writes it, so an export is the same from either database.
     return (writer.writerow(cells)[:-2] + "\n").encode("utf-8")
@@ -72,7 +73,7 @@ def csv_response(filename: str, header: Sequence[str], body: Iterable[bytes]) ->
     return response
 
 
-def wants_csv(request: HttpRequest, filterset=None) -> bool:
+def wants_csv(request: HttpRequest, filterset: Any = None) -> bool:
     """Whether `?_export=csv` asks for the table as CSV.
 
     Any other format, or filters that are not valid, is a bad request that says so: an export never

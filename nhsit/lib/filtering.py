@@ -5,6 +5,8 @@ as if they were the answer.
 """
 
 import difflib
+from collections.abc import Iterable
+from typing import Any
 
 import django_filters
 from django import forms
@@ -33,7 +35,7 @@ class StrictFilterForm(forms.Form):
 
     accepted_parameters: frozenset[str] = TABLE_PARAMETERS
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         known = set(self.fields) | self.accepted_parameters
         unknown = [name for name in self.data if name not in known]
@@ -49,12 +51,13 @@ class StrictFilterSet(django_filters.FilterSet):
 
     def get_form_class(self) -> type[StrictFilterForm]:
         fields = {name: filter_.field for name, filter_ in self.filters.items()}
-        form_class = type(f"{type(self).__name__}Form", (StrictFilterForm,), fields)
-        form_class.accepted_parameters = frozenset(self.accepted_parameters)
-        return form_class
+        attributes = {**fields, "accepted_parameters": frozenset(self.accepted_parameters)}
+        return type(f"{type(self).__name__}Form", (StrictFilterForm,), attributes)
 
 
-def multiple_choice(field_name: str, label: str, choices=(), **kwargs) -> django_filters.MultipleChoiceFilter:
+def multiple_choice(
+    field_name: str, label: str, choices: Iterable[tuple[str, str]] = (), **kwargs: Any
+) -> django_filters.MultipleChoiceFilter:
     """A filter on one or more codes, shown as checkboxes: `?kind=acute&kind=ambulance`."""
     return django_filters.MultipleChoiceFilter(
         field_name=field_name,
@@ -67,7 +70,7 @@ def multiple_choice(field_name: str, label: str, choices=(), **kwargs) -> django
     )
 
 
-def set_choices(filterset: django_filters.FilterSet, name: str, choices) -> None:
+def set_choices(filterset: django_filters.FilterSet, name: str, choices: Iterable[tuple[str, str]]) -> None:
     """Give one filter of this filter set (not its class) its choices, read from the database."""
     filterset.filters[name].extra["choices"] = list(choices)
 

@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import zipfile
+from typing import Any
 
 import tablib
 from import_export.formats import base_formats
@@ -112,7 +113,7 @@ class StrictCSV(base_formats.CSV):
     def get_read_mode(self) -> str:
         return "rb"
 
-    def create_dataset(self, in_stream) -> Table:
+    def create_dataset(self, in_stream: bytes | str) -> Table:
         text = decoded_text(in_stream if isinstance(in_stream, bytes) else str(in_stream).encode())
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         rows: list[tuple[str, list[str]]] = []
@@ -138,7 +139,7 @@ class StrictCSV(base_formats.CSV):
         return table_from_rows(header, rows)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     """A cell's value as it reads in the spreadsheet: 2011 not 2011.0, a date as YYYY-MM-DD."""
     if value is None:
         return ""
@@ -157,7 +158,7 @@ class StrictXLSX(base_formats.XLSX):
     """The first sheet of a workbook, values as typed. A formula is refused with its cell: its value is whatever
     the spreadsheet last worked out (or nothing, if it never did), which an import must not take as typed."""
 
-    def create_dataset(self, in_stream) -> Table:
+    def create_dataset(self, in_stream: bytes) -> Table:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
@@ -171,7 +172,7 @@ class StrictXLSX(base_formats.XLSX):
         finally:
             workbook.close()
 
-    def _table(self, sheet) -> Table:
+    def _table(self, sheet: Any) -> Table:
         rows: list[tuple[str, list[str]]] = []
         formulas: list[str] = []
         header: list[str] | None = None

@@ -1,5 +1,7 @@
 """Pages of results, done in one place: a page that does not exist is a 404 that says why."""
 
+from typing import Any
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
 
@@ -11,7 +13,7 @@ class NoSuchPage(Http404):
 class CountedPaginator(Paginator):
     """A paginator told how many rows there are, where the caller has counted them already."""
 
-    def __init__(self, *args, count: int, **kwargs):
+    def __init__(self, *args: Any, count: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.count = count
 

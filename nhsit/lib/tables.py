@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django_tables2 import Column, Table
 
@@ -48,10 +48,10 @@ class DirectColumn(Column):
     shows. The template's row_cells tag calls cell_html instead. For columns without links.
     """
 
-    def render(self, value):
+    def render(self, value: Any) -> Any:
         return value
 
-    def cell_html(self, bound_column, record, table) -> str:
+    def cell_html(self, bound_column: Any, record: Any, table: Table) -> str:
         value = bound_column.accessor.resolve(record, quiet=True)
         return bound_column.default if value in self.empty_values else self.render(value)
 
@@ -83,13 +83,13 @@ class Download:
 def table_response(
     request: HttpRequest,
     *,
-    filterset,
+    filterset: Any,
     table: Table,
     download: Download,
     template: str,
     context: Callable[[Table], dict[str, Any]] | None = None,
     count: Callable[[], int] | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The table's page, or its CSV: the same filtered rows in the same order either way.
 
     `context` gives the page's other values once the table holds its page of rows; `count` counts the rows where

@@ -5,6 +5,9 @@ typed in one and read back through another would otherwise differ only in what c
 is normalised to LF once, as it is saved, whatever path the text came by (a form, an import, the seed).
 """
 
+from typing import Any
+
+from django.apps import AppConfig
 from django.db import models
 
 
@@ -12,7 +15,7 @@ def normalise_line_endings(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def normalise_text_fields(sender, instance: models.Model, raw: bool = False, **kwargs) -> None:
+def normalise_text_fields(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     """A pre_save receiver: every CharField and TextField of the instance, with LF line endings. A raw save
     (a backup being restored) stores exactly what it is given."""
     if raw:
@@ -24,7 +27,7 @@ def normalise_text_fields(sender, instance: models.Model, raw: bool = False, **k
                 setattr(instance, field.attname, normalise_line_endings(value))
 
 
-def normalise_text_of(app_config) -> None:
+def normalise_text_of(app_config: AppConfig) -> None:
     """Connect the receiver to every model of an app (in its AppConfig.ready)."""
     for model in app_config.get_models():
         models.signals.pre_save.connect(normalise_text_fields, sender=model, dispatch_uid=f"text:{model._meta.label}")

@@ -5,11 +5,14 @@ from decimal import Decimal
 from model_bakery import baker
 
 from contracts.models import Contract, Revision
+from organisations.models import Supplier
 
 
 def contract_with_revisions(slug: str, codes: list[str], values: list[int | None] | None = None) -> Contract:
-    supplier = baker.make("trusts.Supplier", slug=f"{slug}-supplier", name=f"{slug} supplier")
-    contract = baker.make("contracts.Contract", slug=slug, title=f"{slug} contract", supplier=supplier, region="")
+    supplier: Supplier = baker.make("trusts.Supplier", slug=f"{slug}-supplier", name=f"{slug} supplier")
+    contract: Contract = baker.make(
+        "contracts.Contract", slug=slug, title=f"{slug} contract", supplier=supplier, region=""
+    )
     for sequence, code in enumerate(codes, start=1):
         value = values[sequence - 1] if values else None
         baker.make(

@@ -32,12 +32,12 @@ def empty_database(db):
     """The test database without the London seed (restored when the test's transaction rolls back)."""
     for model in [Citation, Deployment, Entitlement, Deliverable, ReportedFigure, Revision, Contract, LocalSystem,
                   Succession, Organisation, System, Source, Supplier]:  # fmt: skip
-        model.objects.all().delete()
+        model._default_manager.all().delete()
 
 
 def remove_synthetic() -> None:
     for model in [Deployment, Entitlement, Revision, Contract, Organisation, System, Supplier]:
-        model.objects.all().delete()
+        model._default_manager.all().delete()
 
 
 def fingerprint() -> str:

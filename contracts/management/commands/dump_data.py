@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, **options):
         if output is None:
-            backup_stream(self.stdout)
+            backup_stream(self.stdout)  # an OutputWrapper, which writes text
             return
         path = Path(output)
         if not path.parent.is_dir():

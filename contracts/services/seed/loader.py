@@ -3,13 +3,16 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 
 from contracts.models import Citation, Source
+from contracts.services.history import record_change
 from nhsit.lib.dates import partial_date
+
+M = TypeVar("M", bound=models.Model)
 
 
 class SeedError(Exception):
@@ -40,9 +43,9 @@ class SeedLoader:
         # Records looked up by natural key, so that a source cited 40 times is read once.
         self.found: dict[tuple, models.Model] = {}
 
-    def upsert(self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> models.Model:
-        kind = model._meta.verbose_name_plural
-        record = model.objects.filter(**lookup).first()
+    def upsert(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
+        kind = str(model._meta.verbose_name_plural)
+        record = model._default_manager.filter(**lookup).first()
         if record is None:
             record = model(**lookup, **values)
             self.save(record)
@@ -64,7 +67,7 @@ class SeedLoader:
         except ValidationError as error:
             raise SeedError(f"{record._meta.verbose_name} {record}: {error.message_dict}") from error
         # Its history entry says where the change came from (the seed loader has no user).
-        record._change_reason = "Loaded from the seed data"
+        record_change(record, reason="Loaded from the seed data")
         record.save()
 
     def cite(self, target_field: str, record: models.Model, citations: list[dict], must: bool) -> None:
@@ -83,16 +86,16 @@ class SeedLoader:
                 {},
             )
 
-    def lookup(self, model: type[models.Model], **lookup) -> models.Model:
+    def lookup(self, model: type[M], **lookup: Any) -> M:
         key = (model, *sorted(lookup.items()))
         if key not in self.found:
             try:
-                self.found[key] = model.objects.get(**lookup)
-            except model.DoesNotExist as error:
+                self.found[key] = model._default_manager.get(**lookup)
+            except ObjectDoesNotExist as error:
                 raise SeedError(f"No {model._meta.verbose_name} with {lookup}") from error
-        return self.found[key]
+        return cast(M, self.found[key])
 
-    def optional(self, model: type[models.Model], **lookup) -> models.Model | None:
+    def optional(self, model: type[M], **lookup: Any) -> M | None:
         value = next(iter(lookup.values()))
         return self.lookup(model, **lookup) if value else None
 

@@ -1,0 +1,29 @@
+"""Finding organisations in the register by what a person types."""
+
+import pytest
+
+from organisations.models import Organisation
+from organisations.search import organisation_search
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text: str) -> set[str]:
+    return set(organisation_search(Organisation.objects.all(), text).values_list("ods_code", flat=True))
+
+
+def test_an_ods_code_finds_its_organisation_in_any_case():
+    assert found("ran") == {"RAN"}
+
+
+def test_part_of_a_name_finds_every_organisation_holding_it_in_any_case():
+    assert found("George") == found("george") == {"RJ7", "RQY"}
+    assert found("royal free") == {"RAL"}
+
+
+def test_part_of_an_ods_code_is_not_a_code():
+    assert found("RJ") == set()
+
+
+def test_nothing_typed_leaves_every_organisation():
+    assert found("  ") == set(Organisation.objects.values_list("ods_code", flat=True))
