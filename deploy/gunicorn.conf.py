@@ -7,6 +7,8 @@ import math
 import os
 from pathlib import Path
 
+from nhsit.lib.environment import env_int
+
 
 def available_cores(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
     """The cores this process may use: its CPU affinity, capped by a container's CPU quota (cgroup v2)."""
@@ -24,13 +26,13 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 # One process per core for rendering pages (Python runs one thread at a time), and threads to wait on the
 # database and on clients.
-workers = int(os.environ.get("WEB_CONCURRENCY") or available_cores())
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
-timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+workers = env_int("WEB_CONCURRENCY", available_cores(), minimum=1)
+threads = env_int("GUNICORN_THREADS", 4, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 # Each response closes its connection, as a sync worker's does. A kept-alive connection stays with the worker
 # that accepted it, so under load one worker's threads queue while another's idle: 55 requests a second in the
 # load test with keep-alive, 66-68 without.
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 0)
+keepalive = env_int("GUNICORN_KEEPALIVE", 0)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 # The heartbeat file in memory, not on a container's overlay disk, where a slow write could look like a hang.

@@ -119,3 +119,9 @@ def test_a_containers_cpu_quota_caps_the_worker_count(tmp_path, cpu_max, cores):
     (tmp_path / "cpu.max").write_text(cpu_max)
     available = len(os.sched_getaffinity(0))
     assert config.available_cores(tmp_path / "cpu.max") == min(cores or available, available)
+
+
+def test_a_gunicorn_setting_that_is_not_a_number_stops_start_up_naming_it():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        gunicorn_settings(GUNICORN_THREADS="four")
+    assert "GUNICORN_THREADS must be a whole number, not 'four'" in refused.value.stderr
