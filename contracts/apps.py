@@ -8,4 +8,7 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts, entitlements and sources"
 
     def ready(self):
+        from contracts.evidence import connect_receivers
+
         normalise_text_of(self)
+        connect_receivers()

@@ -20,6 +20,8 @@ class Supplier(models.Model):
 
     objects = SlugManager()
 
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:
@@ -126,6 +128,8 @@ class Succession(models.Model):
     )
     notes = models.TextField(blank=True)
 
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:
@@ -170,6 +174,8 @@ class LocalSystem(models.Model):
     contract_expiry = models.CharField(max_length=40, blank=True, help_text="As the source states it, e.g. 2011-12.")
     notes = models.TextField(blank=True)
 
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:

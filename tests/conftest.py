@@ -41,6 +41,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def seed_drafts(db) -> None:
+    """The seeded revisions as drafts, which an Editor may change (the seed publishes them; corrections to
+    published data are tested on their own)."""
+    for revision in Revision.objects.filter(contract__slug="london-lsp"):
+        revision.is_published = False
+        revision.save()
+
+
+@pytest.fixture
 def london(db) -> Contract:
     return Contract.objects.get(slug="london-lsp")
 

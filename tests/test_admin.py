@@ -98,7 +98,7 @@ def test_the_public_pages_lead_editors_to_the_admin(client):
     assert 'href="/admin/"' in client.get("/").content.decode()
 
 
-def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3):
+def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3, seed_drafts):
     entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RJ6", system__slug="cerner-millennium")
     url = reverse("admin:contracts_entitlement_change", args=[entitlement.pk])
     data = form_data(admin_client.get(url))
@@ -110,7 +110,7 @@ def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3):
     assert entitlement.citations.count() == 2
 
 
-def test_a_withdrawal_without_a_reason_is_refused_with_a_message(admin_client, ccn3):
+def test_a_withdrawal_without_a_reason_is_refused_with_a_message(admin_client, ccn3, seed_drafts):
     entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RJ6", system__slug="cerner-millennium")
     url = reverse("admin:contracts_entitlement_change", args=[entitlement.pk])
     data = form_data(admin_client.get(url))

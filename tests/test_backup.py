@@ -101,7 +101,7 @@ def editors_at_work(editor, ccn3) -> None:
     editor.save()
 
 
-def test_a_backup_restores_every_table_exactly_after_editors_have_worked(tmp_path, editor, ccn3):
+def test_a_backup_restores_every_table_exactly_after_editors_have_worked(tmp_path, seed_drafts, editor, ccn3):
     editors_at_work(editor, ccn3)
     before = every_table()
     assert before["contracts_historicalentitlement"] and before["contracts_citation"]

@@ -27,7 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tests.helpers import admin_form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_drafts")]
 
 ROLES = ["anonymous", "signed-in, not staff", "Viewer", "Editor", "Publisher"]
 # What each kind of address needs, as model permission actions.

@@ -4,7 +4,7 @@ from contracts.models.contract import Contract, Revision, RevisionQuerySet
 from contracts.models.delivery import Deliverable, DeliverableStatus, Deployment, DeploymentStatus
 from contracts.models.entitlement import Entitlement, EntitlementStatus
 from contracts.models.figure import MEASURE_NEEDS, ReportedFigure, ReportedFigureMeasure
-from contracts.models.source import CITABLE, Citation, Source, SourceKind
+from contracts.models.source import CITABLE, Citation, EvidenceGrade, Source, SourceKind
 from contracts.models.system import System, SystemScope
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "DeploymentStatus",
     "Entitlement",
     "EntitlementStatus",
+    "EvidenceGrade",
     "ReportedFigure",
     "ReportedFigureMeasure",
     "Revision",

@@ -24,6 +24,8 @@ class Contract(models.Model):
 
     objects = SlugManager()
 
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,3 +1,4 @@
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -57,6 +58,8 @@ class ReportedFigure(models.Model):
     status = models.CharField(max_length=12, choices=EntitlementStatus.choices, blank=True)
     notes = models.TextField(blank=True)
 
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:

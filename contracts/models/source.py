@@ -1,3 +1,4 @@
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -25,6 +26,15 @@ class SourceKind(models.TextChoices):
     DATASET = "dataset", "dataset"
 
 
+class EvidenceGrade(models.TextChoices):
+    """How a citation supports its fact."""
+
+    STATED = "stated", "stated"  # the source says it
+    INFERRED = "inferred", "inferred"  # it follows from what sources say; the citation says how
+    DERIVED = "derived", "derived"  # computed from other recorded facts, which the citation names
+    UNSOURCED = "unsourced", "unsourced"  # saved without a source, for the reason the citation gives
+
+
 class SourceManager(models.Manager):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -42,6 +52,8 @@ class Source(models.Model):
     notes = models.TextField(blank=True)
 
     objects = SourceManager()
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:
@@ -88,11 +100,29 @@ def _exactly_one_target() -> Q:
 
 
 class Citation(models.Model):
-    """A source behind one record, with the exact quote where the source's text is at hand."""
+    """A source behind one record, with the exact quote where the source's text is at hand, and how it supports the
+    record: stated by the source, inferred from it, derived from other facts, or (with no source) saved unsourced.
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    A citation supports the record's sourced values as they were when it was made (`supports`); once they change,
+    it is kept, but `current` says it supports an earlier value (contracts.evidence keeps it up to date).
+    """
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="citations",
+        help_text="Blank only for a fact saved as unsourced.",
+    )  # fmt: skip
     quote = models.TextField(blank=True, help_text="The source's exact words. Blank if its text is not at hand.")
     note = models.TextField(blank=True, help_text="What the source supports, in brief, when there is no quote.")
+    grade = models.CharField(max_length=10, choices=EvidenceGrade.choices, default=EvidenceGrade.STATED)
+    reasoning = models.TextField(
+        blank=True,
+        help_text="For an inferred fact, how it follows; for a derived one, the recorded facts it is computed from; "
+        "for an unsourced one, why there is no source.",
+    )
+    supports = models.JSONField(
+        default=dict, blank=True, help_text="The record's sourced values this citation was given for."
+    )
+    current = models.BooleanField(default=True, help_text="Whether the record still has the values it was given for.")
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
@@ -119,17 +149,35 @@ class Citation(models.Model):
         LocalSystem, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
 
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["source__published_on", "id"]
         constraints = [
             models.CheckConstraint(condition=_exactly_one_target(), name="citation_supports_exactly_one_record"),
-            models.CheckConstraint(condition=~Q(quote="") | ~Q(note=""), name="citation_has_quote_or_note"),
+            models.CheckConstraint(
+                condition=~Q(quote="") | ~Q(note="") | ~Q(reasoning=""), name="citation_has_quote_note_or_reasoning"
+            ),
+            models.CheckConstraint(condition=Q(grade__in=EvidenceGrade.values), name="citation_grade_valid"),
+            models.CheckConstraint(
+                condition=Q(grade=EvidenceGrade.STATED) | ~Q(reasoning=""), name="citation_not_stated_says_why"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade=EvidenceGrade.UNSOURCED, source__isnull=True)
+                | (~Q(grade=EvidenceGrade.UNSOURCED) & Q(source__isnull=False)),
+                name="citation_has_a_source_unless_unsourced",
+            ),
+        ]
+        indexes = [
+            # The data-quality counts: facts by grade, and citations of an earlier value.
+            models.Index(fields=["grade", "current"], name="citation_grade_current"),
         ]
 
     def __str__(self):
-        return f"{self.source.key}: {(self.quote or self.note)[:80]}"
+        words = (self.quote or self.note or self.reasoning)[:80]
+        return f"{self.source.key if self.source else 'unsourced'}: {words}"
 
     @property
     def target(self) -> models.Model | None:
@@ -140,5 +188,16 @@ class Citation(models.Model):
         return None
 
     def clean(self):
-        if not self.quote.strip() and not self.note.strip():
+        if self.grade == EvidenceGrade.UNSOURCED:
+            if self.source_id is not None:
+                raise ValidationError({"source": "An unsourced fact has no source: choose another grade."})
+        elif self.source_id is None:
+            raise ValidationError({"source": "Choose the source, or grade the fact as unsourced and say why."})
+        if self.grade != EvidenceGrade.STATED and not self.reasoning.strip():
+            raise ValidationError({"reasoning": {
+                EvidenceGrade.INFERRED: "Say how the fact follows from what the source says.",
+                EvidenceGrade.DERIVED: "Name the recorded facts it is computed from, and how.",
+                EvidenceGrade.UNSOURCED: "Say why there is no source.",
+            }[self.grade]})  # fmt: skip
+        if self.grade != EvidenceGrade.UNSOURCED and not self.quote.strip() and not self.note.strip():
             raise ValidationError("Give the source's exact words, or a note of what it supports.")

@@ -1,3 +1,4 @@
+from concurrency.fields import AutoIncVersionField
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -23,6 +24,8 @@ class System(models.Model):
 
     objects = SlugManager()
 
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
     history = HistoricalRecords()
 
     class Meta:

@@ -7,7 +7,7 @@ from contracts.models import Entitlement, Revision
 from tests.conftest import client_for
 from tests.helpers import admin_form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_drafts")]
 
 
 def rnoh_cerner(revision: Revision) -> Entitlement:

@@ -13,7 +13,7 @@ from contracts.models import Entitlement
 from tests.conftest import client_for
 from tests.helpers import csv_rows, visible_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_drafts")]
 
 IMPORT_URL = reverse("admin:contracts_entitlement_import")
 CONFIRM_URL = reverse("admin:contracts_entitlement_process_import")

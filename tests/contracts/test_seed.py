@@ -164,6 +164,7 @@ kind = "acute"
   [[organisation.cite]]
   source = "ehi-2010-04-london-it-programme-slashed"
   note = "test"
+  grade = "stated"
 
 [[entitlements]]
 contract = "london-lsp"
@@ -174,6 +175,7 @@ organisations = ["ZZZ1"]
   [[entitlements.cite]]
   source = "ehi-2010-04-london-it-programme-slashed"
   note = "test"
+  grade = "stated"
 """,
     )
     before = snapshot()
@@ -208,3 +210,44 @@ def test_seeded_records_say_in_their_history_where_they_came_from():
         revision__code="ccn3", organisation__ods_code="RAN", system__slug="cerner-millennium"
     ).history.first()
     assert entry.history_change_reason == "Loaded from the seed data"
+
+
+def test_every_seeded_citation_is_graded_and_says_why_when_not_stated(db):
+    citations = Citation.objects.all()
+    assert citations.count() > 200
+    assert set(citations.values_list("grade", flat=True)) <= {"stated", "inferred", "derived"}
+    assert not citations.exclude(grade="stated").filter(reasoning="").exists()
+    assert citations.filter(grade="inferred").exists() and citations.filter(grade="derived").exists()
+    assert not citations.filter(current=False).exists()
+
+
+def test_ccn3s_value_is_derived_from_the_original_less_the_cut(ccn3):
+    derived = ccn3.citations.get(grade="derived")
+    assert "£1.1bn less the £112m cut" in derived.reasoning
+
+
+def test_the_entitlements_read_from_a_list_of_trusts_live_in_2013_are_inferred(ccn3):
+    inferred = Citation.objects.filter(entitlement__revision=ccn3, entitlement__organisation__ods_code="RAL")
+    assert {citation.grade for citation in inferred} == {"inferred"}
+
+
+def test_a_seed_citation_without_a_grade_is_refused(db, tmp_path):
+    folder = _seed_copy(
+        tmp_path,
+        """
+[[organisation]]
+ods_code = "ZZZ2"
+name = "Ungraded NHS Trust"
+kind = "acute"
+  [[organisation.cite]]
+  source = "ehi-2010-04-london-it-programme-slashed"
+  note = "test"
+""",
+    )
+    with pytest.raises(SeedError, match="needs a grade: stated, inferred or derived"):
+        seed_load(directory=folder)
+    assert not Organisation.objects.filter(ods_code="ZZZ2").exists()
+
+
+def test_the_seeded_revisions_are_published(london):
+    assert set(london.revisions.values_list("code", "is_published")) == {("original", True), ("ccn3", True)}

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 
-from contracts.models import Citation, Source
+from contracts.models import Citation, EvidenceGrade, Source
 from contracts.services.history import record_change
 from nhsit.lib.dates import partial_date
 
@@ -75,6 +75,12 @@ class SeedLoader:
             raise SeedError(f"{record._meta.verbose_name} {record} cites no source")
         for citation in citations:
             source = self.lookup(Source, key=citation["source"])
+            grade = citation.get("grade")
+            if grade not in EvidenceGrade.values or grade == EvidenceGrade.UNSOURCED:
+                raise SeedError(
+                    f"{record._meta.verbose_name} {record}: a citation of {source.key} needs a grade: stated, inferred "
+                    "or derived"
+                )
             self.upsert(
                 Citation,
                 {
@@ -83,7 +89,7 @@ class SeedLoader:
                     "quote": citation.get("quote", ""),
                     "note": citation.get("note", ""),
                 },
-                {},
+                {"grade": grade, "reasoning": citation.get("reasoning", "")},
             )
 
     def lookup(self, model: type[M], **lookup: Any) -> M:

@@ -114,6 +114,7 @@ def load_revisions(loader: SeedLoader, entries: list[dict]) -> None:
             "total_value": entry.get("total_value"),
             "value_note": entry.get("value_note", ""),
             "summary": entry.get("summary", ""),
+            "is_published": entry.get("published", False),
             **dated(entry, "signed", "signed"),
         }
         revision = loader.upsert(Revision, lookup, values)
