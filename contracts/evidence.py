@@ -8,6 +8,7 @@ current again. The receivers here keep `current` true to the records, in the sam
 """
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import models
 
@@ -51,10 +52,8 @@ GRADE_ORDER = [EvidenceGrade.STATED, EvidenceGrade.INFERRED, EvidenceGrade.DERIV
 
 def sourced_values(record: models.Model) -> dict[str, str]:
     """The record's sourced values, as text (what a citation's `supports` holds)."""
-    return {
-        name: record._meta.get_field(name).value_to_string(record)
-        for name in SOURCED_FIELDS.get(type(record), ())
-    }
+    fields = (cast(models.Field, record._meta.get_field(name)) for name in SOURCED_FIELDS.get(type(record), ()))
+    return {field.name: field.value_to_string(record) for field in fields}
 
 
 def sourced_changes(record: models.Model) -> list[str]:

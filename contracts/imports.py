@@ -1,9 +1,13 @@
 """Spreadsheet imports for editors (django-import-export), in the same columns as the CSV exports.
 
 Export → edit in a spreadsheet → import round-trips: columns that only describe (organisation name, kind,
-sector, sources) are read past; a cell the export neutralised with an apostrophe comes back as it was, and line
-endings come back as they are stored. A file is checked whole before any row: its columns, and that it names no
-record twice. A confirmed import writes only if every record it touches is as its preview found it.
+sector) are read past; a cell the export neutralised with an apostrophe comes back as it was, and line endings
+come back as they are stored. A file is checked whole before any row: its columns, and that it names no record
+twice. A confirmed import writes only if every record it touches is as its preview found it.
+
+The `sources` column cites: a key there that the record is not yet cited to adds a citation of that source (with
+the words in the optional `quote` column), and a row that changes a sourced value (a status, say) must add one,
+so a new value never stands on the sources of the old one.
 """
 
 from collections.abc import Sequence
@@ -13,7 +17,8 @@ from concurrency.exceptions import RecordModifiedError
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from contracts.models import Entitlement, Revision, System
+from contracts.evidence import CITATION_FIELD, sourced_changes
+from contracts.models import Citation, Entitlement, Revision, Source, System
 from contracts.publishing import is_published, may_change
 from contracts.services.history import record_change
 from nhsit.lib.csv_export import unescape
@@ -91,6 +96,35 @@ class AuditedResource(resources.ModelResource):
     def __init__(self, *, report: ImportReport | None = None, **kwargs):
         super().__init__(**kwargs)
         self.report = report if report is not None else ImportReport()
+        # The sources named in the row being imported (rows are imported one at a time).
+        self.named_sources: list[Source] = []
+
+    def before_import_row(self, row, **kwargs):
+        """The sources the row names, each one a source that exists."""
+        keys = [key.strip() for key in str(row.get("sources") or "").split(";") if key.strip()]
+        found = {source.key: source for source in Source.objects.filter(key__in=keys)}
+        unknown = [key for key in keys if key not in found]
+        self.named_sources = [found[key] for key in keys if key in found]
+        if unknown:
+            named = ", ".join(f"“{key[:60]}”" for key in unknown)
+            raise ValidationError({"sources": f"there is no source {named}: give the keys of sources as listed."})
+
+    def new_sources(self, instance) -> list[Source]:
+        """The sources the row names that the record is not yet cited to, for its values as they now are."""
+        named = self.named_sources
+        if not named or instance.pk is None:
+            return named
+        cited = set(
+            Citation.objects.filter(**{CITATION_FIELD[type(instance)]: instance}, current=True)
+            .exclude(source=None)
+            .values_list("source__key", flat=True)
+        )
+        return [source for source in named if source.key not in cited]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if self.new_sources(instance):
+            return False  # it cites a new source
+        return super().skip_row(instance, original, row, import_validation_errors)
 
     def record_key(self, row) -> tuple:
         """What identifies the record a row names (ODS codes in any case name the same organisation)."""
@@ -151,7 +185,30 @@ class AuditedResource(resources.ModelResource):
         if user is None and is_published(instance) or user is not None and not may_change(user, instance):
             message = f"{instance.revision.title} is published: only someone who may correct published data can."
             raise ValidationError({"revision": message})
+        changed = sourced_changes(instance)
+        self.citing = self.new_sources(instance)
+        if changed and not self.citing:
+            named = ", ".join(str(instance._meta.get_field(name).verbose_name) for name in changed)
+            verb = "is new" if instance.pk is None else "changes"
+            raise ValidationError({"sources": (
+                f"the {named} {verb}: add to this column the key of the source that gives the new value (keys "
+                "separated by “; ”, as the export writes them), and its words in a quote column."
+            )})  # fmt: skip
         record_change(instance, reason=f"Imported from {kwargs.get('file_name') or 'a file'}", user=user)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """A citation of each source the row newly names, for the record as it is now."""
+        quote = normalise_line_endings(unescape(str(row.get("quote") or ""))).strip()
+        note = "" if quote else f"Named in the sources column of an import from {kwargs.get('file_name') or 'a file'}."
+        for source in getattr(self, "citing", []):
+            citation = Citation(source=source, quote=quote, note=note, **{CITATION_FIELD[type(instance)]: instance})
+            record_change(
+                citation,
+                reason=f"Cited by an import from {kwargs.get('file_name') or 'a file'}",
+                user=kwargs.get("user"),
+            )
+            citation.save()
+        self.citing = []
 
 
 class EntitlementResource(AuditedResource):
@@ -179,6 +236,7 @@ class EntitlementResource(AuditedResource):
     slot = fields.Field(column_name="slot", attribute="deployment_slot", widget=TextWidget())
     reason = fields.Field(column_name="reason", attribute="withdrawal_reason", widget=TextWidget())
     sources = fields.Field(column_name="sources", readonly=True)
+    quote = fields.Field(column_name="quote", readonly=True)
 
     def record_key(self, row) -> tuple:
         # A revision code means something only within its contract.
@@ -188,7 +246,7 @@ class EntitlementResource(AuditedResource):
         model = Entitlement
         fields = [
             "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
-            "status", "delivery_model", "slot", "reason", "sources",
+            "status", "delivery_model", "slot", "reason", "sources", "quote",
         ]  # fmt: skip
         import_id_fields = ["revision", "ods_code", "system"]
         skip_unchanged = True
@@ -204,10 +262,12 @@ class OrganisationResource(AuditedResource):
     kind = fields.Field(column_name="kind", attribute="kind", widget=TextWidget())
     region = fields.Field(column_name="region", attribute="region", widget=TextWidget())
     sector = fields.Field(column_name="sector", attribute="sector", widget=TextWidget())
+    sources = fields.Field(column_name="sources", readonly=True)
+    quote = fields.Field(column_name="quote", readonly=True)
 
     class Meta:
         model = Organisation
-        fields = ["ods_code", "name", "short_name", "kind", "region", "sector"]
+        fields = ["ods_code", "name", "short_name", "kind", "region", "sector", "sources", "quote"]
         import_id_fields = ["ods_code"]
         skip_unchanged = True
         report_skipped = True
@@ -216,3 +276,4 @@ class OrganisationResource(AuditedResource):
 
     def before_import_row(self, row, **kwargs):
         row["ods_code"] = str(row.get("ods_code") or "").strip().upper()
+        super().before_import_row(row, **kwargs)

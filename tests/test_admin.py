@@ -102,12 +102,15 @@ def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3, seed_
     entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RJ6", system__slug="cerner-millennium")
     url = reverse("admin:contracts_entitlement_change", args=[entitlement.pk])
     data = form_data(admin_client.get(url))
-    data["status"] = "declined"
+    data.update(status="declined", unsourced_reason="The trust's own board papers, not yet filed as a source")
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     entitlement.refresh_from_db()
     assert entitlement.status == "declined"
-    assert entitlement.citations.count() == 2
+    assert entitlement.citations.count() == 3
+    assert entitlement.citations.filter(current=False).count() == 2  # they supported "entitled"
+    (new,) = entitlement.citations.filter(current=True)
+    assert (new.grade, new.source) == ("unsourced", None)
 
 
 def test_a_withdrawal_without_a_reason_is_refused_with_a_message(admin_client, ccn3, seed_drafts):

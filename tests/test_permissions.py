@@ -218,6 +218,8 @@ def request_for(endpoint: Endpoint, superuser: Client) -> Request | None:
         selected = f"{record.pk},{version}" if version is not None else str(record.pk)
         data = {"action": endpoint.detail, ACTION_CHECKBOX_NAME: [selected], "index": "0"}
         data.update(ACTION_FORMS.get(endpoint.detail, {}))
+        if endpoint.detail.startswith("mark_"):  # a new status asks for its source, or why there is none
+            data.update(apply="1", unsourced_reason="Marked by the permission walk")
         if endpoint.detail.startswith("mark_"):
             target = endpoint.detail.removeprefix("mark_")
             pk, version = model._default_manager.exclude(status=target).order_by("pk").values_list("pk", "version")[0]

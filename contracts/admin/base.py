@@ -17,9 +17,11 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin.conflicts import conflict, selected_versions, with_conflict_status
-from contracts.admin.forms import VersionedForm
+from contracts.admin.forms import CITE_FIELDS, VersionedForm
 from contracts.admin.row_labels import with_row_labels
+from contracts.evidence import SOURCED_FIELDS
 from contracts.publishing import is_published, may_change
+from contracts.services.citing import change_cite
 from contracts.services.history import UNTRACKED
 
 
@@ -104,6 +106,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
             reason = f"Reverted to the version of {when}" + (f": {reason}" if reason else "")
         obj._change_reason = reason or None
         super().save_model(request, obj, form, change)
+        self._cite(request, obj, form)
 
     @staticmethod
     def _refuse_if_stale(obj, form) -> None:
@@ -138,6 +141,16 @@ class TrackedAdmin(SimpleHistoryAdmin):
             if reason:
                 row.instance._change_reason = reason
         super().save_formset(request, form, formset, change)
+        for row in formset.forms:
+            if isinstance(row, VersionedForm) and row.instance.pk and row not in formset.deleted_forms:
+                self._cite(request, row.instance, row)
+
+    @staticmethod
+    def _cite(request, record, form) -> None:
+        """The source (or the reason for none) given with a change, as a citation of the record as saved."""
+        support = form.change_support() if isinstance(form, VersionedForm) else None
+        if support is not None and support.given:
+            change_cite(record=record, support=support, user=request.user)
 
 
 class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
@@ -177,13 +190,22 @@ class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
         fields = list(super().get_fields(request, obj))
         if self._asks_reason(request, obj) and "correction_reason" not in fields:
             fields.append("correction_reason")
+        if not self.fieldsets and self._asks_source(request, obj):
+            fields += [name for name in CITE_FIELDS if name not in fields]
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.fieldsets and self._asks_reason(request, obj):
             fieldsets = [*fieldsets, ("Correction", {"fields": ["correction_reason"]})]
+        if self.fieldsets and self._asks_source(request, obj):
+            fieldsets = [*fieldsets, ("Source for what changed", {"fields": CITE_FIELDS})]
         return fieldsets
+
+    def _asks_source(self, request, obj) -> bool:
+        """A record with sourced values asks, of whoever may change it, for the source of a new or changed one."""
+        may = self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+        return bool(SOURCED_FIELDS.get(self.model)) and may
 
     def _asks_reason(self, request, obj) -> bool:
         """A published revision or a row of one asks for a reason; so does a new row, whose revision may be

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any, cast
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.forms import ModelForm, Textarea
@@ -51,15 +52,23 @@ class VersionedInlineMixin(CachedChoicesMixin):
         form = cast(type[VersionedForm], formset.form)
         form.user = request.user
         form.request = request
+        sources = form.base_fields.get("cite_source")
+        if isinstance(sources, forms.ModelChoiceField):  # read once for the page, not once per row
+            cache = request.__dict__.setdefault("_cached_admin_choices", {})
+            if "cite_source" not in cache:
+                cache["cite_source"] = list(sources.choices)
+            sources.choices = cache["cite_source"]
         return formset
 
 
-class CitationInline(RowLabelledInline, CachedChoicesMixin, admin.TabularInline):
-    """Sources and quotes behind the record being edited (Citation has one key to each kind of record)."""
+class CitationInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
+    """Sources and quotes behind the record being edited (Citation has one key to each kind of record), how each
+    supports it, and whether it supports the record's values as they are now or earlier ones."""
 
     formfield_overrides = COMPACT_TEXT
     model = Citation
-    fields = ["source", "quote", "note"]
+    fields = ["source", "quote", "note", "grade", "reasoning", "current", "version"]
+    readonly_fields = ["current"]
     cached_choice_fields = ("source",)
     extra = 0
 

@@ -3,9 +3,9 @@ successions and citations inline, and the suppliers, successions and local syste
 
 from django.contrib import admin
 
-from contracts.admin.base import TrackedAdmin, VersionedAdmin
+from contracts.admin.base import VersionedAdmin
 from contracts.admin.importing import AllOrNothingImportMixin
-from contracts.admin.inlines import COMPACT_TEXT, CachedChoicesMixin, CitationInline, VersionedInlineMixin
+from contracts.admin.inlines import COMPACT_TEXT, CitationInline, VersionedInlineMixin
 from contracts.admin.row_labels import RowLabelledInline
 from contracts.imports import OrganisationResource
 from contracts.models import Deployment, Entitlement
@@ -15,16 +15,19 @@ from organisations.models import LocalSystem, Organisation, Succession, Supplier
 
 
 @admin.register(Supplier)
-class SupplierAdmin(TrackedAdmin):
+class SupplierAdmin(VersionedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class LocalSystemInline(RowLabelledInline, CachedChoicesMixin, admin.TabularInline):
+class LocalSystemInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = LocalSystem
-    fields = ["product", "vendor", "kind", "status", "contract_expiry", "notes"]
+    fields = [
+        "product", "vendor", "kind", "status", "contract_expiry", "notes", "cite_source", "cite_quote",
+        "unsourced_reason", "version",
+    ]  # fmt: skip
     cached_choice_fields = ("vendor",)
     extra = 0
 
@@ -32,11 +35,14 @@ class LocalSystemInline(RowLabelledInline, CachedChoicesMixin, admin.TabularInli
         return super().get_queryset(request).select_related("vendor")
 
 
-class SuccessionInline(RowLabelledInline, admin.TabularInline):
+class SuccessionInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = Succession
     fk_name = "predecessor"
-    fields = ["successor", "effective_on", "effective_precision", "part", "notes"]
+    fields = [
+        "successor", "effective_on", "effective_precision", "part", "notes", "cite_source", "cite_quote",
+        "unsourced_reason", "version",
+    ]  # fmt: skip
     autocomplete_fields = ["successor"]
     extra = 0
     verbose_name = "successor"
@@ -53,7 +59,7 @@ class EntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.TabularIn
     model = Entitlement
     fields = [
         "revision", "system", "status", "delivery_model", "deployment_slot", "withdrawal_reason",
-        "correction_reason", "version",
+        "cite_source", "cite_quote", "unsourced_reason", "correction_reason", "version",
     ]  # fmt: skip
     cached_choice_fields = ("revision", "system")
     choice_select_related = {"revision": ["contract"]}
@@ -67,7 +73,10 @@ class EntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.TabularIn
 class DeploymentInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT
     model = Deployment
-    fields = ["system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by", "version"]
+    fields = [
+        "system", "site", "phase", "status", "go_live_on", "go_live_precision", "delivered_by", "cite_source",
+        "cite_quote", "unsourced_reason", "version",
+    ]  # fmt: skip
     cached_choice_fields = ("system", "delivered_by")
     extra = 0
 
@@ -115,17 +124,17 @@ class OrganisationAdmin(AllOrNothingImportMixin, VersionedAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(TrackedAdmin):
+class SuccessionAdmin(VersionedAdmin):
     list_display = ["predecessor", "successor", "part", partial_date_column("effective", "effective")]
     search_fields = ["predecessor__ods_code", "predecessor__name", "successor__ods_code", "successor__name", "part"]
     autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
-    fields = ["predecessor", "successor", ("effective_on", "effective_precision"), "part", "notes"]
+    fields = ["predecessor", "successor", ("effective_on", "effective_precision"), "part", "notes", "version"]
     inlines = [CitationInline]
 
 
 @admin.register(LocalSystem)
-class LocalSystemAdmin(TrackedAdmin):
+class LocalSystemAdmin(VersionedAdmin):
     list_display = ["product", "organisation", "vendor", "kind", "status", "contract_expiry"]
     list_filter = ["status", "vendor"]
     search_fields = ["product", "organisation__ods_code", "organisation__name", "kind"]

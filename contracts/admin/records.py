@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
 
-from contracts.admin.base import TrackedAdmin, VersionedAdmin
+from contracts.admin.base import VersionedAdmin
 from contracts.admin.inlines import CitationInline
 from contracts.models import (
     CITABLE,
@@ -21,17 +21,20 @@ from nhsit.lib.admin_filters import BlankReadsUnknownFilter
 
 
 @admin.register(Contract)
-class ContractAdmin(TrackedAdmin):
+class ContractAdmin(VersionedAdmin):
     list_display = ["title", "slug", "supplier", "region", partial_date_column("signed", "signed")]
     search_fields = ["title", "slug", "programme"]
     autocomplete_fields = ["supplier"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "programme", "supplier", "region", ("signed_on", "signed_precision"), "description"]
+    fields = [
+        "title", "slug", "programme", "supplier", "region", ("signed_on", "signed_precision"), "description",
+        "version",
+    ]  # fmt: skip
     inlines = [CitationInline]
 
 
 @admin.register(System)
-class SystemAdmin(TrackedAdmin):
+class SystemAdmin(VersionedAdmin):
     list_display = ["name", "slug", "vendor", "category", "scope"]
     list_filter = ["scope", ("category", BlankReadsUnknownFilter)]
     search_fields = ["name", "slug", "category"]
@@ -94,9 +97,12 @@ class DeploymentAdmin(VersionedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TrackedAdmin):
+class SourceAdmin(VersionedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ["title", "key", "kind", "publisher", "author", ("published_on", "published_precision"), "url", "notes"]
+    fields = [
+        "title", "key", "kind", "publisher", "author", ("published_on", "published_precision"), "url", "notes",
+        "version",
+    ]  # fmt: skip
     list_display = ["title", "publisher", "kind", partial_date_column("published", "published"), "key"]
     list_filter = ["kind", ("publisher", BlankReadsUnknownFilter)]
     search_fields = ["title", "key", "publisher", "author", "url"]
@@ -104,10 +110,11 @@ class SourceAdmin(TrackedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(TrackedAdmin):
-    list_display = ["source", "supports", "excerpt"]
-    list_filter = ["source__kind", "source"]
-    search_fields = ["quote", "note", "source__title", "source__key"]
+class CitationAdmin(VersionedAdmin):
+    list_display = ["source", "supports", "grade", "current", "excerpt"]
+    list_filter = ["grade", "current", "source__kind", "source"]
+    search_fields = ["quote", "note", "reasoning", "source__title", "source__key"]
+    readonly_fields = ["current"]
     autocomplete_fields = ["source", *(name for name, _model in CITABLE)]
     list_select_related = CITATION_TARGETS_RELATED
 
@@ -115,21 +122,24 @@ class CitationAdmin(TrackedAdmin):
     def supports(self, citation):
         return citation.target
 
-    @admin.display(description="quote or note")
+    @admin.display(description="quote, note or reasoning")
     def excerpt(self, citation):
-        text = citation.quote or citation.note
+        text = citation.quote or citation.note or citation.reasoning
         return text if len(text) <= 120 else f"{text[:117]}…"
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(TrackedAdmin):
+class ReportedFigureAdmin(VersionedAdmin):
     list_display = ["statement", "qualifier", "value", "unit", "measure", "contract"]
     list_filter = ["contract", "measure", "qualifier"]
     search_fields = ["statement", "key", "notes"]
     autocomplete_fields = ["contract", "system", "base_revision", "revision", "deliverable", "delivered_by"]
     readonly_fields = ["records_give"]
     fieldsets = [
-        (None, {"fields": ["contract", "key", "statement", ("value", "qualifier", "unit"), "as_of", "notes"]}),
+        (
+            None,
+            {"fields": ["contract", "key", "statement", ("value", "qualifier", "unit"), "as_of", "notes", "version"]},
+        ),
         ("Beside the records", {"fields": ["records_give"]}),
         (
             "What the records should count",

@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from contracts.admin.base import VersionedAdmin
+from contracts.admin.forms import CitingForm
 from contracts.admin.inlines import COMPACT_TEXT, CitationInline, VersionedInlineMixin
 from contracts.admin.row_labels import RowLabelledInline
 from contracts.models import Entitlement, Revision, System
@@ -26,7 +28,7 @@ class RevisionEntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.T
     model = Entitlement
     fields = [
         "organisation", "system", "status", "delivery_model", "deployment_slot", "withdrawal_reason",
-        "correction_reason", "version",
+        "cite_source", "cite_quote", "unsourced_reason", "correction_reason", "version",
     ]  # fmt: skip
     autocomplete_fields = ["organisation"]
     cached_choice_fields = ("system",)
@@ -65,7 +67,7 @@ class RevisionEntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.T
         return formset
 
 
-class RevisionCopyForm(forms.Form):
+class RevisionCopyForm(CitingForm):
     code = forms.SlugField(max_length=40, help_text="Stable code for URLs and exports, e.g. ccn4.")
     title = forms.CharField(max_length=200)
     signed_on = forms.DateField(required=False, help_text="YYYY-MM-DD; leave blank if no source gives it.")
@@ -73,6 +75,23 @@ class RevisionCopyForm(forms.Form):
     total_value = forms.DecimalField(
         required=False, max_digits=14, decimal_places=0, min_value=0, help_text="GBP, if a source states it."
     )
+
+    def clean(self):
+        support = self.change_support()
+        if support.problem():
+            raise ValidationError(support.problem())
+        data = self.cleaned_data
+        if (data.get("signed_on") or data.get("total_value") is not None) and not support.given:
+            raise ValidationError(
+                "The new revision's date and value are facts: choose the source that gives them and its words, or "
+                "say why there is none."
+            )
+        return data
+
+    def copy_values(self) -> dict:
+        """What revision_copy takes of the form."""
+        names = ["code", "title", "signed_on", "signed_precision", "total_value"]
+        return {**{name: self.cleaned_data[name] for name in names}, "support": self.change_support()}
 
 
 @admin.register(Revision)
@@ -147,7 +166,7 @@ class RevisionAdmin(VersionedAdmin):
         form = RevisionCopyForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:
-                copy = revision_copy(revision=revision, user=request.user, **form.cleaned_data)
+                copy = revision_copy(revision=revision, user=request.user, **form.copy_values())
             except RevisionCopyError as error:
                 form.add_error("code", str(error))
             else:

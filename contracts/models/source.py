@@ -194,10 +194,11 @@ class Citation(models.Model):
         elif self.source_id is None:
             raise ValidationError({"source": "Choose the source, or grade the fact as unsourced and say why."})
         if self.grade != EvidenceGrade.STATED and not self.reasoning.strip():
-            raise ValidationError({"reasoning": {
+            asked: dict[str, str] = {
                 EvidenceGrade.INFERRED: "Say how the fact follows from what the source says.",
                 EvidenceGrade.DERIVED: "Name the recorded facts it is computed from, and how.",
                 EvidenceGrade.UNSOURCED: "Say why there is no source.",
-            }[self.grade]})  # fmt: skip
+            }
+            raise ValidationError({"reasoning": asked[self.grade]})
         if self.grade != EvidenceGrade.UNSOURCED and not self.quote.strip() and not self.note.strip():
             raise ValidationError("Give the source's exact words, or a note of what it supports.")

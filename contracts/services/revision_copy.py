@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
-from contracts.models import Contract, Deliverable, DeliverableStatus, Entitlement, Revision
+from contracts.evidence import CITATION_FIELD, sourced_values
+from contracts.models import Citation, Contract, Deliverable, DeliverableStatus, Entitlement, EvidenceGrade, Revision
+from contracts.services.citing import ChangeSupport, change_cite
 from contracts.services.compare import DELIVERED_LINE
 from contracts.services.history import record_change
 from nhsit.lib.dates import DatePrecision
@@ -30,13 +32,16 @@ def revision_copy(
     signed_on: date | None = None,
     signed_precision: str = DatePrecision.DAY,
     total_value: Decimal | None = None,
+    support: ChangeSupport | None = None,
     user: AbstractBaseUser | None = None,
 ) -> Revision:
     """A new, unpublished revision after the last one of the contract, holding copies of `revision`'s
     entitlements and deliverables; the editor then changes only what the change note changed.
 
     Copied rows say where they came from in their history. Citations are not copied: a source for the old
-    revision is not a source for the new one. All or nothing: any failure leaves no trace.
+    revision is not a source for the new one. Each copied row is cited instead as unsourced until confirmed, so
+    that pages show it is carried forward, not sourced; `support` cites the new revision's own date and value.
+    All or nothing: any failure leaves no trace.
     """
     contract = revision.contract
     reason = f"Copied from {revision.title} into {title}"
@@ -63,6 +68,8 @@ def revision_copy(
             raise RevisionCopyError(" ".join(error.messages)) from None
         record_change(copy, reason=reason, user=user)
         copy.save()
+        if support is not None and support.given:
+            change_cite(record=copy, support=support, user=user)
         entitlements = [_copied(entitlement, copy) for entitlement in revision.entitlements.all()]
         bulk_create_with_history(entitlements, Entitlement, default_user=user, default_change_reason=reason)
         deliverables = [
@@ -71,6 +78,15 @@ def revision_copy(
             for line in revision.deliverables.all()
         ]
         bulk_create_with_history(deliverables, Deliverable, default_user=user, default_change_reason=reason)
+        unconfirmed = f"Carried forward from {revision.title} when {title} was made: not yet confirmed for {title}."
+        citations = [
+            Citation(
+                grade=EvidenceGrade.UNSOURCED, reasoning=unconfirmed, supports=sourced_values(row), version=1,
+                **{CITATION_FIELD[type(row)]: row},
+            )
+            for row in [*entitlements, *deliverables]
+        ]  # fmt: skip
+        bulk_create_with_history(citations, Citation, default_user=user, default_change_reason=reason)
     return copy
 
 

@@ -4,14 +4,25 @@ import pytest
 from django.urls import reverse
 
 from contracts.models import Entitlement, Revision
+from organisations.models import Organisation
 from tests.conftest import client_for
-from tests.helpers import admin_form_data
+from tests.helpers import admin_form_data, visible_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_drafts")]
 
 
 def rnoh_cerner(revision: Revision) -> Entitlement:
     return Entitlement.objects.get(revision=revision, organisation__ods_code="RAN", system__slug="cerner-millennium")
+
+
+ARTICLE = "ehi-2010-04-london-it-programme-slashed"
+
+
+def cited(words: str = "Words of the source for the new value.") -> dict:
+    """What a form is sent with a changed fact: its source and the source's words."""
+    from contracts.models import Source
+
+    return {"cite_source": str(Source.objects.get(key=ARTICLE).pk), "cite_quote": words, "cite_grade": "stated"}
 
 
 def change_url(record) -> str:
@@ -25,10 +36,10 @@ def test_a_stale_save_is_refused_and_the_first_editors_value_survives(editor, se
     first_form = admin_form_data(first.get(change_url(entitlement)))
     second_form = admin_form_data(second.get(change_url(entitlement)))
 
-    first_form.update(status="withdrawn", withdrawal_reason="Budget cuts, as the trust was told.")
+    first_form.update(status="withdrawn", withdrawal_reason="Budget cuts, as the trust was told.", **cited())
     assert first.post(change_url(entitlement), first_form).status_code == 302
 
-    second_form.update(status="declined")
+    second_form.update(status="declined", **cited())
     refused = second.post(change_url(entitlement), second_form)
     assert refused.status_code == 409
     page = refused.content.decode()
@@ -74,19 +85,38 @@ def test_a_form_save_is_recorded_with_user_time_and_field_changes(editor, origin
     assert "Nominal slot, 2010" in history_page.content.decode()
 
 
-def test_a_bulk_action_is_recorded_in_the_history(editor, original):
+def test_a_bulk_action_asks_for_its_source_cites_each_row_and_is_recorded_in_the_history(editor, original):
     selected = list(Entitlement.objects.filter(revision=original, system__slug="rio", status="entitled")[:2])
     client = client_for(editor)
-    response = client.post(
-        reverse("admin:contracts_entitlement_changelist"),
-        {"action": "mark_unknown", "_selected_action": [f"{row.pk},{row.version}" for row in selected]},
+    action = {"action": "mark_unknown", "_selected_action": [f"{row.pk},{row.version}" for row in selected]}
+    asked = client.post(reverse("admin:contracts_entitlement_changelist"), action)
+    assert (
+        "A new status is a new fact" in asked.content.decode()
+        or "give the source that says so" in asked.content.decode()
     )
+    assert [Entitlement.objects.get(pk=row.pk).status for row in selected] == ["entitled", "entitled"]
+    unsourced = {**action, "apply": "1", "unsourced_reason": "The trusts' RiO deployments were not confirmed."}
+    response = client.post(reverse("admin:contracts_entitlement_changelist"), unsourced)
     assert response.status_code == 302
     for row in selected:
         latest = row.history.first()
         assert latest.history_user == editor
         assert latest.history_change_reason == "Bulk action: marked unknown (sources do not say)"
-        assert Entitlement.objects.get(pk=row.pk).status == "unknown"
+        changed = Entitlement.objects.get(pk=row.pk)
+        assert changed.status == "unknown"
+        (new,) = changed.citations.filter(current=True)
+        assert (new.grade, new.reasoning) == ("unsourced", "The trusts' RiO deployments were not confirmed.")
+        assert changed.citations.filter(current=False).exists()  # the sources of "entitled", kept
+
+
+def test_a_bulk_action_without_a_source_or_a_reason_changes_nothing(editor, original):
+    selected = list(Entitlement.objects.filter(revision=original, system__slug="rio", status="entitled")[:2])
+    response = client_for(editor).post(
+        reverse("admin:contracts_entitlement_changelist"),
+        {"action": "mark_unknown", "apply": "1", "_selected_action": [f"{row.pk},{row.version}" for row in selected]},
+    )
+    assert "A new status is a new fact: choose the source that gives it and its words" in visible_text(response)
+    assert [Entitlement.objects.get(pk=row.pk).status for row in selected] == ["entitled", "entitled"]
 
 
 def test_revert_restores_the_earlier_values(editor, original):
@@ -94,8 +124,8 @@ def test_revert_restores_the_earlier_values(editor, original):
     before = entitlement.history.first()
     client = client_for(editor)
     form = admin_form_data(client.get(change_url(entitlement)))
-    form.update(status="declined", delivery_model="Typed by mistake")
-    client.post(change_url(entitlement), form)
+    form.update(status="declined", delivery_model="Typed by mistake", **cited())
+    assert client.post(change_url(entitlement), form).status_code == 302
 
     revert_url = reverse("admin:contracts_entitlement_simple_history", args=[entitlement.pk, before.history_id])
     revert_form = admin_form_data(client.get(revert_url))
@@ -228,28 +258,10 @@ def test_every_versioned_record_refuses_a_stale_save(
     assert getattr(record, field) == first_value
 
 
-def test_status_is_editable_in_the_entitlement_list(editor, original):
-    client = client_for(editor)
-    url = reverse("admin:contracts_entitlement_changelist")
-    listing = client.get(url, {"revision__id__exact": original.pk, "q": "RAN"})
-    formset = listing.context["cl"].formset
-    data = {"_save": "Save", **management_form_data(formset)}
-    for index, form in enumerate(formset.forms):
-        cerner = form.instance.system.slug == "cerner-millennium"
-        data[f"form-{index}-id"] = str(form.instance.pk)
-        data[f"form-{index}-status"] = "declined" if cerner else form.instance.status
-    response = client.post(f"{url}?revision__id__exact={original.pk}&q=RAN", data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    assert rnoh_cerner(original).status == "declined"
-    assert rnoh_cerner(original).history.first().history_user == editor
-
-
-def management_form_data(formset) -> dict:
-    """The management form as rendered, with django-concurrency's versions of each row."""
-    import re
-
-    html = str(formset.management_form)
-    return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
+def test_the_entitlement_list_offers_no_status_edit_that_could_not_carry_its_source(editor, original):
+    listing = client_for(editor).get(reverse("admin:contracts_entitlement_changelist"), {"q": "RAN"})
+    assert listing.context["cl"].formset is None
+    assert 'name="form-0-status"' not in listing.content.decode()
 
 
 def test_an_editor_cannot_add_rows_to_a_published_revision(editor, ccn3):
@@ -336,10 +348,10 @@ def test_a_publisher_unpublishes_only_with_a_reason_and_changes_nothing_else(pub
 def test_a_published_revisions_own_fields_are_corrected_only_with_a_reason(corrector, ccn3):
     publish(ccn3)
     client = client_for(corrector)
-    data = {**admin_form_data(client.get(change_url(ccn3))), "total_value": "948000000"}
+    data = {**admin_form_data(client.get(change_url(ccn3))), "total_value": "948000000", **cited("£948m")}
     refused = client.post(change_url(ccn3), data)
     assert "This record is published: say why it is being corrected." in refused.content.decode()
-    data = {**admin_form_data(client.get(change_url(ccn3))), "total_value": "948000000"}
+    data = {**admin_form_data(client.get(change_url(ccn3))), "total_value": "948000000", **cited("£948m")}
     data["correction_reason"] = "CIO UK: £948m at 2004-05 prices"
     assert client.post(change_url(ccn3), data).status_code == 302
     ccn3.refresh_from_db()
@@ -402,3 +414,95 @@ def test_reverting_published_data_is_a_correction_with_a_reason(corrector, ccn3)
     assert latest.deployment_slot == ""
     assert latest.history_change_reason.startswith("Reverted to the version of")
     assert latest.history_change_reason.endswith(": The slot was never offered")
+
+
+def test_a_changed_status_without_a_source_or_a_reason_is_refused(editor, original):
+    entitlement = rnoh_cerner(original)
+    client = client_for(editor)
+    form = {**admin_form_data(client.get(change_url(entitlement))), "status": "declined"}
+    refused = client.post(change_url(entitlement), form)
+    assert refused.status_code == 200
+    assert (
+        "The status changed: choose the source that gives the new value and give its words, or say why there is no "
+        "source (“Or: no source, because…”)."
+    ) in visible_text(refused)
+    assert rnoh_cerner(original).status == "entitled"
+
+
+def test_a_changed_status_is_saved_with_its_citation_and_the_old_ones_kept_for_the_earlier_value(editor, original):
+    entitlement = rnoh_cerner(original)
+    old = set(entitlement.citations.values_list("pk", flat=True))
+    client = client_for(editor)
+    form = {**admin_form_data(client.get(change_url(entitlement))), "status": "declined", **cited("Chose its own PAS.")}
+    assert client.post(change_url(entitlement), form).status_code == 302
+    entitlement.refresh_from_db()
+    (new,) = entitlement.citations.filter(current=True)
+    assert (new.quote, new.grade, new.source.key, new.supports) == (
+        "Chose its own PAS.",
+        "stated",
+        ARTICLE,
+        {"status": "declined"},
+    )
+    assert set(entitlement.citations.filter(current=False).values_list("pk", flat=True)) == old
+    assert new.history.first().history_user == editor
+
+
+def test_an_inferred_value_says_how_it_follows(editor, original):
+    entitlement = rnoh_cerner(original)
+    client = client_for(editor)
+    form = {
+        **admin_form_data(client.get(change_url(entitlement))),
+        "status": "declined",
+        **cited(),
+        "cite_grade": "inferred",
+    }
+    refused = client.post(change_url(entitlement), form)
+    assert "Say how the new value follows from what the source says." in visible_text(refused)
+    form["cite_reasoning"] = "It kept its PAS, so it declined Cerner."
+    assert client.post(change_url(entitlement), form).status_code == 302
+    assert rnoh_cerner(original).citations.get(current=True).reasoning == "It kept its PAS, so it declined Cerner."
+
+
+def test_a_status_changed_in_an_organisations_inline_row_needs_its_source_too(editor, original):
+    entitlement = rnoh_cerner(original)
+    client = client_for(editor)
+    url = change_url(entitlement.organisation)
+    form = admin_form_data(client.get(url))
+    row = next(key for key, value in form.items() if key.endswith("-id") and value == str(entitlement.pk))
+    form[row.replace("-id", "-status")] = "declined"
+    refused = client.post(url, form)
+    assert "The status changed: choose the source that gives the new value" in visible_text(refused)
+    assert rnoh_cerner(original).status == "entitled"
+    form[row.replace("-id", "-unsourced_reason")] = "Told by the trust's IM&T director; not yet published"
+    assert client.post(url, form).status_code == 302
+    changed = rnoh_cerner(original)
+    assert changed.status == "declined"
+    assert changed.citations.get(current=True).reasoning == "Told by the trust's IM&T director; not yet published"
+
+
+def test_a_new_fact_added_in_the_admin_needs_its_source(editor):
+    client = client_for(editor)
+    add = reverse("admin:trusts_organisation_add")
+    data = {**admin_form_data(client.get(add)), "ods_code": "RZZ", "name": "A New NHS Trust", "kind": "acute"}
+    refused = client.post(reverse("admin:trusts_organisation_add"), data)
+    assert "is new: choose the source that gives the new value" in visible_text(refused)
+    assert not Organisation.objects.filter(ods_code="RZZ").exists()
+    assert (
+        client.post(reverse("admin:trusts_organisation_add"), {**data, **cited("RZZ A New NHS Trust")}).status_code
+        == 302
+    )
+    assert Organisation.objects.get(ods_code="RZZ").citations.get().quote == "RZZ A New NHS Trust"
+
+
+def test_reverting_a_change_makes_the_old_citations_current_again(editor, original):
+    entitlement = rnoh_cerner(original)
+    before = entitlement.history.first()
+    client = client_for(editor)
+    form = {**admin_form_data(client.get(change_url(entitlement))), "status": "declined", **cited()}
+    client.post(change_url(entitlement), form)
+    revert = reverse("admin:contracts_entitlement_simple_history", args=[entitlement.pk, before.history_id])
+    assert client.post(revert, admin_form_data(client.get(revert))).status_code == 302
+    reverted = rnoh_cerner(original)
+    assert reverted.status == "entitled"
+    assert {citation.supports["status"] for citation in reverted.citations.filter(current=True)} == {"entitled"}
+    assert reverted.citations.filter(current=False, supports={"status": "declined"}).count() == 1

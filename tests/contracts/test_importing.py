@@ -25,7 +25,8 @@ def exported(client, **filters) -> list[dict]:
 
 def as_csv(rows: list[dict]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+    writer = csv.DictWriter(out, fieldnames=columns, restval="")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
@@ -46,6 +47,17 @@ def replace_stored_file(previewed, content: bytes) -> None:
     (Path(tempfile.gettempdir()) / name).write_bytes(content)
 
 
+SOURCE_KEYS = ["zdnet-2010-04-budget-cuts", "cw-2010-04-secured-future"]
+
+
+def cite(row: dict, quote: str = "Words for the new value.") -> dict:
+    """The row, citing a source it was not cited to before, with its words: how a changed status is imported."""
+    named = [key for key in row["sources"].split("; ") if key]
+    row["sources"] = "; ".join([*named, next(key for key in SOURCE_KEYS if key not in named)])
+    row["quote"] = quote
+    return row
+
+
 def status_of(ods_code: str, system: str, revision: str = "ccn3") -> str:
     return Entitlement.objects.get(revision__code=revision, organisation__ods_code=ods_code, system__slug=system).status
 
@@ -55,6 +67,7 @@ def test_an_export_edited_and_imported_changes_only_what_was_edited(client, edit
     row = next(row for row in rows if row["ods_code"] == "RV3")
     assert row["status"] == "unknown"
     row["status"] = "entitled"
+    cite(row, "RiO is live at CNWL.")
 
     editor_client = client_for(editor)
     previewed = preview(editor_client, rows)
@@ -74,7 +87,7 @@ def test_an_export_edited_and_imported_changes_only_what_was_edited(client, edit
 
 def test_an_import_can_add_an_entitlement(client, editor):
     rows = exported(client, revision="ccn3", organisation="RAN")
-    rows.append({**rows[0], "system": "rio", "status": "not_entitled", "reason": "", "sources": ""})
+    rows.append(cite({**rows[0], "system": "rio", "status": "not_entitled", "reason": "", "sources": ""}))
     editor_client = client_for(editor)
     previewed = preview(editor_client, rows)
     assert previewed.context["result"].totals["new"] == 1
@@ -93,7 +106,7 @@ def test_an_import_can_add_an_entitlement(client, editor):
 )
 def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(client, editor, column, value, message):
     rows = exported(client, revision="ccn3", system="rio")
-    rows[0]["status"] = "declined"  # a good change that must not be written either
+    cite(rows[0])["status"] = "declined"  # a good change that must not be written either
     rows[2][column] = value
     editor_client = client_for(editor)
     previewed = preview(editor_client, rows)
@@ -112,7 +125,7 @@ def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(client, edi
 
 def test_a_confirm_sent_for_a_bad_file_still_writes_nothing(client, editor):
     rows = exported(client, revision="ccn3", system="rio")
-    rows[0]["status"] = "declined"
+    cite(rows[0])["status"] = "declined"
     good = preview(client_for(editor), rows)
     rows[1]["status"] = "bogus"
     # The stored file is replaced by a bad one between preview and confirm.
@@ -135,7 +148,7 @@ def test_an_editor_cannot_import_into_a_published_revision(client, editor, ccn3)
     ccn3.is_published = True
     ccn3.save()
     rows = exported(client, revision="ccn3", system="rio")
-    rows[0]["status"] = "declined"
+    cite(rows[0])["status"] = "declined"
     previewed = preview(client_for(editor), rows)
     assert "is published: only someone who may correct published data can" in previewed.content.decode()
 
@@ -149,8 +162,9 @@ def test_organisations_import_from_a_spreadsheet(editor):
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["ods_code", "name", "short_name", "kind", "region", "sector"])
-    sheet.append(["rxx", "Example Community Health NHS Trust", "Example", "community", "London", ""])
+    sheet.append(["ods_code", "name", "short_name", "kind", "region", "sector", "sources", "quote"])
+    sheet.append(["rxx", "Example Community Health NHS Trust", "Example", "community", "London", "",
+                  "ods-etr-extract-2021", "RXX,Example Community Health NHS Trust"])  # fmt: skip
     data = io.BytesIO()
     workbook.save(data)
     upload = SimpleUploadedFile("organisations.xlsx", data.getvalue())
@@ -325,7 +339,7 @@ def test_a_file_that_cannot_be_read_gets_a_plain_message(editor, content, name, 
 def test_a_record_saved_after_the_preview_stops_the_import_with_409(client, editor, second_editor):
     rows = exported(client, revision="ccn3", system="rio")
     first = rows[0]
-    first["status"] = "declined"
+    cite(first)["status"] = "declined"
     previewed = preview(client_for(editor), rows)
     assert previewed.context["result"].totals["update"] == 1
     # Another editor changes a row this file leaves as it is.
@@ -341,7 +355,7 @@ def test_a_record_saved_after_the_preview_stops_the_import_with_409(client, edit
 
 def test_a_failed_confirmation_is_not_reported_as_a_success(client, editor):
     rows = exported(client, revision="ccn3", system="rio")
-    rows[0]["status"] = "declined"
+    cite(rows[0])["status"] = "declined"
     good = preview(client_for(editor), rows)
     rows[1]["status"] = "bogus"
     replace_stored_file(good, as_csv(rows))
@@ -354,10 +368,64 @@ def test_a_failed_confirmation_is_not_reported_as_a_success(client, editor):
 
 def test_a_tampered_confirmation_writes_nothing(client, editor):
     rows = exported(client, revision="ccn3", system="rio")
-    rows[0]["status"] = "declined"
+    cite(rows[0])["status"] = "declined"
     previewed = preview(client_for(editor), rows)
     data = {**previewed.context["confirm_form"].initial, "versions": "forged"}
     response = client_for(editor).post(CONFIRM_URL, data)
     assert response.status_code == 400
     assert "This confirmation is not one this site made" in visible_text(response)
     assert status_of(rows[0]["ods_code"], "rio") != "declined"
+
+
+def test_an_import_that_changes_a_status_without_a_new_source_is_refused(client, editor):
+    """The row still names the sources of the old status, which do not say the new one."""
+    rows = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    (row,) = rows
+    assert row["status"] == "unknown"
+    row.update(status="withdrawn", reason="Budget cuts")
+    previewed = preview(client_for(editor), rows)
+    (invalid,) = previewed.context["result"].invalid_rows
+    assert invalid.place == "line 2"
+    assert invalid.field_specific_errors["sources"] == [
+        "the status changes: add to this column the key of the source that gives the new value (keys separated by "
+        "“; ”, as the export writes them), and its words in a quote column."
+    ]
+    assert status_of("RAS", "cerner-millennium") == "unknown"
+
+
+def test_an_imported_change_cites_its_new_source_and_keeps_the_old_one_for_the_earlier_value(client, editor):
+    rows = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    cite(rows[0], "Whittington will not get Cerner.").update(status="withdrawn", reason="Budget cuts")
+    editor_client = client_for(editor)
+    assert confirm(editor_client, preview(editor_client, rows)).status_code == 302
+    record = entitlement("RAS", "cerner-millennium")
+    assert record.status == "withdrawn"
+    (new,) = record.citations.filter(current=True)
+    assert (new.source.key, new.quote, new.grade) == (
+        "zdnet-2010-04-budget-cuts",
+        "Whittington will not get Cerner.",
+        "stated",
+    )
+    old = record.citations.filter(current=False)
+    assert old.exists() and all(citation.supports == {"status": "unknown"} for citation in old)
+    assert "The article does not name the trusts." in {citation.note for citation in old}
+
+
+def test_an_unknown_source_key_is_an_error_in_its_column(client, editor):
+    rows = exported(client, revision="ccn3", system="rio")
+    rows[0]["sources"] += "; no-such-source"
+    previewed = preview(client_for(editor), rows)
+    (invalid,) = previewed.context["result"].invalid_rows
+    assert invalid.field_specific_errors["sources"] == [
+        "there is no source “no-such-source”: give the keys of sources as listed."
+    ]
+
+
+def test_a_new_source_key_on_an_unchanged_row_adds_a_citation(client, editor):
+    rows = exported(client, revision="ccn3", system="rio", organisation="RV3")
+    cite(rows[0], "CNWL and RiO.")
+    editor_client = client_for(editor)
+    previewed = preview(editor_client, rows)
+    assert previewed.context["result"].totals["update"] == 1
+    confirm(editor_client, previewed)
+    assert entitlement("RV3", "rio").citations.filter(quote="CNWL and RiO.", current=True).exists()
