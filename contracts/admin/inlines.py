@@ -56,7 +56,7 @@ class VersionedInlineMixin(CachedChoicesMixin):
         if isinstance(sources, forms.ModelChoiceField):  # read once for the page, not once per row
             cache = request.__dict__.setdefault("_cached_admin_choices", {})
             if "cite_source" not in cache:
-                cache["cite_source"] = list(sources.choices)
+                cache["cite_source"] = list(cast(Iterable, sources.choices))
             sources.choices = cache["cite_source"]
         return formset
 
