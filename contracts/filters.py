@@ -26,10 +26,10 @@ class EntitlementFilter(StrictFilterSet):
     kind = multiple_choice("organisation__kind", "Organisation kind", OrganisationKind.choices)
     sector = multiple_choice("organisation__sector", "Sector")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, drafts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         set_choices(self, "contract", Contract.objects.order_by("slug").values_list("slug", "title"))
-        codes = Revision.objects.order_by("code").values_list("code", flat=True).distinct()
+        codes = Revision.objects.visible(drafts=drafts).order_by("code").values_list("code", flat=True).distinct()
         set_choices(self, "revision", [(code, code) for code in codes])
         set_choices(self, "system", System.objects.order_by("name").values_list("slug", "name"))
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
@@ -66,10 +66,11 @@ class CompareFilter(StrictFilterSet):
         label="Live deployment", choices=LIVE_CHOICES, method="keep", empty_label="either"
     )
 
-    def __init__(self, data=None, *, contract: Contract, **kwargs):
+    def __init__(self, data=None, *, contract: Contract, drafts: bool = False, **kwargs):
         self.contract = contract
-        self.revisions = {revision.code: revision for revision in contract.revisions.order_by("sequence")}
-        pair = latest_pair(contract)
+        visible = contract.revisions.visible(drafts=drafts).order_by("sequence")
+        self.revisions = {revision.code: revision for revision in visible}
+        pair = latest_pair(contract, drafts=drafts)
         self.default_base = pair.previous or pair.latest
         self.default_target = pair.latest
         # Unchosen revisions default to the previous and the latest, and the form shows them chosen.
@@ -81,7 +82,8 @@ class CompareFilter(StrictFilterSet):
         revision_choices = [(revision.code, revision.title) for revision in self.revisions.values()]
         set_choices(self, "base", revision_choices)
         set_choices(self, "target", revision_choices)
-        self.systems = {system.slug: system for system in contract_systems(contract=contract, per_organisation=True)}
+        systems = contract_systems(contract=contract, per_organisation=True, drafts=drafts)
+        self.systems = {system.slug: system for system in systems}
         set_choices(self, "system", [(system.slug, system.name) for system in self.systems.values()])
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from contracts.admin.recent_changes import recent_changes_view
+from contracts.views.preview import preview_drafts
 
 admin.site.site_header = "Contract-change tracker: data editors"
 admin.site.site_title = "Contract-change tracker"
@@ -13,6 +14,7 @@ handler500 = "nhsit.errors.server_error"
 
 urlpatterns = [
     path("admin/recent-changes/", admin.site.admin_view(recent_changes_view), name="recent_changes"),
+    path("admin/preview-drafts/", admin.site.admin_view(preview_drafts), name="preview_drafts"),
     path("admin/", admin.site.urls),
     path("", include("contracts.urls")),
 ]

@@ -111,3 +111,11 @@ def client_for(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def previewing_drafts(user):
+    """A client signed in as `user` with the preview of draft revisions switched on, as from the admin."""
+    client = client_for(user)
+    response = client.post("/admin/preview-drafts/", {"preview": "on", "next": "/"})
+    assert response.status_code == 302, response.status_code
+    return client

@@ -46,6 +46,10 @@ class Contract(models.Model):
 
 
 class RevisionQuerySet(models.QuerySet):
+    def visible(self, *, drafts: bool = False) -> "RevisionQuerySet":
+        """The revisions the public may see: the published ones (and drafts too, for an editor's preview)."""
+        return self if drafts else self.filter(is_published=True)
+
     def with_value_change(self) -> "RevisionQuerySet":
         """Annotate each revision with the value of the one before it and the change (GBP)."""
         previous_value = Window(Lag("total_value"), partition_by=[F("contract_id")], order_by=F("sequence").asc())

@@ -84,12 +84,13 @@ class TrustProfile:
     citation_numbers: dict[str, list[int]]
 
 
-def trust_profile(*, organisation: Organisation) -> TrustProfile:
+def trust_profile(*, organisation: Organisation, drafts: bool = False) -> TrustProfile:
     """Everything the organisation's page shows, with each record's citations numbered in page order."""
-    entitlements = list(organisation_entitlements(organisation=organisation))
+    entitlements = list(organisation_entitlements(organisation=organisation, drafts=drafts))
     contract_ids = {entitlement.revision.contract_id for entitlement in entitlements}
     revisions: dict[int, list[Revision]] = {}
-    for revision in Revision.objects.filter(contract_id__in=contract_ids).select_related("contract"):
+    visible = Revision.objects.visible(drafts=drafts).filter(contract_id__in=contract_ids)
+    for revision in visible.select_related("contract").order_by("contract", "sequence"):
         revisions.setdefault(revision.contract_id, []).append(revision)
 
     contracts: dict[int, ContractEntitlements] = {}
@@ -117,7 +118,7 @@ def trust_profile(*, organisation: Organisation) -> TrustProfile:
     predecessors = list(organisation.predecessions.select_related("predecessor").order_by("effective_on"))
     successors = list(organisation.successions.select_related("successor").order_by("effective_on"))
     records = [organisation, *entitlements, *deployments, *local_systems, *predecessors, *successors]
-    numbered, numbers = _numbered(list(organisation_citations(organisation=organisation)), records)
+    numbered, numbers = _numbered(list(organisation_citations(organisation=organisation, drafts=drafts)), records)
     return TrustProfile(
         organisation=organisation,
         contracts=list(contracts.values()),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from contracts.models import Contract, Revision
 from contracts.outcomes import Outcome
 from contracts.pages.charts import OutcomeBar, outcome_bars
-from contracts.selectors.revisions import RevisionPair, latest_pair
+from contracts.selectors.revisions import RevisionPair, latest_pair, revisions_in_order
 from contracts.selectors.systems import contract_systems
 from contracts.services.compare import deliverable_compare, revision_compare
 from contracts.services.reconcile import Reconciliation, contract_figures, reported_figure_reconcile
@@ -25,9 +25,9 @@ class ContractOverview:
     reconciliations: list[Reconciliation]
 
 
-def contract_overview(*, contract: Contract) -> ContractOverview:
-    pair = latest_pair(contract)
-    first = contract.revisions.order_by("sequence").first()
+def contract_overview(*, contract: Contract, drafts: bool = False) -> ContractOverview:
+    pair = latest_pair(contract, drafts=drafts)
+    first = revisions_in_order(contract=contract, drafts=drafts).first()
     value_change = value_change_percent = None
     if first and pair.latest and first.total_value is not None and pair.latest.total_value is not None:
         value_change = pair.latest.total_value - first.total_value
@@ -36,7 +36,7 @@ def contract_overview(*, contract: Contract) -> ContractOverview:
     line_changes: list[dict] = []
     if pair.previous and pair.latest:
         comparison = revision_compare(base=pair.previous, target=pair.latest)
-        systems = list(contract_systems(contract=contract, per_organisation=True))
+        systems = list(contract_systems(contract=contract, per_organisation=True, drafts=drafts))
         bars = outcome_bars(systems=systems, counts=comparison.outcome_counts())
         line_changes = [
             line
@@ -51,5 +51,5 @@ def contract_overview(*, contract: Contract) -> ContractOverview:
         value_change_percent=value_change_percent,
         bars=bars,
         line_changes=line_changes,
-        reconciliations=reported_figure_reconcile(figures=contract_figures(contract=contract)),
+        reconciliations=reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts)),
     )

@@ -27,11 +27,11 @@ class SystemOverview:
     deliverables: list[Deliverable]
 
 
-def system_overview(*, system: System) -> SystemOverview:
+def system_overview(*, system: System, drafts: bool = False) -> SystemOverview:
     """Who keeps, loses and gains a system between the latest two revisions of its contract, and its lines."""
-    contracts = contracts_of_system(system=system)
+    contracts = contracts_of_system(system=system, drafts=drafts)
     contract = contracts.filter(slug=settings.DEFAULT_CONTRACT).first() or contracts.order_by("slug").first()
-    pair = latest_pair(contract) if contract else RevisionPair(previous=None, latest=None)
+    pair = latest_pair(contract, drafts=drafts) if contract else RevisionPair(previous=None, latest=None)
     bar, by_outcome = None, []
     if pair.previous and pair.latest:
         comparison = revision_compare(base=pair.previous, target=pair.latest, systems=[system])
@@ -50,5 +50,5 @@ def system_overview(*, system: System) -> SystemOverview:
         pair=pair,
         bar=bar,
         by_outcome=by_outcome,
-        deliverables=list(system_deliverables(system=system)),
+        deliverables=list(system_deliverables(system=system, drafts=drafts)),
     )

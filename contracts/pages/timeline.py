@@ -16,9 +16,9 @@ class TimelineEntry:
     line_changes: list[Deliverable]  # the programme lines it removed, reduced or added
 
 
-def revision_timeline(*, contract: Contract) -> list[TimelineEntry]:
+def revision_timeline(*, contract: Contract, drafts: bool = False) -> list[TimelineEntry]:
     """Revisions in order, each with its value change and the programme lines it removed or reduced."""
-    revisions = list(revisions_in_order(contract=contract))
+    revisions = list(revisions_in_order(contract=contract, drafts=drafts))
     changes: dict[int, list[Deliverable]] = {}
     for line in (
         Deliverable.objects.filter(revision__contract=contract)

@@ -4,12 +4,14 @@ from django.db.models import QuerySet
 
 from contracts.models import Entitlement
 from contracts.selectors.citations import citation_count
+from contracts.selectors.revisions import in_visible_revisions
 
 
-def entitlement_rows() -> QuerySet[Entitlement]:
-    """Every entitlement with what its table row shows; filtered by EntitlementFilter."""
+def entitlement_rows(*, drafts: bool = False) -> QuerySet[Entitlement]:
+    """Every entitlement (of a published revision) with what its table row shows; filtered by EntitlementFilter."""
     return (
-        Entitlement.objects.select_related("revision__contract", "organisation", "system")
+        Entitlement.objects.filter(in_visible_revisions("revision", drafts=drafts))
+        .select_related("revision__contract", "organisation", "system")
         # The sources column: counted in the same query, not one query per row, and as a subquery rather
         # than a join, so that counting the matches and sorting a page need not group the whole table.
         .annotate(source_count=citation_count("entitlement"))

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from contracts.models import Citation, Entitlement, Revision, System
 from contracts.selectors.citations import citation_rows
+from contracts.selectors.revisions import in_visible_revisions
 from organisations.models import Organisation, Succession
 
 
@@ -27,17 +28,19 @@ def organisation_ids_with_status(
     return entitlements.values("organisation_id")
 
 
-def organisation_entitlements(*, organisation: Organisation) -> QuerySet[Entitlement]:
+def organisation_entitlements(*, organisation: Organisation, drafts: bool = False) -> QuerySet[Entitlement]:
     """An organisation's entitlements, contract by contract, system by system, in revision order."""
-    return organisation.entitlements.select_related("revision__contract", "system").order_by(
-        "revision__contract__slug", "system__name", "revision__sequence"
+    return (
+        organisation.entitlements.filter(in_visible_revisions("revision", drafts=drafts))
+        .select_related("revision__contract", "system")
+        .order_by("revision__contract__slug", "system__name", "revision__sequence")
     )
 
 
-def organisation_citations(*, organisation: Organisation) -> QuerySet[Citation]:
+def organisation_citations(*, organisation: Organisation, drafts: bool = False) -> QuerySet[Citation]:
     """Every citation of the organisation or of a record about it."""
     return (
-        citation_rows()
+        citation_rows(drafts=drafts)
         .filter(
             Q(organisation=organisation)
             | Q(entitlement__organisation=organisation)

@@ -1,9 +1,13 @@
-"""Which contract and which of its revisions a page is about."""
+"""Which contract and which of its revisions a page is about.
+
+A draft (unpublished) revision is on no public page, export or feed: every read here, and every selector that
+reads a revision's rows, takes `drafts`, false unless an editor is previewing drafts (contracts.views.preview).
+"""
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Revision
 
@@ -22,11 +26,17 @@ class RevisionPair:
     latest: Revision | None
 
 
-def latest_pair(contract: Contract) -> RevisionPair:
-    latest, previous = (list(contract.revisions.order_by("-sequence")[:2]) + [None, None])[:2]
+def latest_pair(contract: Contract, *, drafts: bool = False) -> RevisionPair:
+    revisions = contract.revisions.visible(drafts=drafts).order_by("-sequence")
+    latest, previous = (list(revisions[:2]) + [None, None])[:2]
     return RevisionPair(previous=previous, latest=latest)
 
 
-def revisions_in_order(*, contract: Contract) -> QuerySet[Revision]:
+def revisions_in_order(*, contract: Contract, drafts: bool = False) -> QuerySet[Revision]:
     """A contract's revisions, first to last."""
-    return contract.revisions.order_by("sequence")
+    return contract.revisions.visible(drafts=drafts).order_by("sequence")
+
+
+def in_visible_revisions(prefix: str, *, drafts: bool) -> Q:
+    """Rows (through `prefix`, the path to their revision) of the revisions the page may show."""
+    return Q() if drafts else Q(**{f"{prefix}__is_published": True})

@@ -5,41 +5,49 @@ from django.db.models.functions import Coalesce
 
 from contracts.models import Contract, Deliverable, Entitlement, System
 from contracts.selectors.citations import citation_count
+from contracts.selectors.revisions import in_visible_revisions
 
 
-def contract_systems(*, contract: Contract | None, per_organisation: bool = False) -> QuerySet[System]:
+def contract_systems(
+    *, contract: Contract | None, per_organisation: bool = False, drafts: bool = False
+) -> QuerySet[System]:
     """Systems a contract deals with: those with entitlements (per organisation) or also programme lines."""
     if contract is None:
         return System.objects.none()
-    in_contract = Q(Exists(Entitlement.objects.filter(system=OuterRef("pk"), revision__contract=contract)))
+    visible = in_visible_revisions("revision", drafts=drafts)
+    entitlements = Entitlement.objects.filter(visible, system=OuterRef("pk"), revision__contract=contract)
+    in_contract = Q(Exists(entitlements))
     if not per_organisation:
-        in_contract |= Q(Exists(Deliverable.objects.filter(system=OuterRef("pk"), revision__contract=contract)))
+        lines = Deliverable.objects.filter(visible, system=OuterRef("pk"), revision__contract=contract)
+        in_contract |= Q(Exists(lines))
     return System.objects.filter(in_contract).order_by("name")
 
 
-def contracts_of_system(*, system: System) -> QuerySet[Contract]:
+def contracts_of_system(*, system: System, drafts: bool = False) -> QuerySet[Contract]:
     """The contracts with an entitlement to, or a programme line of, the system."""
+    visible = in_visible_revisions("revision", drafts=drafts)
     return Contract.objects.filter(
-        Exists(Entitlement.objects.filter(revision__contract=OuterRef("pk"), system=system))
-        | Exists(Deliverable.objects.filter(revision__contract=OuterRef("pk"), system=system))
+        Exists(Entitlement.objects.filter(visible, revision__contract=OuterRef("pk"), system=system))
+        | Exists(Deliverable.objects.filter(visible, revision__contract=OuterRef("pk"), system=system))
     )
 
 
-def system_deliverables(*, system: System) -> QuerySet[Deliverable]:
+def system_deliverables(*, system: System, drafts: bool = False) -> QuerySet[Deliverable]:
     """A system's programme lines in every revision, line by line and in revision order."""
     return (
-        Deliverable.objects.filter(system=system)
+        Deliverable.objects.filter(in_visible_revisions("revision", drafts=drafts), system=system)
         .select_related("revision__contract")
         .annotate(source_count=citation_count("deliverable"))
         .order_by("revision__contract__slug", "code", "revision__sequence")
     )
 
 
-def system_rows() -> QuerySet[System]:
+def system_rows(*, drafts: bool = False) -> QuerySet[System]:
     """Systems with their vendor and how many organisations and programme lines each has."""
     # Counted in subqueries: joining both would multiply each system's entitlements by its lines.
-    organisations = Entitlement.objects.filter(system=OuterRef("pk")).order_by().values("system")
-    lines = Deliverable.objects.filter(system=OuterRef("pk")).order_by().values("system")
+    visible = in_visible_revisions("revision", drafts=drafts)
+    organisations = Entitlement.objects.filter(visible, system=OuterRef("pk")).order_by().values("system")
+    lines = Deliverable.objects.filter(visible, system=OuterRef("pk")).order_by().values("system")
     distinct_count = "COUNT(DISTINCT %(expressions)s)"
     return (
         System.objects.select_related("vendor")

@@ -230,8 +230,9 @@ def reported_figure_reconcile(*, figures: Iterable[ReportedFigure]) -> list[Reco
     return results
 
 
-def contract_figures(*, contract: Contract) -> models.QuerySet[ReportedFigure]:
-    """A contract's reported figures with what reconciling them reads."""
-    return ReportedFigure.objects.filter(contract=contract).select_related(
-        "contract", "system", "base_revision", "revision", "deliverable", "delivered_by"
-    )
+def contract_figures(*, contract: Contract, drafts: bool = False) -> models.QuerySet[ReportedFigure]:
+    """A contract's reported figures with what reconciling them reads (none about a draft revision)."""
+    figures = ReportedFigure.objects.filter(contract=contract)
+    if not drafts:
+        figures = figures.exclude(revision__is_published=False).exclude(base_revision__is_published=False)
+    return figures.select_related("contract", "system", "base_revision", "revision", "deliverable", "delivered_by")

@@ -101,6 +101,7 @@ def synthetic_generate(
                 title=f"Synthetic revision {number}",
                 sequence=number,
                 total_value=Decimal(1_000_000_000 - 25_000_000 * (number - 1)),
+                is_published=True,
                 version=1,
             )
             for number in range(1, revisions + 1)

@@ -9,6 +9,7 @@ from contracts.filters import CompareFilter
 from contracts.models import Contract
 from contracts.pages.compare import outcome_matrix
 from contracts.tables import CompareTable
+from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
 from nhsit.lib.tables import Download, table_response
@@ -19,7 +20,7 @@ LIVE_WORDS = {"yes": "live", "no": "not-live"}
 @require_safe
 def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
     contract = get_object_or_404(Contract, slug=slug)
-    filterset = CompareFilter(request.GET, contract=contract)
+    filterset = CompareFilter(request.GET, contract=contract, drafts=shows_drafts(request))
     comparison = filterset.comparison()
     if comparison is None:
         wants_csv(request, filterset)  # an export asked with filters that are not valid says why (400)

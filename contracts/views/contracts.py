@@ -6,6 +6,7 @@ from contracts.filters import CompareFilter
 from contracts.models import Contract
 from contracts.pages.timeline import revision_timeline
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
+from contracts.views.preview import shows_drafts
 
 
 @require_safe
@@ -17,10 +18,11 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def contract_detail(request: HttpRequest, slug: str) -> HttpResponse:
     contract = get_object_or_404(Contract.objects.select_related("supplier"), slug=slug)
+    drafts = shows_drafts(request)
     context = {
         "contract": contract,
-        "timeline": revision_timeline(contract=contract),
-        "compare_form": CompareFilter(None, contract=contract).form,
-        "reconciliations": reported_figure_reconcile(figures=contract_figures(contract=contract)),
+        "timeline": revision_timeline(contract=contract, drafts=drafts),
+        "compare_form": CompareFilter(None, contract=contract, drafts=drafts).form,
+        "reconciliations": reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts)),
     }
     return render(request, "contracts/contract_detail.html", context)

@@ -5,6 +5,7 @@ from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_body
 from contracts.filters import EntitlementFilter
 from contracts.selectors.entitlements import entitlement_rows
 from contracts.tables import EntitlementTable
+from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import Download, table_response
@@ -12,7 +13,8 @@ from nhsit.lib.tables import Download, table_response
 
 @require_safe
 def entitlement_list(request: HttpRequest) -> HttpResponseBase:
-    filterset = EntitlementFilter(request.GET or None, queryset=entitlement_rows())
+    drafts = shows_drafts(request)
+    filterset = EntitlementFilter(request.GET or None, queryset=entitlement_rows(drafts=drafts), drafts=drafts)
     table = EntitlementTable(strict_rows(filterset))
     filename = csv_filename("entitlements", *filter_words(filterset))
     download = Download(filename, ENTITLEMENT_COLUMNS, entitlement_csv_body)

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from contracts.pages.overview import contract_overview
 from contracts.selectors.revisions import default_contract
+from contracts.views.preview import shows_drafts
 
 
 @require_safe
@@ -11,4 +12,5 @@ def home(request: HttpRequest) -> HttpResponse:
     contract = default_contract()
     if contract is None:
         return render(request, "contracts/home_empty.html")
-    return render(request, "contracts/home.html", {"overview": contract_overview(contract=contract)})
+    overview = contract_overview(contract=contract, drafts=shows_drafts(request))
+    return render(request, "contracts/home.html", {"overview": overview})

@@ -11,6 +11,7 @@ from contracts.selectors.organisations import organisation_rows
 from contracts.selectors.revisions import RevisionPair, default_contract, latest_pair
 from contracts.selectors.systems import contract_systems
 from contracts.tables import TrustTable
+from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import Download, table_response
@@ -20,9 +21,10 @@ from organisations.search import organisation_search
 
 @require_safe
 def trust_list(request: HttpRequest) -> HttpResponseBase:
+    drafts = shows_drafts(request)
     contract = default_contract()
-    pair = latest_pair(contract) if contract else RevisionPair(previous=None, latest=None)
-    systems = list(contract_systems(contract=contract, per_organisation=True))
+    pair = latest_pair(contract, drafts=drafts) if contract else RevisionPair(previous=None, latest=None)
+    systems = list(contract_systems(contract=contract, per_organisation=True, drafts=drafts))
     filterset = TrustFilter(request.GET or None, queryset=organisation_rows(), pair=pair, systems=systems)
     table = TrustTable(strict_rows(filterset), systems=systems)
 
@@ -48,7 +50,8 @@ def trust_detail(request: HttpRequest, ods: str) -> HttpResponse:
         raise Http404(f"No organisation has the ODS code “{ods[:12]}”.")
     if ods != organisation.ods_code:
         return redirect(organisation, permanent=True)
-    return render(request, "trusts/trust_detail.html", {"profile": trust_profile(organisation=organisation)})
+    profile = trust_profile(organisation=organisation, drafts=shows_drafts(request))
+    return render(request, "trusts/trust_detail.html", {"profile": profile})
 
 
 @require_safe

@@ -10,6 +10,7 @@ from contracts.models import Source
 from contracts.selectors.citations import source_citations
 from contracts.selectors.sources import source_rows
 from contracts.tables import SourceTable
+from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import Download, table_response
@@ -19,7 +20,7 @@ RECORD_NUMBER = re.compile(r"[0-9]{1,19}")
 
 @require_safe
 def source_list(request: HttpRequest) -> HttpResponseBase:
-    filterset = SourceFilter(request.GET or None, queryset=source_rows())
+    filterset = SourceFilter(request.GET or None, queryset=source_rows(drafts=shows_drafts(request)))
     table = SourceTable(strict_rows(filterset))
     download = Download(csv_filename("sources", *filter_words(filterset)), SOURCE_COLUMNS, source_csv_body)
     return table_response(
@@ -35,5 +36,5 @@ def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
     source = Source.objects.filter(pk=number).first() if number is not None and number < 2**63 else None
     if source is None:
         raise Http404(f"There is no source numbered “{pk[:20]}”.")
-    context = {"source": source, "citations": source_citations(source=source)}
+    context = {"source": source, "citations": source_citations(source=source, drafts=shows_drafts(request))}
     return render(request, "contracts/source_detail.html", context)

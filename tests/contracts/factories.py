@@ -22,6 +22,7 @@ def contract_with_revisions(slug: str, codes: list[str], values: list[int | None
             title=code,
             sequence=sequence,
             total_value=None if value is None else Decimal(value),
+            is_published=True,
         )
     return contract
 
