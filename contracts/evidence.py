@@ -48,6 +48,9 @@ FACTS: tuple[type[models.Model], ...] = tuple(model for model in SOURCED_FIELDS 
 CITATION_FIELD = {model: name for name, model in CITABLE}
 # Grades from the strongest support to the weakest.
 GRADE_ORDER = [EvidenceGrade.STATED, EvidenceGrade.INFERRED, EvidenceGrade.DERIVED, EvidenceGrade.UNSOURCED]
+# What a fact's evidence is: the strongest grade of the citations of its values as they now are, or none at all.
+UNCITED = "uncited"
+EVIDENCE_CHOICES = [*EvidenceGrade.choices, (UNCITED, "uncited")]
 
 
 def sourced_values(record: models.Model) -> dict[str, str]:

@@ -20,7 +20,7 @@ from organisations.models import Organisation
 
 ENTITLEMENT_COLUMNS = [
     "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
-    "status", "delivery_model", "slot", "reason", "sources",
+    "status", "delivery_model", "slot", "reason", "sources", "evidence",
 ]  # fmt: skip
 
 COMPARE_COLUMNS = [
@@ -37,8 +37,10 @@ def organisation_columns(systems: Sequence[System]) -> list[str]:
 
 
 def source_keys() -> Subquery:
-    """The keys of the sources cited for the outer entitlement, joined by "; " (one index probe per row)."""
-    citations = Citation.objects.filter(entitlement=OuterRef("pk")).order_by().values("entitlement")
+    """The keys of the sources cited for the outer entitlement's status as it now is, joined by "; " (one index
+    probe per row)."""
+    citations = Citation.objects.filter(entitlement=OuterRef("pk"), current=True, source__isnull=False)
+    citations = citations.order_by().values("entitlement")
     return Subquery(citations.annotate(keys=JoinedText("source__key", distinct=True)).values("keys"))
 
 
@@ -55,11 +57,13 @@ ENTITLEMENT_FIELDS = [
     F("deployment_slot"),
     F("withdrawal_reason"),
     F("source_keys"),
+    F("evidence"),
 ]
 
 
 def entitlement_csv_body(entitlements: QuerySet[Entitlement]) -> Iterator[bytes]:
-    """One line per entitlement, in the queryset's order; its sources as their keys joined by "; "."""
+    """One line per entitlement, in the queryset's order; the sources of its status as their keys joined by "; ",
+    and how they support it (its evidence: entitlement_rows)."""
     entitlements = entitlements.annotate(source_keys=source_keys())
     if copy_available():
         return copy_stream(copy_sql(entitlements, [text_cell(field) for field in ENTITLEMENT_FIELDS]))

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
+from contracts.evidence import EVIDENCE_CHOICES
 from contracts.models import Contract, EntitlementStatus, Revision, Source, SourceKind, System
 from contracts.outcomes import Outcome
 from contracts.selectors.organisations import organisation_ids_with_status
@@ -25,6 +26,7 @@ class EntitlementFilter(StrictFilterSet):
     status = multiple_choice("status", "Status", EntitlementStatus.choices)
     kind = multiple_choice("organisation__kind", "Organisation kind", OrganisationKind.choices)
     sector = multiple_choice("organisation__sector", "Sector")
+    evidence = multiple_choice("evidence", "Evidence for the status", EVIDENCE_CHOICES)
 
     def __init__(self, *args, drafts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

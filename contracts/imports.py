@@ -6,8 +6,10 @@ come back as they are stored. A file is checked whole before any row: its column
 twice. A confirmed import writes only if every record it touches is as its preview found it.
 
 The `sources` column cites: a key there that the record is not yet cited to adds a citation of that source (with
-the words in the optional `quote` column), and a row that changes a sourced value (a status, say) must add one,
-so a new value never stands on the sources of the old one.
+the words in the optional `quote` column, graded by the optional `grade` column, stated unless it says otherwise,
+with how an inferred or derived value follows in `reasoning`), and a row that changes a sourced value (a status,
+say) must add one, or say `unsourced` in its grade and why in its reasoning, so a new value never stands on the
+sources of the old one.
 """
 
 from collections.abc import Sequence
@@ -18,7 +20,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from contracts.evidence import CITATION_FIELD, sourced_changes
-from contracts.models import Citation, Entitlement, Revision, Source, System
+from contracts.models import Citation, Entitlement, EvidenceGrade, Revision, Source, System
 from contracts.publishing import is_published, may_change
 from contracts.services.history import record_change
 from nhsit.lib.csv_export import unescape
@@ -187,28 +189,71 @@ class AuditedResource(resources.ModelResource):
             raise ValidationError({"revision": message})
         changed = sourced_changes(instance)
         self.citing = self.new_sources(instance)
-        if changed and not self.citing:
+        self.grade, self.reasoning = self.row_support(row)
+        self.unsourced = bool(changed) and not self.citing and self.grade == EvidenceGrade.UNSOURCED
+        if changed and not self.citing and not self.unsourced:
             named = ", ".join(str(instance._meta.get_field(name).verbose_name) for name in changed)
             verb = "is new" if instance.pk is None else "changes"
             raise ValidationError({"sources": (
                 f"the {named} {verb}: add to this column the key of the source that gives the new value (keys "
-                "separated by “; ”, as the export writes them), and its words in a quote column."
+                "separated by “; ”, as the export writes them), and its words in a quote column; or, if no source "
+                "gives it, say “unsourced” in a grade column and why in a reasoning column."
             )})  # fmt: skip
+        self.support_problem(changed)
         record_change(instance, reason=f"Imported from {kwargs.get('file_name') or 'a file'}", user=user)
 
+    def row_support(self, row) -> tuple[str, str]:
+        """The grade and reasoning the row gives its new citations: stated unless its `grade` says otherwise.
+
+        The export's `evidence` column (how the value is supported now) is read past, as it describes the old value.
+        """
+        grade = str(row.get("grade") or "").strip().lower()
+        reasoning = normalise_line_endings(unescape(str(row.get("reasoning") or ""))).strip()
+        if not grade:
+            return EvidenceGrade.STATED, reasoning
+        if grade not in EvidenceGrade.values:
+            raise ValidationError({"grade": (
+                f"“{grade[:40]}” is not a grade: give one of {', '.join(EvidenceGrade.values)}, or leave it empty "
+                "for stated."
+            )})  # fmt: skip
+        return grade, reasoning
+
+    def support_problem(self, changed: list[str]) -> None:
+        """A grade that needs reasoning has it; a row cites sources or says it has none, not both."""
+        if self.citing and self.grade == EvidenceGrade.UNSOURCED:
+            raise ValidationError({"grade": (
+                "the row names a new source but says “unsourced”: give the grade of what the source says, or "
+                "take the source out of the sources column."
+            )})  # fmt: skip
+        needs_reasoning = {
+            EvidenceGrade.INFERRED: "how the value follows from what the source says",
+            EvidenceGrade.DERIVED: "which recorded facts the value is computed from, and how",
+            EvidenceGrade.UNSOURCED: "why no source gives the new value",
+        }
+        if (self.citing or self.unsourced) and not self.reasoning and self.grade in needs_reasoning:
+            raise ValidationError({"reasoning": (
+                f"the grade is “{self.grade}”: say here {needs_reasoning[self.grade]}."
+            )})  # fmt: skip
+
     def after_save_instance(self, instance, row, **kwargs):
-        """A citation of each source the row newly names, for the record as it is now."""
+        """A citation of each source the row newly names, for the record as it is now; or, for a change no source
+        gives, an unsourced citation with the row's reason."""
+        file_name = kwargs.get("file_name") or "a file"
+        target = {CITATION_FIELD[type(instance)]: instance}
         quote = normalise_line_endings(unescape(str(row.get("quote") or ""))).strip()
-        note = "" if quote else f"Named in the sources column of an import from {kwargs.get('file_name') or 'a file'}."
-        for source in getattr(self, "citing", []):
-            citation = Citation(source=source, quote=quote, note=note, **{CITATION_FIELD[type(instance)]: instance})
-            record_change(
-                citation,
-                reason=f"Cited by an import from {kwargs.get('file_name') or 'a file'}",
-                user=kwargs.get("user"),
-            )
+        note = "" if quote else f"Named in the sources column of an import from {file_name}."
+        reasoning = "" if self.grade == EvidenceGrade.STATED else self.reasoning
+        citations = [
+            Citation(source=source, quote=quote, note=note, grade=self.grade, reasoning=reasoning, **target)
+            for source in getattr(self, "citing", [])
+        ]
+        if getattr(self, "unsourced", False):
+            citations.append(Citation(grade=EvidenceGrade.UNSOURCED, reasoning=self.reasoning, **target))
+        for citation in citations:
+            citation.full_clean()
+            record_change(citation, reason=f"Cited by an import from {file_name}", user=kwargs.get("user"))
             citation.save()
-        self.citing = []
+        self.citing, self.unsourced = [], False
 
 
 class EntitlementResource(AuditedResource):
@@ -236,7 +281,10 @@ class EntitlementResource(AuditedResource):
     slot = fields.Field(column_name="slot", attribute="deployment_slot", widget=TextWidget())
     reason = fields.Field(column_name="reason", attribute="withdrawal_reason", widget=TextWidget())
     sources = fields.Field(column_name="sources", readonly=True)
+    evidence = fields.Field(column_name="evidence", readonly=True)
+    grade = fields.Field(column_name="grade", readonly=True)
     quote = fields.Field(column_name="quote", readonly=True)
+    reasoning = fields.Field(column_name="reasoning", readonly=True)
 
     def record_key(self, row) -> tuple:
         # A revision code means something only within its contract.
@@ -246,7 +294,7 @@ class EntitlementResource(AuditedResource):
         model = Entitlement
         fields = [
             "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
-            "status", "delivery_model", "slot", "reason", "sources", "quote",
+            "status", "delivery_model", "slot", "reason", "sources", "evidence", "grade", "quote", "reasoning",
         ]  # fmt: skip
         import_id_fields = ["revision", "ods_code", "system"]
         skip_unchanged = True
@@ -263,11 +311,24 @@ class OrganisationResource(AuditedResource):
     region = fields.Field(column_name="region", attribute="region", widget=TextWidget())
     sector = fields.Field(column_name="sector", attribute="sector", widget=TextWidget())
     sources = fields.Field(column_name="sources", readonly=True)
+    grade = fields.Field(column_name="grade", readonly=True)
     quote = fields.Field(column_name="quote", readonly=True)
+    reasoning = fields.Field(column_name="reasoning", readonly=True)
 
     class Meta:
         model = Organisation
-        fields = ["ods_code", "name", "short_name", "kind", "region", "sector", "sources", "quote"]
+        fields = [
+            "ods_code",
+            "name",
+            "short_name",
+            "kind",
+            "region",
+            "sector",
+            "sources",
+            "grade",
+            "quote",
+            "reasoning",
+        ]
         import_id_fields = ["ods_code"]
         skip_unchanged = True
         report_skipped = True

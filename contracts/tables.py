@@ -5,7 +5,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from contracts.models import Entitlement, Source, System
-from contracts.templatetags.tracker import kind_label, outcome_badge, source_kind_label, status_badge, status_cell
+from contracts.templatetags.tracker import (
+    evidence_badge,
+    kind_label,
+    outcome_badge,
+    source_kind_label,
+    status_badge,
+    status_cell,
+)
 from nhsit.lib.tables import DirectColumn
 from organisations.models import Organisation
 
@@ -18,6 +25,16 @@ class StatusColumn(DirectColumn):
 class OutcomeColumn(DirectColumn):
     def render(self, value):
         return outcome_badge(value)
+
+
+class EvidenceColumn(DirectColumn):
+    """How the row's value is supported: the strongest grade of its current citations, or uncited."""
+
+    def __init__(self, **kwargs):
+        super().__init__(verbose_name="Evidence", empty_values=(), **kwargs)
+
+    def render(self, value):
+        return evidence_badge(value)
 
 
 class KindColumn(DirectColumn):
@@ -41,6 +58,7 @@ class EntitlementTable(tables.Table):
         accessor="system__name", verbose_name="System", linkify=lambda record: record.system.get_absolute_url()
     )
     status = StatusColumn()
+    evidence = EvidenceColumn()
     delivery_model = tables.Column(default="—")
     deployment_slot = tables.Column(verbose_name="Slot", default="—")
     withdrawal_reason = tables.Column(verbose_name="Reason", default="—")
@@ -62,6 +80,7 @@ class EntitlementTable(tables.Table):
             "sector",
             "system",
             "status",
+            "evidence",
             "delivery_model",
             "deployment_slot",
             "withdrawal_reason",

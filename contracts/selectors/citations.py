@@ -1,9 +1,13 @@
 """Citations, and what each one supports."""
 
-from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from contracts.evidence import GRADE_ORDER, UNCITED
 from contracts.models import Citation, Source
+
+# Sorts grades from the strongest support to the weakest.
+GRADE_RANK = Case(*(When(grade=grade, then=Value(rank)) for rank, grade in enumerate(GRADE_ORDER)))
 
 # What a citation's target reads for its label, whatever kind of record it is: one query for them all.
 CITATION_TARGETS_RELATED = [
@@ -38,9 +42,18 @@ def visible_citations(*, drafts: bool = False, prefix: str = "") -> Q:
 
 
 def citation_count(field: str) -> Coalesce:
-    """How many citations support the outer record, where `field` is the citation's link to it."""
-    citations = Citation.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    """How many sources support the outer record's values as they now are, where `field` is the citation's link
+    to it (citations of an earlier value, and unsourced ones, are not counted)."""
+    citations = Citation.objects.filter(**{field: OuterRef("pk")}, current=True, source__isnull=False)
+    citations = citations.order_by().values(field)
     return Coalesce(Subquery(citations.annotate(count=Func(F("pk"), function="COUNT")).values("count")), 0)
+
+
+def strongest_grade(field: str) -> Coalesce:
+    """The strongest grade among the current citations of the outer record (`field` links a citation to it): what
+    its evidence is. "uncited" when nothing supports its values as they now are."""
+    citations = Citation.objects.filter(**{field: OuterRef("pk")}, current=True).order_by(GRADE_RANK, "pk")
+    return Coalesce(Subquery(citations.values("grade")[:1]), Value(UNCITED))
 
 
 def citation_rows(*, drafts: bool = False) -> QuerySet[Citation]:

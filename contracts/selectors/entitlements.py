@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from contracts.models import Entitlement
-from contracts.selectors.citations import citation_count
+from contracts.selectors.citations import citation_count, strongest_grade
 from contracts.selectors.revisions import in_visible_revisions
 
 
@@ -14,6 +14,6 @@ def entitlement_rows(*, drafts: bool = False) -> QuerySet[Entitlement]:
         .select_related("revision__contract", "organisation", "system")
         # The sources column: counted in the same query, not one query per row, and as a subquery rather
         # than a join, so that counting the matches and sorting a page need not group the whole table.
-        .annotate(source_count=citation_count("entitlement"))
+        .annotate(source_count=citation_count("entitlement"), evidence=strongest_grade("entitlement"))
         .order_by("revision__contract__slug", "revision__sequence", "organisation__name", "system__name")
     )

@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from contracts.evidence import UNCITED
 from contracts.models import DeliverableStatus, DeploymentStatus, Entitlement, EntitlementStatus, SourceKind
 from contracts.outcomes import Outcome
 from contracts.pages.organisations import record_key
@@ -92,6 +93,13 @@ def status_cell(cell) -> str:
     if cell.live:
         parts.append(LIVE_MARK)
     return format_html_join(" ", "{}", ((part,) for part in parts))
+
+
+@register.filter
+def evidence_badge(grade: str | None) -> str:
+    """How a value is supported, in a word: stated, inferred, derived, unsourced, or uncited when nothing is."""
+    word = grade or UNCITED
+    return format_html('<span class="grade grade-{}">{}</span>', word, word)
 
 
 @register.filter

@@ -394,8 +394,64 @@ def test_an_import_that_changes_a_status_without_a_new_source_is_refused(client,
     assert invalid.place == "line 2"
     assert invalid.field_specific_errors["sources"] == [
         "the status changes: add to this column the key of the source that gives the new value (keys separated by "
-        "“; ”, as the export writes them), and its words in a quote column."
+        "“; ”, as the export writes them), and its words in a quote column; or, if no source gives it, say "
+        "“unsourced” in a grade column and why in a reasoning column."
     ]
+    assert status_of("RAS", "cerner-millennium") == "unknown"
+
+
+def test_an_imported_change_no_source_gives_is_recorded_as_unsourced_with_its_reason(client, editor):
+    (row,) = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    row.update(status="withdrawn", reason="Budget cuts", grade="unsourced", reasoning="Told by the trust's CIO.")
+    editor_client = client_for(editor)
+    assert confirm(editor_client, preview(editor_client, [row])).status_code == 302
+    record = entitlement("RAS", "cerner-millennium")
+    (new,) = record.citations.filter(current=True)
+    assert (new.grade, new.source, new.reasoning) == ("unsourced", None, "Told by the trust's CIO.")
+    (again,) = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    assert (again["status"], again["sources"], again["evidence"]) == ("withdrawn", "", "unsourced")
+
+
+def test_an_unsourced_change_without_a_reason_is_refused(client, editor):
+    (row,) = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    row.update(status="withdrawn", reason="Budget cuts", grade="unsourced")
+    (invalid,) = preview(client_for(editor), [row]).context["result"].invalid_rows
+    assert invalid.field_specific_errors["reasoning"] == [
+        "the grade is “unsourced”: say here why no source gives the new value."
+    ]
+    assert status_of("RAS", "cerner-millennium") == "unknown"
+
+
+def test_an_inferred_citation_needs_its_reasoning_and_keeps_it(client, editor):
+    (row,) = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    cite(row, "Only the Royal Free keeps Cerner.").update(status="withdrawn", reason="Budget cuts", grade="inferred")
+    editor_client = client_for(editor)
+    (invalid,) = preview(editor_client, [row]).context["result"].invalid_rows
+    assert invalid.field_specific_errors["reasoning"] == [
+        "the grade is “inferred”: say here how the value follows from what the source says."
+    ]
+    row["reasoning"] = "The Whittington is not the Royal Free."
+    assert confirm(editor_client, preview(editor_client, [row])).status_code == 302
+    (new,) = entitlement("RAS", "cerner-millennium").citations.filter(current=True)
+    assert (new.grade, new.reasoning) == ("inferred", "The Whittington is not the Royal Free.")
+    (again,) = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    assert again["evidence"] == "inferred"
+
+
+@pytest.mark.parametrize(
+    ("grade", "message"),
+    [
+        ("probable", "“probable” is not a grade: give one of stated, inferred, derived, unsourced, or leave it empty "
+                     "for stated."),
+        ("unsourced", "the row names a new source but says “unsourced”: give the grade of what the source says, or "
+                      "take the source out of the sources column."),
+    ],
+)  # fmt: skip
+def test_a_grade_that_cannot_be_is_an_error_in_its_column(client, editor, grade, message):
+    (row,) = exported(client, revision="ccn3", system="cerner-millennium", organisation="RAS")
+    cite(row, "Whittington will not get Cerner.").update(status="withdrawn", reason="Budget cuts", grade=grade)
+    (invalid,) = preview(client_for(editor), [row]).context["result"].invalid_rows
+    assert invalid.field_specific_errors["grade"] == [message]
     assert status_of("RAS", "cerner-millennium") == "unknown"
 
 

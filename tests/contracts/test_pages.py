@@ -204,11 +204,12 @@ def test_the_entitlement_csv_has_the_documented_columns_and_sources(client):
     rows = csv_rows(response)
     assert list(rows[0]) == [
         "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
-        "status", "delivery_model", "slot", "reason", "sources",
+        "status", "delivery_model", "slot", "reason", "sources", "evidence",
     ]  # fmt: skip
     assert [(row["ods_code"], row["system"]) for row in rows] == [("RRU", "ambulance"), ("RAN", "cerner-millennium")]
     rnoh = rows[1]
     assert rnoh["sources"] == "ehi-2010-04-london-it-programme-slashed"
+    assert rnoh["evidence"] == "stated"
     assert rnoh["reason"].startswith("Budget cuts")
 
 
