@@ -31,10 +31,27 @@ class EntitlementFilter(StrictFilterSet):
     def __init__(self, *args, drafts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         set_choices(self, "contract", Contract.objects.order_by("slug").values_list("slug", "title"))
-        codes = Revision.objects.visible(drafts=drafts).order_by("code").values_list("code", flat=True).distinct()
+        self.revisions = Revision.objects.visible(drafts=drafts)
+        codes = self.revisions.order_by("code").values_list("code", flat=True).distinct()
         set_choices(self, "revision", [(code, code) for code in codes])
         set_choices(self, "system", System.objects.order_by("name").values_list("slug", "name"))
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+
+    def is_valid(self) -> bool:
+        """Each value valid, and a revision, when a contract is chosen too, one of that contract's."""
+        if not super().is_valid():
+            return False
+        data = self.form.cleaned_data
+        slug, code = data.get("contract"), data.get("revision")
+        if slug and code and not self.revisions.filter(contract__slug=slug, code=code).exists():
+            contract = Contract.objects.get(slug=slug)
+            codes = ", ".join(
+                self.revisions.filter(contract=contract).order_by("sequence").values_list("code", flat=True)
+            )
+            self.form.add_error(
+                "revision", f"“{code}” is not a revision of {contract.title}; its revisions are: {codes}."
+            )
+        return not self.form.errors
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         matching = organisation_search(Organisation.objects.all(), value)

@@ -120,11 +120,59 @@ def test_an_unknown_parameter_is_refused_not_ignored(client, url, misspelt, mean
     assert f"“{misspelt}” (did you mean “{meant}”?) is not a filter on this page" in export.text
 
 
-@pytest.mark.parametrize("url", ["/trusts/", "/entitlements/", "/sources/", "/contracts/london-lsp/compare/"])
-def test_the_tables_own_parameters_are_not_refused(client, url):
-    response = client.get(url, {"page": "1", "per_page": "5", "sort": "name"})
-    assert response.status_code == 200
-    assert "is not a filter" not in visible_text(response)
+@pytest.mark.parametrize(
+    "url, column",
+    [
+        ("/trusts/", "name"),
+        ("/entitlements/", "organisation"),
+        ("/sources/", "title"),
+        ("/contracts/london-lsp/compare/", "organisation_name"),
+    ],
+)
+def test_the_tables_own_parameters_are_not_refused(client, url, column):
+    for sort in [column, f"-{column}", ""]:
+        response = client.get(url, {"page": "1", "per_page": "5", "sort": sort})
+        assert response.status_code == 200
+        text = visible_text(response)
+        assert "is not a filter" not in text and "this table sorts by" not in text
+        assert "/trusts/" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, sort",
+    [
+        ("/trusts/", "nmae"),
+        ("/entitlements/", "-organisation__name"),
+        ("/sources/", "citations"),
+        ("/contracts/london-lsp/compare/", "password"),
+    ],
+)
+def test_a_sort_key_that_is_not_a_column_is_refused_not_ignored(client, url, sort):
+    response = client.get(url, {"sort": sort})
+    text = visible_text(response)
+    assert f"sort: “{sort}” is not a column this table sorts by, so nothing is shown. It sorts by: " in text
+    assert "/trusts/RAN/" not in response.content.decode()
+    export = client.get(url, {"sort": sort, "_export": "csv"})
+    assert export.status_code == 400
+    assert f"“{sort}” is not a column this table sorts by" in export.text
+
+
+def test_a_revision_code_from_another_contract_is_refused(client):
+    from contracts.models import Revision
+    from tests.contracts.factories import contract_with_revisions
+
+    contract_with_revisions("yorkshire-lsp", ["baseline", "ccn9"])
+    assert Revision.objects.filter(code="ccn9").exists()
+    response = client.get("/entitlements/", {"contract": "london-lsp", "revision": "ccn9"})
+    text = visible_text(response)
+    assert (
+        "Revision Error: “ccn9” is not a revision of London Local Service Provider contract; its revisions are: "
+        "original, ccn3." in text
+    )
+    assert "No results" in text and "/trusts/RAN/" not in response.content.decode()
+    export = client.get("/entitlements/", {"contract": "london-lsp", "revision": "ccn9", "_export": "csv"})
+    assert export.status_code == 400 and "“ccn9” is not a revision of" in export.text
+    assert client.get("/entitlements/", {"contract": "london-lsp", "revision": "ccn3"}).status_code == 200
 
 
 @pytest.mark.parametrize("per_page", ["0", "501", "x", "²", "-5"])

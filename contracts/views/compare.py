@@ -12,7 +12,7 @@ from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
-from nhsit.lib.tables import Download, table_response
+from nhsit.lib.tables import Download, sortable_columns, table_response
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
 
@@ -20,7 +20,9 @@ LIVE_WORDS = {"yes": "live", "no": "not-live"}
 @require_safe
 def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
     contract = get_object_or_404(Contract, slug=slug)
-    filterset = CompareFilter(request.GET, contract=contract, drafts=shows_drafts(request))
+    filterset = CompareFilter(
+        request.GET, contract=contract, drafts=shows_drafts(request), sortable=sortable_columns(CompareTable)
+    )
     comparison = filterset.comparison()
     if comparison is None:
         wants_csv(request, filterset)  # an export asked with filters that are not valid says why (400)

@@ -8,13 +8,16 @@ from contracts.tables import EntitlementTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import Download, table_response
+from nhsit.lib.tables import Download, sortable_columns, table_response
 
 
 @require_safe
 def entitlement_list(request: HttpRequest) -> HttpResponseBase:
     drafts = shows_drafts(request)
-    filterset = EntitlementFilter(request.GET or None, queryset=entitlement_rows(drafts=drafts), drafts=drafts)
+    rows = entitlement_rows(drafts=drafts)
+    filterset = EntitlementFilter(
+        request.GET or None, queryset=rows, drafts=drafts, sortable=sortable_columns(EntitlementTable)
+    )
     table = EntitlementTable(strict_rows(filterset))
     filename = csv_filename("entitlements", *filter_words(filterset))
     download = Download(filename, ENTITLEMENT_COLUMNS, entitlement_csv_body)

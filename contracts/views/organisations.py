@@ -14,7 +14,7 @@ from contracts.tables import TrustTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import Download, table_response
+from nhsit.lib.tables import Download, sortable_columns, table_response
 from organisations.models import Organisation
 from organisations.search import organisation_search
 
@@ -25,7 +25,13 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
     contract = default_contract()
     pair = latest_pair(contract, drafts=drafts) if contract else RevisionPair(previous=None, latest=None)
     systems = list(contract_systems(contract=contract, per_organisation=True, drafts=drafts))
-    filterset = TrustFilter(request.GET or None, queryset=organisation_rows(), pair=pair, systems=systems)
+    filterset = TrustFilter(
+        request.GET or None,
+        queryset=organisation_rows(),
+        pair=pair,
+        systems=systems,
+        sortable=sortable_columns(TrustTable),
+    )
     table = TrustTable(strict_rows(filterset), systems=systems)
 
     def with_statuses(table: TrustTable) -> dict:

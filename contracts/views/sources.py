@@ -13,14 +13,15 @@ from contracts.tables import SourceTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import Download, table_response
+from nhsit.lib.tables import Download, sortable_columns, table_response
 
 RECORD_NUMBER = re.compile(r"[0-9]{1,19}")
 
 
 @require_safe
 def source_list(request: HttpRequest) -> HttpResponseBase:
-    filterset = SourceFilter(request.GET or None, queryset=source_rows(drafts=shows_drafts(request)))
+    rows = source_rows(drafts=shows_drafts(request))
+    filterset = SourceFilter(request.GET or None, queryset=rows, sortable=sortable_columns(SourceTable))
     table = SourceTable(strict_rows(filterset))
     download = Download(csv_filename("sources", *filter_words(filterset)), SOURCE_COLUMNS, source_csv_body)
     return table_response(

@@ -30,10 +30,21 @@ def unknown_parameters_message(unknown: list[str], known: set[str]) -> str:
     )
 
 
+def unknown_sort_message(unknown: list[str], sortable: frozenset[str]) -> str:
+    named = ", ".join(f"“{key[:40]}”" for key in unknown)
+    noun = "is not a column" if len(unknown) == 1 else "are not columns"
+    return (
+        f"sort: {named} {noun} this table sorts by, so nothing is shown. It sorts by: {', '.join(sorted(sortable))} "
+        "(with “-” before one for the reverse order)."
+    )
+
+
 class StrictFilterForm(forms.Form):
-    """A filter form that refuses the whole request when its address holds a parameter it does not know."""
+    """A filter form that refuses the whole request when its address holds a parameter it does not know, or a sort
+    key that is not one of the table's sortable columns (`sortable`; None when the page has no table)."""
 
     accepted_parameters: frozenset[str] = TABLE_PARAMETERS
+    sortable: frozenset[str] | None = None
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
@@ -41,17 +52,27 @@ class StrictFilterForm(forms.Form):
         unknown = [name for name in self.data if name not in known]
         if unknown:
             self.add_error(None, unknown_parameters_message(unknown, known))
+        keys = self.data.getlist("sort") if hasattr(self.data, "getlist") else [self.data.get("sort", "")]
+        if self.sortable is not None:
+            unsortable = [key for key in keys if key and key.removeprefix("-") not in self.sortable]
+            if unsortable:
+                self.add_error(None, unknown_sort_message(unsortable, self.sortable))
         return cleaned
 
 
 class StrictFilterSet(django_filters.FilterSet):
-    """A filter set whose form refuses unknown parameters; `accepted_parameters` are the page's others."""
+    """A filter set whose form refuses unknown parameters; `accepted_parameters` are the page's others, and
+    `sortable` the columns its table sorts by (from nhsit.lib.tables.sortable_columns)."""
 
     accepted_parameters: frozenset[str] = TABLE_PARAMETERS
 
+    def __init__(self, *args: Any, sortable: frozenset[str] | None = None, **kwargs: Any):
+        self.sortable = sortable
+        super().__init__(*args, **kwargs)
+
     def get_form_class(self) -> type[StrictFilterForm]:
         fields = {name: filter_.field for name, filter_ in self.filters.items()}
-        attributes = {**fields, "accepted_parameters": frozenset(self.accepted_parameters)}
+        attributes = {**fields, "accepted_parameters": frozenset(self.accepted_parameters), "sortable": self.sortable}
         return type(f"{type(self).__name__}Form", (StrictFilterForm,), attributes)
 
 

@@ -20,6 +20,16 @@ PER_PAGE = 50
 MOST_PER_PAGE = 500
 
 
+def sortable_columns(table_class: type[Table]) -> frozenset[str]:
+    """The names `?sort=` may give for a table: its columns that sort (a filter form refuses any other)."""
+    orderable = table_class._meta.orderable
+    return frozenset(
+        name
+        for name, column in table_class.base_columns.items()
+        if (orderable if column.orderable is None else column.orderable)
+    )
+
+
 def table_sort(request: HttpRequest, table: Table) -> Table:
     """Sort by the `?sort=` keys that name a sortable column ("-name" for descending); others are ignored."""
     sortable = {column.name for column in table.columns if column.orderable}
