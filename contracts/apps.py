@@ -9,6 +9,8 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from contracts.evidence import connect_receivers
+        from contracts.pages.quality import connect_summary_receivers
 
         normalise_text_of(self)
         connect_receivers()
+        connect_summary_receivers()

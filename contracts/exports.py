@@ -4,7 +4,8 @@ The same rows as the HTML tables, in the same order. On PostgreSQL the rows leav
 (nhsit.lib.copy_export); elsewhere through a chunked cursor and Python's csv writer. Both write the same bytes.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce
 from contracts.models import Citation, Entitlement, EntitlementStatus, System
 from contracts.selectors.revisions import RevisionPair
 from contracts.services.compare import RevisionComparison
+from contracts.templatetags.tracker import record_label
 from nhsit.lib.aggregates import JoinedText
 from nhsit.lib.copy_export import copy_available, copy_sql, copy_stream, text_cell, yes_no_cell
 from nhsit.lib.csv_export import CHUNK_ROWS, csv_body
@@ -39,8 +41,11 @@ def organisation_columns(systems: Sequence[System]) -> list[str]:
 def source_keys() -> Subquery:
     """The keys of the sources cited for the outer entitlement's status as it now is, joined by "; " (one index
     probe per row)."""
-    citations = Citation.objects.filter(entitlement=OuterRef("pk"), current=True, source__isnull=False)
-    citations = citations.order_by().values("entitlement")
+    citations = (
+        Citation.objects.filter(entitlement=OuterRef("pk"), current=True, source__isnull=False)
+        .order_by()
+        .values("entitlement")
+    )
     return Subquery(citations.annotate(keys=JoinedText("source__key", distinct=True)).values("keys"))
 
 
@@ -129,3 +134,50 @@ def organisation_csv_body(
     if copy_available():
         return copy_stream(copy_sql(rows, [text_cell(F(name)) for name in fields]))
     return csv_body(rows.values_list(*fields).iterator(chunk_size=CHUNK_ROWS))
+
+
+FACT_COLUMNS = ["kind", "fact", "address", "evidence", "earlier_value_cited"]
+CITATION_COLUMNS = [
+    "supports_kind",
+    "supports",
+    "address",
+    "grade",
+    "of_the_value",
+    "source",
+    "quote",
+    "note",
+    "reasoning",
+]
+FIGURE_COLUMNS = [
+    "contract", "key", "statement", "value", "qualifier", "unit", "recorded", "unknown", "verdict", "records_address",
+]  # fmt: skip
+
+
+def fact_csv_body(facts: Iterable) -> Iterator[bytes]:
+    """One line per fact, kind after kind: what it is, where it is shown, and its evidence."""
+    return csv_body(
+        (fact._meta.verbose_name, record_label(fact), fact.get_absolute_url(), fact.evidence, fact.has_earlier)
+        for fact in facts
+    )
+
+
+def citation_csv_body(citations: QuerySet[Citation]) -> Iterator[bytes]:
+    """One line per citation: the record it supports (kind, words, address), how, and the source's words."""
+    for citation in citations.iterator(chunk_size=CHUNK_ROWS):
+        target: Any = citation.target
+        yield from csv_body([(
+            target._meta.verbose_name, record_label(target), target.get_absolute_url(), citation.grade,
+            "now" if citation.current else "earlier", citation.source.key if citation.source else "", citation.quote,
+            citation.note, citation.reasoning,
+        )])  # fmt: skip
+
+
+def figure_csv_body(checks: Iterable) -> Iterator[bytes]:
+    return csv_body(
+        (
+            check.figure.contract.slug, check.figure.key, check.figure.statement, check.figure.value,
+            check.figure.qualifier, check.figure.unit, check.reconciliation.recorded, check.reconciliation.unknown,
+            check.reconciliation.verdict, check.records_url,
+        )
+        for check in checks
+    )  # fmt: skip

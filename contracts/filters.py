@@ -5,21 +5,28 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from contracts.evidence import EVIDENCE_CHOICES
-from contracts.models import Contract, EntitlementStatus, Revision, Source, SourceKind, System
+from contracts.models import Contract, EntitlementStatus, EvidenceGrade, Revision, Source, SourceKind, System
 from contracts.outcomes import Outcome
+from contracts.selectors.facts import FACT_KINDS, FactRows, Scope, citations_within, fact_list
 from contracts.selectors.organisations import organisation_ids_with_status
 from contracts.selectors.revisions import RevisionPair, latest_pair
 from contracts.selectors.systems import contract_systems
 from contracts.services.compare import RevisionComparison, organisation_ids_with_outcome, revision_compare
+from contracts.services.reconcile import Verdict
 from nhsit.lib.filtering import TABLE_PARAMETERS, StrictFilterSet, distinct_values, multiple_choice, set_choices
 from organisations.models import Organisation, OrganisationKind
 from organisations.search import organisation_search
 
 LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
+EARLIER_CHOICES = [("yes", "has one"), ("no", "has none")]
+CURRENT_CHOICES = [("now", "the value as it now is"), ("earlier", "an earlier value")]
+QUOTE_CHOICES = [("with", "quotes the source"), ("none", "a source, without its words")]
+SUPPORTS_CHOICES = [("nothing", "supports nothing shown"), ("something", "supports something")]
 
 
 class EntitlementFilter(StrictFilterSet):
     organisation = django_filters.CharFilter(label="Organisation name or ODS code", method="search", max_length=100)
+    ods_code = django_filters.CharFilter(label="ODS code, exactly", method="by_ods_code", max_length=20)
     contract = django_filters.ChoiceFilter(field_name="revision__contract__slug", label="Contract", empty_label="any")
     revision = django_filters.ChoiceFilter(field_name="revision__code", label="Revision", empty_label="any")
     system = multiple_choice("system__slug", "System")
@@ -43,6 +50,9 @@ class EntitlementFilter(StrictFilterSet):
             return False
         data = self.form.cleaned_data
         slug, code = data.get("contract"), data.get("revision")
+        ods_code = (data.get("ods_code") or "").strip().upper()
+        if ods_code and not Organisation.objects.filter(ods_code=ods_code).exists():
+            self.form.add_error("ods_code", f"No organisation has the ODS code “{ods_code}”.")
         if slug and code and not self.revisions.filter(contract__slug=slug, code=code).exists():
             contract = Contract.objects.get(slug=slug)
             codes = ", ".join(
@@ -57,14 +67,24 @@ class EntitlementFilter(StrictFilterSet):
         matching = organisation_search(Organisation.objects.all(), value)
         return queryset.filter(organisation__in=matching)
 
+    def by_ods_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(organisation__ods_code=value.strip().upper())
+
 
 class SourceFilter(StrictFilterSet):
     q = django_filters.CharFilter(label="Title, publisher or author", method="search", max_length=100)
     kind = multiple_choice("kind", "Kind of source", SourceKind.choices)
+    supports = django_filters.ChoiceFilter(
+        label="What it supports", choices=SUPPORTS_CHOICES, method="by_support", empty_label="anything or nothing"
+    )
 
     class Meta:
         model = Source
-        fields = ["q", "kind"]
+        fields = ["q", "kind", "supports"]
+
+    def by_support(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Sources supporting nothing shown (no current citation of a record the page may show), or something."""
+        return queryset.filter(citation_count=0) if value == "nothing" else queryset.filter(citation_count__gt=0)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(author__icontains=value))
@@ -140,6 +160,11 @@ class CompareFilter(StrictFilterSet):
             "live": {"yes": True, "no": False}.get(data.get("live") or ""),
         }
 
+    def narrows(self) -> bool:
+        """Whether filters other than the systems narrow the rows (so the page must say what they hide)."""
+        filters = self.comparison_filters()
+        return any(filters[name] is not None for name in ["kinds", "sectors", "outcomes", "live"])
+
     def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """The form only chooses; revision_compare filters."""
         return queryset
@@ -191,3 +216,103 @@ class TrustFilter(StrictFilterSet):
             ids = organisation_ids_with_outcome(base=base, target=self.pair.latest, outcomes=outcomes, systems=systems)
             queryset = queryset.filter(pk__in=ids)
         return queryset
+
+
+class ScopeFilterSet(StrictFilterSet):
+    """The data-quality lists' narrowing: a contract, an organisation (its exact ODS code) and a system."""
+
+    contract = django_filters.ChoiceFilter(label="Contract", method="keep", empty_label="any")
+    organisation = django_filters.CharFilter(label="Organisation (ODS code)", method="keep", max_length=20)
+    system = django_filters.ChoiceFilter(label="System", method="keep", empty_label="any")
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, queryset=kwargs.pop("queryset", Organisation.objects.none()), **kwargs)
+        set_choices(self, "contract", Contract.objects.order_by("slug").values_list("slug", "title"))
+        set_choices(self, "system", System.objects.order_by("name").values_list("slug", "name"))
+
+    def is_valid(self) -> bool:
+        if not super().is_valid():
+            return False
+        ods_code = self.form.cleaned_data.get("organisation") or ""
+        if ods_code and not Organisation.objects.filter(ods_code=ods_code.strip().upper()).exists():
+            self.form.add_error("organisation", f"No organisation has the ODS code “{ods_code.strip().upper()}”.")
+        return not self.form.errors
+
+    def scope(self) -> Scope:
+        data = self.form.cleaned_data
+        return Scope(
+            contract=data.get("contract") or "",
+            organisation=(data.get("organisation") or "").strip().upper(),
+            system=data.get("system") or "",
+        )
+
+    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
+
+
+class FactFilter(ScopeFilterSet):
+    """The facts list: facts of some kinds, by their evidence, within a scope."""
+
+    kind = multiple_choice(
+        "kind",
+        "Kind of fact",
+        [(name, str(model._meta.verbose_name)) for name, model in FACT_KINDS.items()],
+        method="keep",
+    )
+    evidence = multiple_choice("evidence", "Evidence", EVIDENCE_CHOICES, method="keep")
+    earlier = django_filters.ChoiceFilter(
+        label="Citation of an earlier value", choices=EARLIER_CHOICES, method="keep", empty_label="either"
+    )
+
+    def facts(self, *, drafts: bool = False) -> FactRows:
+        """The facts the filters ask for; none when a filter is not valid."""
+        if self.is_bound and not self.is_valid():
+            return FactRows([])
+        data = self.form.cleaned_data if self.is_bound else {}
+        return fact_list(
+            kinds=data.get("kind") or [],
+            evidence=data.get("evidence") or [],
+            earlier={"yes": True, "no": False}.get(data.get("earlier") or ""),
+            scope=self.scope() if self.is_bound else Scope(),
+            drafts=drafts,
+        )
+
+
+class CitationFilter(ScopeFilterSet):
+    """The citations list: by grade, whether they support the value as it now is, whether they quote."""
+
+    grade = multiple_choice("grade", "Grade", EvidenceGrade.choices)
+    current = django_filters.ChoiceFilter(
+        label="Supports", choices=CURRENT_CHOICES, method="by_current", empty_label="either"
+    )
+    quote = django_filters.ChoiceFilter(label="Quote", choices=QUOTE_CHOICES, method="by_quote", empty_label="either")
+    source = django_filters.CharFilter(label="Source (its key)", method="by_source", max_length=200)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return super().filter_queryset(queryset).filter(citations_within(self.scope(), drafts=self.drafts))
+
+    def __init__(self, data=None, *, drafts: bool = False, **kwargs):
+        self.drafts = drafts
+        super().__init__(data, **kwargs)
+
+    def by_current(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(current=value == "now")
+
+    def by_quote(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """`none`: a citation of a source that gives no words of it (unsourced citations have no source to quote)."""
+        if value == "none":
+            return queryset.filter(source__isnull=False, quote="")
+        return queryset.exclude(quote="")
+
+    def by_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(source__key=value.strip())
+
+
+class FigureFilter(ScopeFilterSet):
+    """The reported figures list: by the verdict of setting each beside the records."""
+
+    verdict = multiple_choice("verdict", "Verdict", Verdict.choices, method="keep")
+
+    def wanted(self, verdict: str) -> bool:
+        chosen = self.form.cleaned_data.get("verdict") if self.is_bound else None
+        return not chosen or verdict in chosen

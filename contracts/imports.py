@@ -225,7 +225,7 @@ class AuditedResource(resources.ModelResource):
                 "the row names a new source but says “unsourced”: give the grade of what the source says, or "
                 "take the source out of the sources column."
             )})  # fmt: skip
-        needs_reasoning = {
+        needs_reasoning: dict[str, str] = {
             EvidenceGrade.INFERRED: "how the value follows from what the source says",
             EvidenceGrade.DERIVED: "which recorded facts the value is computed from, and how",
             EvidenceGrade.UNSOURCED: "why no source gives the new value",

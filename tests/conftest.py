@@ -33,6 +33,16 @@ def in_process_settings():
         yield
 
 
+@pytest.fixture(autouse=True)
+def forgotten_summaries():
+    """Each test starts with nothing cached: what one test's data made a page say never shows in another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the real London seed; each test's changes are rolled back."""

@@ -4,9 +4,8 @@ revision, the outcome, what was delivered, and every citation behind them, numbe
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import models
-
-from contracts.models import Citation, Contract, Deployment, Entitlement, Revision, System
+from contracts.models import Contract, Deployment, Entitlement, Revision, System
+from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.selectors.organisations import organisation_citations, organisation_entitlements
 from contracts.selectors.revisions import RevisionPair
 from contracts.services.compare import revision_compare
@@ -60,17 +59,6 @@ class ContractEntitlements:
     systems: list[SystemEntitlements] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class NumberedCitation:
-    number: int
-    citation: Citation
-
-
-def record_key(record: models.Model) -> str:
-    """What names a record among the page's cited records, for its citation marks."""
-    return f"{record._meta.label_lower}:{record.pk}"
-
-
 @dataclass
 class TrustProfile:
     organisation: Organisation
@@ -79,13 +67,11 @@ class TrustProfile:
     local_systems: list[LocalSystem]
     predecessors: list[Succession]
     successors: list[Succession]
-    citations: list[NumberedCitation]
-    # The numbers of the citations behind each record on the page, by record_key.
-    citation_numbers: dict[str, list[int]]
+    evidence: PageEvidence
 
 
 def trust_profile(*, organisation: Organisation, drafts: bool = False) -> TrustProfile:
-    """Everything the organisation's page shows, with each record's citations numbered in page order."""
+    """Everything the organisation's page shows, with the evidence for each record numbered in page order."""
     entitlements = list(organisation_entitlements(organisation=organisation, drafts=drafts))
     contract_ids = {entitlement.revision.contract_id for entitlement in entitlements}
     revisions: dict[int, list[Revision]] = {}
@@ -117,8 +103,8 @@ def trust_profile(*, organisation: Organisation, drafts: bool = False) -> TrustP
     local_systems = list(organisation.local_systems.select_related("vendor").order_by("product"))
     predecessors = list(organisation.predecessions.select_related("predecessor").order_by("effective_on"))
     successors = list(organisation.successions.select_related("successor").order_by("effective_on"))
-    records = [organisation, *entitlements, *deployments, *local_systems, *predecessors, *successors]
-    numbered, numbers = _numbered(list(organisation_citations(organisation=organisation, drafts=drafts)), records)
+    records = [organisation, *predecessors, *successors, *entitlements, *deployments, *local_systems]
+    citations = organisation_citations(organisation=organisation, drafts=drafts)
     return TrustProfile(
         organisation=organisation,
         contracts=list(contracts.values()),
@@ -126,27 +112,5 @@ def trust_profile(*, organisation: Organisation, drafts: bool = False) -> TrustP
         local_systems=local_systems,
         predecessors=predecessors,
         successors=successors,
-        citations=numbered,
-        citation_numbers=numbers,
+        evidence=page_evidence(records, citations=citations),
     )
-
-
-def _numbered(
-    citations: list[Citation], records: list[models.Model]
-) -> tuple[list[NumberedCitation], dict[str, list[int]]]:
-    """Citations numbered in the order their records appear on the page, and each record's numbers."""
-    by_target: dict[str, list[Citation]] = {}
-    for citation in citations:
-        target = citation.target
-        if target is not None:
-            by_target.setdefault(record_key(target), []).append(citation)
-    numbered: list[NumberedCitation] = []
-    numbers: dict[str, list[int]] = {}
-    for record in records:
-        for citation in by_target.pop(record_key(record), []):
-            numbered.append(NumberedCitation(len(numbered) + 1, citation))
-            numbers.setdefault(record_key(record), []).append(len(numbered))
-    for leftover in by_target.values():
-        for citation in leftover:
-            numbered.append(NumberedCitation(len(numbered) + 1, citation))
-    return numbered, numbers

@@ -4,13 +4,15 @@ sources' numbers beside the records'."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from contracts.models import Contract, Revision
+from contracts.models import Contract, Deliverable, Revision
 from contracts.outcomes import Outcome
 from contracts.pages.charts import OutcomeBar, outcome_bars
+from contracts.pages.evidence import PageEvidence, page_evidence
+from contracts.pages.figures import FigureCheck, figure_checks
 from contracts.selectors.revisions import RevisionPair, latest_pair, revisions_in_order
 from contracts.selectors.systems import contract_systems
 from contracts.services.compare import deliverable_compare, revision_compare
-from contracts.services.reconcile import Reconciliation, contract_figures, reported_figure_reconcile
+from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 
 
 @dataclass(frozen=True)
@@ -21,8 +23,11 @@ class ContractOverview:
     value_change: Decimal | None
     value_change_percent: Decimal | None
     bars: list[OutcomeBar]
+    # Lines delivering less in the latest revision: each a row of deliverable_compare, with the two records as
+    # `base_line` and `target_line` (for their evidence).
     line_changes: list[dict]
-    reconciliations: list[Reconciliation]
+    figures: list[FigureCheck]
+    evidence: PageEvidence
 
 
 def contract_overview(*, contract: Contract, drafts: bool = False) -> ContractOverview:
@@ -43,6 +48,23 @@ def contract_overview(*, contract: Contract, drafts: bool = False) -> ContractOv
             for line in deliverable_compare(base=pair.previous, target=pair.latest)
             if line["outcome"] == Outcome.LOST or line["reduced"]
         ]
+        lines = Deliverable.objects.filter(revision__in=[pair.previous, pair.latest], code__in=[
+            line["code"] for line in line_changes
+        ]).select_related("system", "revision")  # fmt: skip
+        by_side = {(line.revision_id, line.code): line for line in lines}
+        for line in line_changes:
+            line["base_line"] = by_side.get((pair.previous.pk, line["code"]))
+            line["target_line"] = by_side.get((pair.latest.pk, line["code"]))
+    revisions = list(revisions_in_order(contract=contract, drafts=drafts))
+    figures = figure_checks(
+        reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts)), revisions=revisions
+    )
+    records = [
+        contract,
+        *[revision for revision in [first, pair.latest] if revision is not None],
+        *[line[side] for line in line_changes for side in ["base_line", "target_line"] if line.get(side)],
+        *(check.figure for check in figures),
+    ]
     return ContractOverview(
         contract=contract,
         pair=pair,
@@ -51,5 +73,6 @@ def contract_overview(*, contract: Contract, drafts: bool = False) -> ContractOv
         value_change_percent=value_change_percent,
         bars=bars,
         line_changes=line_changes,
-        reconciliations=reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts)),
+        figures=figures,
+        evidence=page_evidence(list(dict.fromkeys(records)), drafts=drafts),
     )

@@ -1,4 +1,5 @@
-"""One system across its contract: who keeps, loses and gains it, and its programme lines."""
+"""One system across its contract: who keeps, loses and gains it, what the sources say of it, its programme lines
+and where it was deployed, with the evidence for each."""
 
 from dataclasses import dataclass
 
@@ -6,12 +7,15 @@ from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from contracts.models import Contract, Deliverable, System
+from contracts.models import Contract, Deliverable, Deployment, System
 from contracts.outcomes import Outcome
 from contracts.pages.charts import OutcomeBar, outcome_bars
-from contracts.selectors.revisions import RevisionPair, latest_pair
-from contracts.selectors.systems import contracts_of_system, system_deliverables
+from contracts.pages.evidence import PageEvidence, page_evidence
+from contracts.pages.figures import FigureCheck, figure_checks
+from contracts.selectors.revisions import RevisionPair, latest_pair, revisions_in_order
+from contracts.selectors.systems import contracts_of_system, system_deliverables, system_deployments
 from contracts.services.compare import revision_compare
+from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 
 SYSTEM_PAGE_LIST = 100
 
@@ -25,6 +29,10 @@ class SystemOverview:
     # (outcome, how many, the first SYSTEM_PAGE_LIST of their rows) for each outcome that has any.
     by_outcome: list[tuple[str, int, list[dict]]]
     deliverables: list[Deliverable]
+    deployments: list[Deployment]
+    # The sources' numbers about this system, beside the records'.
+    figures: list[FigureCheck]
+    evidence: PageEvidence
 
 
 def system_overview(*, system: System, drafts: bool = False) -> SystemOverview:
@@ -44,11 +52,22 @@ def system_overview(*, system: System, drafts: bool = False) -> SystemOverview:
         by_outcome = [
             (outcome.value, bar.count(outcome.value), listed[outcome.value]) for outcome in Outcome if outcome in listed
         ]
+    figures: list[FigureCheck] = []
+    if contract is not None:
+        revisions = list(revisions_in_order(contract=contract, drafts=drafts))
+        about = contract_figures(contract=contract, drafts=drafts).filter(system=system)
+        figures = figure_checks(reported_figure_reconcile(figures=about), revisions=revisions)
+    deliverables = list(system_deliverables(system=system, drafts=drafts))
+    deployments = list(system_deployments(system=system))
+    records = [system, *(check.figure for check in figures), *deliverables, *deployments]
     return SystemOverview(
         system=system,
         contract=contract,
         pair=pair,
         bar=bar,
         by_outcome=by_outcome,
-        deliverables=list(system_deliverables(system=system, drafts=drafts)),
+        deliverables=deliverables,
+        deployments=deployments,
+        figures=figures,
+        evidence=page_evidence(records, drafts=drafts),
     )

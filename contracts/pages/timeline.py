@@ -10,14 +10,15 @@ from contracts.selectors.revisions import revisions_in_order
 @dataclass(frozen=True)
 class TimelineEntry:
     revision: Revision
-    previous_code: str | None  # the revision before it, to compare with
+    previous: Revision | None  # the revision before it, to compare with
     value_change: Decimal | None
     value_change_percent: Decimal | None
     line_changes: list[Deliverable]  # the programme lines it removed, reduced or added
 
 
 def revision_timeline(*, contract: Contract, drafts: bool = False) -> list[TimelineEntry]:
-    """Revisions in order, each with its value change and the programme lines it removed or reduced."""
+    """Revisions in order, each with its value change (derived from its value and the one before's) and the
+    programme lines it removed or reduced."""
     revisions = list(revisions_in_order(contract=contract, drafts=drafts))
     changes: dict[int, list[Deliverable]] = {}
     for line in (
@@ -34,7 +35,7 @@ def revision_timeline(*, contract: Contract, drafts: bool = False) -> list[Timel
         entries.append(
             TimelineEntry(
                 revision=revision,
-                previous_code=revisions[index - 1].code if index else None,
+                previous=revisions[index - 1] if index else None,
                 value_change=change,
                 value_change_percent=change * 100 / previous if previous and change is not None else None,
                 line_changes=changes.get(revision.pk, []),

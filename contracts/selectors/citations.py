@@ -1,9 +1,11 @@
 """Citations, and what each one supports."""
 
-from django.db.models import Case, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When
+from collections.abc import Sequence
+
+from django.db.models import Case, F, Func, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from contracts.evidence import GRADE_ORDER, UNCITED
+from contracts.evidence import CITATION_FIELD, GRADE_ORDER, UNCITED
 from contracts.models import Citation, Source
 
 # Sorts grades from the strongest support to the weakest.
@@ -63,3 +65,16 @@ def citation_rows(*, drafts: bool = False) -> QuerySet[Citation]:
 
 def source_citations(*, source: Source, drafts: bool = False) -> QuerySet[Citation]:
     return citation_rows(drafts=drafts).filter(source=source).order_by("id")
+
+
+def citations_of(records: Sequence[Model], *, drafts: bool = False) -> QuerySet[Citation]:
+    """Every citation of any of the records, current or not, in one query."""
+    ids: dict[str, list[int]] = {}
+    for record in records:
+        ids.setdefault(CITATION_FIELD[type(record)], []).append(record.pk)
+    if not ids:
+        return Citation.objects.none()
+    cited = Q()
+    for name, pks in ids.items():
+        cited |= Q(**{f"{name}__in": pks})
+    return citation_rows(drafts=drafts).filter(cited).order_by("id")

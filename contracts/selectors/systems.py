@@ -3,7 +3,7 @@
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from contracts.models import Contract, Deliverable, Entitlement, System
+from contracts.models import Contract, Deliverable, Deployment, Entitlement, System
 from contracts.selectors.citations import citation_count
 from contracts.selectors.revisions import in_visible_revisions
 
@@ -68,4 +68,13 @@ def system_rows(*, drafts: bool = False) -> QuerySet[System]:
             ),
         )
         .order_by("name")
+    )
+
+
+def system_deployments(*, system: System) -> QuerySet[Deployment]:
+    """Where the system was deployed, organisation by organisation, with who delivered it."""
+    return (
+        Deployment.objects.filter(system=system)
+        .select_related("organisation", "delivered_by", "system")
+        .order_by("organisation__name", "go_live_on", "site", "phase")
     )

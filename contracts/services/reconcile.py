@@ -235,4 +235,6 @@ def contract_figures(*, contract: Contract, drafts: bool = False) -> models.Quer
     figures = ReportedFigure.objects.filter(contract=contract)
     if not drafts:
         figures = figures.exclude(revision__is_published=False).exclude(base_revision__is_published=False)
-    return figures.select_related("contract", "system", "base_revision", "revision", "deliverable", "delivered_by")
+    return figures.select_related(
+        "contract", "system", "base_revision", "revision", "deliverable__system", "delivered_by"
+    ).order_by("key")

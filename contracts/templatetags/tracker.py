@@ -4,13 +4,14 @@ import functools
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from contracts.evidence import UNCITED
+from contracts.evidence import UNCITED, sourced_values
 from contracts.models import DeliverableStatus, DeploymentStatus, Entitlement, EntitlementStatus, SourceKind
 from contracts.outcomes import Outcome
-from contracts.pages.organisations import record_key
+from contracts.pages.evidence import PageEvidence
 from nhsit.lib.money import gbp_change_display, gbp_display, percent_change_display
 from nhsit.lib.qualifiers import Qualifier
 from organisations.models import OrganisationKind
@@ -134,13 +135,60 @@ def qualified(number, qualifier: str) -> str:
 
 
 @register.filter
-def cite_marks(record, numbers: dict[str, list[int]]) -> str:
-    """The marks of the citations behind a record, each linking to its place in the page's list of sources."""
+def cite_marks(record, evidence: PageEvidence) -> str:
+    """The marks of what supports a record's values: each citation's number, linking to its place in the page's
+    list of sources, and its grade in a word. A fact nothing supports says so, linking to the uncited facts."""
+    marks = evidence.of(record)
+    if not marks and evidence.needs_source(record):
+        return format_html('<sup class="cite cite-uncited"><a href="{}#uncited">[uncited]</a></sup>', _quality_url())
     return format_html_join(
         "",
-        '<sup class="cite"><a href="#cite-{}" aria-label="source {}">[{}]</a></sup>',
-        ((number, number, number) for number in numbers.get(record_key(record), [])),
+        '<sup class="cite"><a href="#cite-{}">[{} {}]</a></sup>',
+        ((mark.number, mark.number, mark.grade) for mark in marks),
     )
+
+
+@register.simple_tag
+def derivation(revision, earlier) -> str:
+    """The mark of a value change: derived, naming the two recorded values it is computed from."""
+    return format_html(
+        '<span class="derivation">[derived: <a href="{}">{}’s {}</a> less <a href="{}">{}’s {}</a>]</span>',
+        revision.get_absolute_url(), revision.title, gbp_display(revision.total_value),
+        earlier.get_absolute_url(), earlier.title, gbp_display(earlier.total_value),
+    )  # fmt: skip
+
+
+@functools.cache
+def _quality_url() -> str:
+    return reverse("data_quality")
+
+
+@register.filter
+def supported_values(citation) -> str:
+    """What a citation was given for, in words, where the record now says otherwise: "status unknown (now
+    withdrawn)"; all its values when none has changed."""
+    target = citation.target
+    now = sourced_values(target)
+    given = citation.supports or {}
+    changed = {name: value for name, value in given.items() if now.get(name) != value} or given
+    parts = []
+    for name, value in changed.items():
+        if name.endswith("_precision") and len(changed) > 1:
+            continue
+        field = target._meta.get_field(name)
+        shown = f"{_value_words(field, value)} (now {_value_words(field, now[name])})" if name in now else value
+        parts.append(f"{field.verbose_name} {shown}")
+    return "; ".join(parts)
+
+
+def _value_words(field, value: str) -> str:
+    if not value:
+        return "none"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return str(field.related_model._base_manager.filter(pk=value).first() or value)
+    return value
 
 
 @register.filter

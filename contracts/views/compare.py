@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from contracts.exports import COMPARE_COLUMNS, compare_csv_body
 from contracts.filters import CompareFilter
 from contracts.models import Contract
-from contracts.pages.compare import outcome_matrix
+from contracts.pages.compare import compare_picture, outcome_matrix
 from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
@@ -20,9 +20,8 @@ LIVE_WORDS = {"yes": "live", "no": "not-live"}
 @require_safe
 def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
     contract = get_object_or_404(Contract, slug=slug)
-    filterset = CompareFilter(
-        request.GET, contract=contract, drafts=shows_drafts(request), sortable=sortable_columns(CompareTable)
-    )
+    drafts = shows_drafts(request)
+    filterset = CompareFilter(request.GET, contract=contract, drafts=drafts, sortable=sortable_columns(CompareTable))
     comparison = filterset.comparison()
     if comparison is None:
         wants_csv(request, filterset)  # an export asked with filters that are not valid says why (400)
@@ -42,5 +41,9 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         context=lambda table: {
             "contract": contract, "comparison": comparison,
             "matrix": outcome_matrix(comparison=comparison, counts=counts(), page=matrix_page),
+            "picture": compare_picture(
+                comparison=comparison, counts=counts(), systems=filterset.comparison_filters()["systems"],
+                narrowed=filterset.narrows(), drafts=drafts,
+            ),
         },
     )  # fmt: skip

@@ -4,8 +4,7 @@ from django.views.decorators.http import require_safe
 
 from contracts.filters import CompareFilter
 from contracts.models import Contract
-from contracts.pages.timeline import revision_timeline
-from contracts.services.reconcile import contract_figures, reported_figure_reconcile
+from contracts.pages.contracts import contract_page
 from contracts.views.preview import shows_drafts
 
 
@@ -21,8 +20,7 @@ def contract_detail(request: HttpRequest, slug: str) -> HttpResponse:
     drafts = shows_drafts(request)
     context = {
         "contract": contract,
-        "timeline": revision_timeline(contract=contract, drafts=drafts),
+        "page": contract_page(contract=contract, drafts=drafts),
         "compare_form": CompareFilter(None, contract=contract, drafts=drafts).form,
-        "reconciliations": reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts)),
     }
     return render(request, "contracts/contract_detail.html", context)

@@ -12,7 +12,10 @@ def test_rnoh_page_shows_cerner_withdrawn_under_ccn3_with_the_quote(client):
     assert response.status_code == 200
     text = visible_text(response)
     assert "Royal National Orthopaedic Hospital NHS Trust" in text
-    assert "Cerner Millennium entitled [2] [3] Slot: Nominal slot (dates not given) withdrawn [4] [5]" in text
+    assert (
+        "Cerner Millennium entitled [2 stated] [3 stated] Slot: Nominal slot (dates not given) withdrawn [4 stated] "
+        "[5 stated]"
+    ) in text
     assert (
         "“We have had a nominal slot but were told a few weeks ago that we will not be offered Cerner "
         "due to the budget cuts.”"
@@ -24,7 +27,8 @@ def test_rnoh_page_shows_cerner_withdrawn_under_ccn3_with_the_quote(client):
 def test_rnoh_page_shows_its_local_system_and_its_expiry(client):
     text = visible_text(client.get("/trusts/RAN/"))
     assert "Silverlink PAS (iSoft-badged)" in text
-    assert "2011-12" in text
+    assert "in use [7 stated] [8 inferred] 2011-12 [7 stated] [8 inferred]" in text
+    assert "[8 inferred] Supports: Silverlink PAS (iSoft-badged) at RAN inferred : Dr Patel says" in text
 
 
 def test_a_merged_trust_links_to_its_successor_and_back(client):
@@ -36,8 +40,9 @@ def test_a_merged_trust_links_to_its_successor_and_back(client):
 
 def test_a_trust_page_shows_deployments_and_who_delivered_them(client):
     text = visible_text(client.get("/trusts/RYJ/"))
-    assert "Cerner Millennium [6] whole organisation Order communications live — Sep 2011 BT" in text
-    assert "Cerner Millennium [7] whole organisation PAS and maternity live — May 2014 BT" in text
+    assert "Cerner Millennium whole organisation Order communications live [8 stated] — Sep 2011 [8 stated] BT" in text
+    assert "Cerner Millennium whole organisation PAS and maternity live [9 inferred] — May 2014 [9 inferred] BT" in text
+    assert "[9 inferred] Supports: Cerner Millennium at RYJ" in text
 
 
 def test_ods_codes_are_case_insensitive(client):

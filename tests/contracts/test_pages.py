@@ -24,12 +24,17 @@ def test_the_home_page_lists_programme_lines_removed_or_reduced(client):
     text = visible_text(client.get("/"))
     assert "Programme deliverables removed or reduced" in text
     assert "Map of Medicine" in text
-    assert "New GP systems for London's practices GP systems (INPS Vision) included: 1,500 practices removed" in text
+    assert (
+        "New GP systems for London's practices GP systems (INPS Vision) included: 1,500 practices [22 stated] removed"
+    ) in text
+    assert "RiO included [31 stated] reduced: about 50,000 users [32 stated] [33 stated] reduced" in text
 
 
 def test_the_home_page_sets_the_sources_numbers_beside_the_records(client):
     text = visible_text(client.get("/"))
-    assert "Eight London trusts now run Cerner 8 trusts 8 agrees" in text
+    assert (
+        "Eight London trusts now run Cerner [38 stated] [39 stated] 8 trusts 8 See the deployments counted agrees"
+    ) in text
     assert "32 acute trusts remaining following mergers" in text and "disagrees" in text
     assert "records cannot tell" in text
 

@@ -97,5 +97,5 @@ def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
 def test_an_export_of_no_rows_is_just_the_header(client):
     response = client.get("/entitlements/", {"organisation": "no such trust", "_export": "csv"})
     assert b"".join(response.streaming_content).decode() == (
-        "contract,revision,ods_code,organisation,kind,sector,system,status,delivery_model,slot,reason,sources\n"
+        "contract,revision,ods_code,organisation,kind,sector,system,status,delivery_model,slot,reason,sources,evidence\n"
     )

@@ -1,0 +1,234 @@
+"""The data-quality page: how well the records are supported, for the whole site or one contract, overall, by
+system and by organisation. Every count links to exactly the rows it counts (tested)."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Model
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from contracts.evidence import EVIDENCE_CHOICES, FACTS, UNCITED
+from contracts.models import Citation, Contract, EntitlementStatus, EvidenceGrade, Revision, System
+from contracts.selectors.entitlements import entitlement_rows
+from contracts.selectors.facts import (
+    FactCounts,
+    Scope,
+    citations_within,
+    evidence_totals,
+    fact_counts,
+    fact_counts_by,
+)
+from contracts.selectors.sources import source_rows
+from contracts.services.reconcile import Verdict, contract_figures, reported_figure_reconcile
+from organisations.models import Organisation
+
+EVIDENCE_WORDS = {
+    EvidenceGrade.STATED: "stated by a source",
+    EvidenceGrade.INFERRED: "inferred from what sources say",
+    EvidenceGrade.DERIVED: "derived from other recorded facts",
+    EvidenceGrade.UNSOURCED: "saved without a source, for a reason given",
+    UNCITED: "with no citation for their values as they now are",
+}
+
+
+@dataclass(frozen=True)
+class LinkedCount:
+    label: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class EvidenceShare:
+    evidence: str
+    words: str
+    count: int
+    percent: float
+    url: str
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """One system's or organisation's counts, in the order of the table's columns."""
+
+    name: str
+    url: str
+    counts: list[LinkedCount]
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    contract: Contract | None
+    facts: int
+    shares: list[EvidenceShare]
+    checks: list[LinkedCount]
+    columns: list[str]
+    systems: list[QualityRow]
+    organisations: list[QualityRow]
+
+
+def _link(name: str, query: list[tuple[str, str]]) -> str:
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
+
+
+def evidence_shares(counts: FactCounts, *, within: list[tuple[str, str]]) -> list[EvidenceShare]:
+    """Each evidence's share of the facts, linking to those facts."""
+    total = counts.total
+    return [
+        EvidenceShare(
+            evidence=evidence,
+            words=EVIDENCE_WORDS[evidence],
+            count=counts.evidence.get(evidence, 0),
+            percent=100 * counts.evidence.get(evidence, 0) / total if total else 0.0,
+            url=_link("fact_list", [*within, ("evidence", evidence)]),
+        )
+        for evidence, _label in EVIDENCE_CHOICES
+    ]
+
+
+COLUMNS = ["Unknown entitlements", "Uncited facts", "Unsourced facts", "Inferred or derived facts",
+           "Facts with an earlier value’s citation"]  # fmt: skip
+
+
+def _row_counts(
+    counts: FactCounts, unknown: int, *, entitlements: list[tuple[str, str]], facts: list[tuple[str, str]]
+) -> list[LinkedCount]:
+    evidence = counts.evidence
+    return [
+        LinkedCount(COLUMNS[0], unknown, _link("entitlement_list", [*entitlements, ("status", "unknown")])),
+        LinkedCount(COLUMNS[1], evidence.get(UNCITED, 0), _link("fact_list", [*facts, ("evidence", UNCITED)])),
+        LinkedCount(
+            COLUMNS[2],
+            evidence.get(EvidenceGrade.UNSOURCED, 0),
+            _link("fact_list", [*facts, ("evidence", "unsourced")]),
+        ),
+        LinkedCount(
+            COLUMNS[3],
+            evidence.get(EvidenceGrade.INFERRED, 0) + evidence.get(EvidenceGrade.DERIVED, 0),
+            _link("fact_list", [*facts, ("evidence", "inferred"), ("evidence", "derived")]),
+        ),
+        LinkedCount(COLUMNS[4], counts.earlier, _link("fact_list", [*facts, ("earlier", "yes")])),
+    ]
+
+
+def quality_report(*, contract: Contract | None = None, drafts: bool = False) -> QualityReport:
+    scope = Scope(contract=contract.slug if contract else "")
+    within = [("contract", contract.slug)] if contract else []
+    counts = fact_counts(scope=scope, drafts=drafts)
+
+    entitlements = entitlement_rows(drafts=drafts).order_by()
+    if contract:
+        entitlements = entitlements.filter(revision__contract=contract)
+    unknown = entitlements.filter(status=EntitlementStatus.UNKNOWN)
+    citations = Citation.objects.filter(citations_within(scope, drafts=drafts))
+    verdicts = Counter(
+        reconciliation.verdict
+        for figures_of in (Contract.objects.filter(pk=contract.pk) if contract else Contract.objects.all())
+        for reconciliation in reported_figure_reconcile(figures=contract_figures(contract=figures_of, drafts=drafts))
+    )
+    checks = [
+        LinkedCount("Entitlements whose status no source gives (unknown)", unknown.count(),
+                    _link("entitlement_list", [*within, ("status", "unknown")])),
+        LinkedCount("Facts with no citation for their values as they now are", counts.evidence.get(UNCITED, 0),
+                    _link("fact_list", [*within, ("evidence", UNCITED)])),
+        LinkedCount("Facts saved without a source, each with its reason", counts.evidence.get("unsourced", 0),
+                    _link("fact_list", [*within, ("evidence", "unsourced")])),
+        LinkedCount("Facts inferred from what sources say", counts.evidence.get("inferred", 0),
+                    _link("fact_list", [*within, ("evidence", "inferred")])),
+        LinkedCount("Facts derived from other recorded facts", counts.evidence.get("derived", 0),
+                    _link("fact_list", [*within, ("evidence", "derived")])),
+        LinkedCount("Facts with a citation that supports an earlier value", counts.earlier,
+                    _link("fact_list", [*within, ("earlier", "yes")])),
+        LinkedCount("Citations of a source without its words (a note instead of a quote)",
+                    citations.filter(source__isnull=False, quote="").count(),
+                    _link("citation_list", [*within, ("quote", "none")])),
+        LinkedCount("Reported figures the records disagree with", verdicts[Verdict.DISAGREES],
+                    _link("figure_list", [*within, ("verdict", Verdict.DISAGREES)])),
+        LinkedCount("Reported figures the records cannot tell (unknowns either way)", verdicts[Verdict.OPEN],
+                    _link("figure_list", [*within, ("verdict", Verdict.OPEN)])),
+        LinkedCount("Reported figures with nothing in the records to compare", verdicts[Verdict.NOT_COMPARED],
+                    _link("figure_list", [*within, ("verdict", Verdict.NOT_COMPARED)])),
+    ]  # fmt: skip
+    if contract is None:
+        idle = source_rows(drafts=drafts).filter(citation_count=0).count()  # type: ignore[misc]  # an annotation
+        checks.append(
+            LinkedCount("Sources that support nothing shown", idle, _link("source_list", [("supports", "nothing")]))
+        )
+
+    by_system = fact_counts_by("system", scope=scope, drafts=drafts)
+    unknown_by_system = dict(unknown.values_list("system__slug").annotate(count=Count("pk")))
+    systems = [
+        QualityRow(
+            name=system.name,
+            url=system.get_absolute_url(),
+            counts=_row_counts(
+                by_system.get(system.slug, FactCounts(evidence={})),
+                unknown_by_system.get(system.slug, 0),
+                entitlements=[*within, ("system", system.slug)],
+                facts=[*within, ("system", system.slug)],
+            ),
+        )
+        for system in System.objects.filter(slug__in=by_system.keys() | unknown_by_system.keys()).order_by("name")
+    ]
+
+    by_organisation = fact_counts_by("organisation", scope=scope, drafts=drafts)
+    unknown_by_organisation = dict(unknown.values_list("organisation__ods_code").annotate(count=Count("pk")))
+    named = by_organisation.keys() | unknown_by_organisation.keys()
+    organisations = [
+        QualityRow(
+            name=f"{organisation.name} ({organisation.ods_code})",
+            url=organisation.get_absolute_url(),
+            counts=_row_counts(
+                by_organisation.get(organisation.ods_code, FactCounts(evidence={})),
+                unknown_by_organisation.get(organisation.ods_code, 0),
+                entitlements=[*within, ("ods_code", organisation.ods_code)],
+                facts=[*within, ("organisation", organisation.ods_code)],
+            ),
+        )
+        for organisation in Organisation.objects.filter(ods_code__in=named).order_by("name", "ods_code")
+    ]
+    return QualityReport(
+        contract=contract,
+        facts=counts.total,
+        shares=evidence_shares(counts, within=within),
+        checks=checks,
+        columns=COLUMNS,
+        systems=systems,
+        organisations=organisations,
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    facts: int
+    shares: list[EvidenceShare]
+
+
+SUMMARY_CACHE_KEY = "contracts:evidence-summary"
+# A summary is kept this long at most: each process forgets it at once when it saves a fact or a citation, and
+# other processes within this time.
+SUMMARY_SECONDS = 300
+
+
+def evidence_summary() -> EvidenceSummary:
+    """What share of the public's facts each evidence has (the footer of every page), kept for a while."""
+    summary = cache.get(SUMMARY_CACHE_KEY)
+    if summary is None:
+        counts = FactCounts(evidence=evidence_totals())
+        summary = EvidenceSummary(facts=counts.total, shares=evidence_shares(counts, within=[]))
+        cache.set(SUMMARY_CACHE_KEY, summary, SUMMARY_SECONDS)
+    return summary
+
+
+def forget_evidence_summary(**kwargs: object) -> None:
+    cache.delete(SUMMARY_CACHE_KEY)
+
+
+def connect_summary_receivers() -> None:
+    models: list[type[Model]] = [Citation, Revision, *FACTS]
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(forget_evidence_summary, sender=model, dispatch_uid=f"summary:{model._meta.label}")

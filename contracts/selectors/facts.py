@@ -1,0 +1,267 @@
+"""The recorded facts of every kind, each with its evidence, narrowed to a contract, an organisation or a system.
+
+A fact's evidence is the strongest grade of the citations of its values as they now are, or "uncited"; it has an
+earlier value's citation when a citation kept from a value since changed is among its citations. The data-quality
+page counts these, and the facts list shows the same rows.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from contracts.evidence import CITATION_FIELD, FACTS
+from contracts.models import (
+    CITABLE,
+    Citation,
+    Contract,
+    Deliverable,
+    Deployment,
+    Entitlement,
+    ReportedFigure,
+    Revision,
+    System,
+)
+from contracts.selectors.citations import strongest_grade, visible_citations
+from contracts.selectors.revisions import in_visible_revisions
+from organisations.models import LocalSystem, Organisation, Succession
+
+# The kinds of fact, by the name the facts list's `kind` filter gives them, in the order pages list them.
+FACT_KINDS: dict[str, type[models.Model]] = {str(model._meta.model_name): model for model in FACTS}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a page narrows the facts to; empty values narrow nothing."""
+
+    contract: str = ""  # a contract's slug
+    organisation: str = ""  # an ODS code
+    system: str = ""  # a system's slug
+
+    def __bool__(self) -> bool:
+        return bool(self.contract or self.organisation or self.system)
+
+
+def _named_in_contract(slug: str) -> Q:
+    """Organisations that a contract's revisions give an entitlement."""
+    return Q(pk__in=Entitlement.objects.filter(revision__contract__slug=slug).values("organisation_id"))
+
+
+def _about_organisations(path: str, organisations: Q) -> Q:
+    return Q(**{f"{path}__in": Organisation.objects.filter(organisations)})
+
+
+# For each kind of record and each way of narrowing, the condition on that kind's rows; a kind with no condition
+# for a narrowing in use has no facts within it (a supplier's record is in no organisation's scope).
+NARROWING: dict[type[models.Model], dict[str, Callable[[str], Q]]] = {
+    Contract: {"contract": lambda slug: Q(slug=slug)},
+    Revision: {"contract": lambda slug: Q(contract__slug=slug)},
+    System: {"system": lambda slug: Q(slug=slug)},
+    Entitlement: {
+        "contract": lambda slug: Q(revision__contract__slug=slug),
+        "organisation": lambda ods: Q(organisation__ods_code=ods),
+        "system": lambda slug: Q(system__slug=slug),
+    },
+    Deliverable: {
+        "contract": lambda slug: Q(revision__contract__slug=slug),
+        "system": lambda slug: Q(system__slug=slug),
+    },
+    Deployment: {
+        "contract": lambda slug: Q(contract__slug=slug),
+        "organisation": lambda ods: Q(organisation__ods_code=ods),
+        "system": lambda slug: Q(system__slug=slug),
+    },
+    ReportedFigure: {"contract": lambda slug: Q(contract__slug=slug), "system": lambda slug: Q(system__slug=slug)},
+    Organisation: {"contract": _named_in_contract, "organisation": lambda ods: Q(ods_code=ods)},
+    Succession: {
+        "contract": lambda slug: _about_organisations("predecessor", _named_in_contract(slug))
+        | _about_organisations("successor", _named_in_contract(slug)),
+        "organisation": lambda ods: Q(predecessor__ods_code=ods) | Q(successor__ods_code=ods),
+    },
+    LocalSystem: {
+        "contract": lambda slug: _about_organisations("organisation", _named_in_contract(slug)),
+        "organisation": lambda ods: Q(organisation__ods_code=ods),
+    },
+}  # fmt: skip
+
+# What the public may see of each kind: nothing of a draft revision.
+VISIBLE: dict[type[models.Model], Callable[[bool], Q]] = {
+    Revision: lambda drafts: Q() if drafts else Q(is_published=True),
+    Entitlement: lambda drafts: in_visible_revisions("revision", drafts=drafts),
+    Deliverable: lambda drafts: in_visible_revisions("revision", drafts=drafts),
+    ReportedFigure: lambda drafts: (
+        Q() if drafts else ~Q(revision__is_published=False) & ~Q(base_revision__is_published=False)
+    ),
+}
+
+RELATED: dict[type[models.Model], list[str]] = {
+    Revision: ["contract"],
+    Entitlement: ["revision__contract", "organisation", "system"],
+    Deliverable: ["revision__contract", "system"],
+    Deployment: ["organisation", "system"],
+    ReportedFigure: ["contract"],
+    Succession: ["predecessor", "successor"],
+    LocalSystem: ["organisation"],
+}
+
+
+def narrowed(model: type[models.Model], scope: Scope) -> Q | None:
+    """The condition for the kind's records within the scope; None when the kind has none there."""
+    condition = Q()
+    for name in ("contract", "organisation", "system"):
+        value = getattr(scope, name)
+        if value:
+            narrowing = NARROWING.get(model, {}).get(name)
+            if narrowing is None:
+                return None
+            condition &= narrowing(value)
+    return condition
+
+
+def fact_rows(model: type[models.Model], *, scope: Scope = Scope(), drafts: bool = False) -> QuerySet:
+    """The kind's facts the public may see within the scope, each with its `evidence` and `has_earlier`."""
+    condition = narrowed(model, scope)
+    if condition is None:
+        return model._default_manager.none()
+    field = CITATION_FIELD[model]
+    earlier = Citation.objects.filter(**{field: OuterRef("pk")}, current=False)
+    visible = VISIBLE.get(model, lambda drafts: Q())(drafts)
+    return (
+        model._default_manager.filter(visible, condition)
+        .annotate(evidence=strongest_grade(field), has_earlier=Exists(earlier))
+        .select_related(*RELATED.get(model, []))
+        .order_by("pk")
+    )
+
+
+def citations_within(scope: Scope, *, drafts: bool = False) -> Q:
+    """Citations of the public's records within the scope (their records as fact_rows narrows them)."""
+    condition = visible_citations(drafts=drafts)
+    if not scope:
+        return condition
+    within = Q(pk__in=[])
+    for name, model in CITABLE:
+        narrowing = narrowed(model, scope)
+        if narrowing is not None:
+            within |= Q(**{f"{name}__in": model._default_manager.filter(narrowing).values("pk")})
+    return condition & within
+
+
+# The paths to group each kind's facts by a system's slug or an organisation's ODS code: the same facts NARROWING
+# finds for one system or one organisation (a merger is a fact about both organisations).
+GROUPING: dict[str, dict[type[models.Model], list[str]]] = {
+    "system": {
+        Entitlement: ["system__slug"],
+        Deliverable: ["system__slug"],
+        Deployment: ["system__slug"],
+        ReportedFigure: ["system__slug"],
+    },
+    "organisation": {
+        Entitlement: ["organisation__ods_code"],
+        Deployment: ["organisation__ods_code"],
+        Organisation: ["ods_code"],
+        Succession: ["predecessor__ods_code", "successor__ods_code"],
+        LocalSystem: ["organisation__ods_code"],
+    },
+}
+
+
+@dataclass
+class FactCounts:
+    """How many facts have each evidence, and how many have an earlier value's citation."""
+
+    evidence: dict[str, int]
+    earlier: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.evidence.values())
+
+
+def fact_counts(*, scope: Scope = Scope(), drafts: bool = False) -> FactCounts:
+    """Every kind's facts within the scope, counted by evidence: one query per kind."""
+    counts = FactCounts(evidence={})
+    for model in FACTS:
+        rows = fact_rows(model, scope=scope, drafts=drafts).order_by()
+        for row in rows.values("evidence", "has_earlier").annotate(count=models.Count("pk")):
+            counts.evidence[row["evidence"]] = counts.evidence.get(row["evidence"], 0) + row["count"]
+            counts.earlier += row["count"] if row["has_earlier"] else 0
+    return counts
+
+
+def fact_counts_by(by: str, *, scope: Scope = Scope(), drafts: bool = False) -> dict[str, FactCounts]:
+    """{system slug or ODS code: its facts' counts} within the scope, for `by` "system" or "organisation"."""
+    grouped: dict[str, FactCounts] = {}
+    for model, paths in GROUPING[by].items():
+        rows = fact_rows(model, scope=scope, drafts=drafts).order_by()
+        for path in paths:
+            for row in rows.values(path, "evidence", "has_earlier").annotate(count=models.Count("pk")):
+                if row[path] is None:
+                    continue
+                counts = grouped.setdefault(row[path], FactCounts(evidence={}))
+                counts.evidence[row["evidence"]] = counts.evidence.get(row["evidence"], 0) + row["count"]
+                counts.earlier += row["count"] if row["has_earlier"] else 0
+    return grouped
+
+
+class FactRows:
+    """The facts of several kinds as one sequence, kind after kind: counted and sliced a kind at a time, never all
+    loaded at once."""
+
+    def __init__(self, querysets: list[QuerySet]):
+        self.querysets = querysets
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [queryset.count() for queryset in self.querysets]
+        return self._counts
+
+    def __len__(self) -> int:
+        return sum(self.counts())
+
+    def __getitem__(self, index: slice) -> list[models.Model]:
+        start, stop, _ = index.indices(len(self))
+        rows: list[models.Model] = []
+        for queryset, count in zip(self.querysets, self.counts(), strict=True):
+            if stop <= 0:
+                break
+            if start < count:
+                rows.extend(queryset[max(start, 0) : min(stop, count)])
+            start, stop = start - count, stop - count
+        return rows
+
+    def __iter__(self) -> Iterator[models.Model]:
+        for queryset in self.querysets:
+            yield from queryset.iterator(chunk_size=2000)
+
+
+def fact_list(
+    *, kinds: list[str], evidence: list[str], earlier: bool | None, scope: Scope, drafts: bool = False
+) -> FactRows:
+    """The facts of the kinds (all kinds when none) with one of the evidences (any when none), with or without an
+    earlier value's citation (either when None), within the scope."""
+    querysets = []
+    for name, model in FACT_KINDS.items():
+        if kinds and name not in kinds or narrowed(model, scope) is None:
+            continue
+        rows = fact_rows(model, scope=scope, drafts=drafts)
+        if evidence:
+            rows = rows.filter(evidence__in=evidence)
+        if earlier is not None:
+            rows = rows.filter(has_earlier=earlier)
+        querysets.append(rows)
+    return FactRows(querysets)
+
+
+def evidence_totals(*, drafts: bool = False) -> dict[str, int]:
+    """{evidence: how many facts have it}, over every kind, in one query."""
+    parts = [
+        fact_rows(model, drafts=drafts).order_by().values("evidence").annotate(count=models.Count("pk"))
+        for model in FACTS
+    ]
+    totals: dict[str, int] = {}
+    for row in parts[0].union(*parts[1:], all=True):
+        totals[row["evidence"]] = totals.get(row["evidence"], 0) + row["count"]
+    return totals
