@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from contracts.models import EntitlementStatus, ReportedFigure, ReportedFigureMeasure, Revision
+from contracts.outcomes import Outcome
 from contracts.services.reconcile import Reconciliation
 
 ENTITLEMENT_MEASURES = {
@@ -45,7 +46,9 @@ def compared_records(figure: ReportedFigure, *, revisions: list[Revision]) -> tu
     system = [("system", figure.system.slug)] if figure.system else []
     if measure == ReportedFigureMeasure.OUTCOME_COUNT and figure.base_revision and figure.revision:
         query = [("base", figure.base_revision.code), ("target", figure.revision.code), *system, *kinds]
-        return _compare(contract.slug, query), "the organisations compared"
+        # Those with the outcome, and the unknowns that could be among them.
+        query += [("outcome", figure.outcome), ("outcome", Outcome.UNKNOWN)]
+        return _compare(contract.slug, query), "the organisations counted"
     if measure == ReportedFigureMeasure.ENTITLED_NOT_LIVE and figure.revision:
         before = _revision_before(figure.revision, revisions)
         if before is not None:

@@ -188,6 +188,8 @@ def _value_words(field, value: str) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
         return str(field.related_model._base_manager.filter(pk=value).first() or value)
+    if field.name == "total_value":
+        return gbp_display(Decimal(value))
     return value
 
 

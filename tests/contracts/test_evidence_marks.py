@@ -1,0 +1,113 @@
+"""Every number and date a reader sees carries its evidence, in words; filtered answers say what they hide."""
+
+import re
+
+import pytest
+
+from contracts.models import Citation, Revision
+from tests.helpers import shown_count, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_revision_dates_and_values_carry_their_marks_and_the_change_is_derived_from_both(client):
+    text = visible_text(client.get("/contracts/london-lsp/"))
+    assert "Signed Dec 2003 [4 stated] [5 stated] [6 stated] Value £1,100,000,000 [4 stated]" in text
+    assert "Value £988,000,000 [7 stated] [8 derived]" in text
+    assert (
+        "Change −£112,000,000 (−10.2%) [derived: Contract Change Note 3 (CCN3)’s £988,000,000 less Original "
+        "contract’s £1,100,000,000 ]"
+    ) in text
+    assert "[8 derived] Supports: london-lsp: Contract Change Note 3 (CCN3)" in text
+
+
+def test_every_mark_links_to_its_place_in_the_list_of_sources(client):
+    for url in ["/", "/contracts/london-lsp/", "/systems/rio/", "/trusts/RAN/", "/trusts/RYJ/"]:
+        html = client.get(url).content.decode()
+        marks = set(re.findall(r'<a href="#cite-(\d+)">\[\1 (?:stated|inferred|derived|unsourced)\]</a>', html))
+        listed = set(re.findall(r'<li id="cite-(\d+)">', html))
+        assert marks and marks == listed, url
+
+
+def test_reported_figures_carry_their_sources_and_a_link_to_the_records_they_are_compared_with(client):
+    page = client.get("/contracts/london-lsp/")
+    text = visible_text(page)
+    assert (
+        "Approximately half of the 32 acute trusts will no longer get Cerner Millennium [35 derived] [36 derived]"
+    ) in text
+    supports = "[35 derived] Supports: Approximately half of the 32 acute trusts will no longer get Cerner Millennium"
+    assert supports in text
+    assert "derived : 16 is half of the 32 acute trusts the same quote gives" in text
+    row = r'<tr id="figure-cerner-lost-by-half">.*?<a href="([^"]+)">See the organisations counted'
+    link = re.search(row, page.content.decode(), re.S).group(1).replace("&amp;", "&")
+    assert link == (
+        "/contracts/london-lsp/compare/?base=original&target=ccn3&system=cerner-millennium&kind=acute"
+        "&kind=specialist_acute&outcome=lost&outcome=unknown"
+    )
+    assert shown_count(client.get(link)) == 22  # 1 lost and the 21 unknown the figure's range spans
+
+
+def test_programme_line_quantities_and_delivered_counts_carry_marks(client):
+    text = visible_text(client.get("/systems/gp-systems/"))
+    assert re.search(r"1,500 practices \[\d+ stated\]", text)
+    assert re.search(r"about 100 practices \[\d+ stated\]", text) or re.search(r"100 practices \[\d+ stated\]", text)
+
+
+def test_deployment_dates_and_local_system_expiries_carry_marks(client):
+    assert "live [8 stated] — Sep 2011 [8 stated]" in visible_text(client.get("/trusts/RYJ/"))
+    assert "in use [7 stated] [8 inferred] 2011-12 [7 stated] [8 inferred]" in visible_text(client.get("/trusts/RAN/"))
+    deployments = visible_text(client.get("/systems/cerner-millennium/"))
+    assert (
+        "Royal Free Hampstead NHS Trust (RAL) whole organisation live [29 stated] Jun 2008 [29 stated]" in deployments
+    )
+
+
+def test_an_inference_is_shown_as_one_with_its_reasoning(client):
+    text = visible_text(client.get("/trusts/RYJ/"))
+    assert "[9 inferred] Supports: Cerner Millennium at RYJ" in text
+    citation = Citation.objects.get(deployment__organisation__ods_code="RYJ", deployment__phase="PAS and maternity")
+    assert f"inferred : {citation.reasoning}" in text
+
+
+def test_a_fact_that_loses_its_support_is_marked_uncited_on_its_page(client, ccn3):
+    ccn3.total_value = 990_000_000
+    ccn3.save()
+    text = visible_text(client.get("/contracts/london-lsp/"))
+    assert "Value £990,000,000 [uncited]" in text
+    assert "Sources of earlier values" in text
+    assert "when it read: total value £988,000,000 (now £990,000,000)" in text
+
+
+def test_the_filtered_compare_page_names_what_it_hides_and_sets_the_sources_figure_beside_it(client):
+    page = client.get("/contracts/london-lsp/compare/", {"system": "cerner-millennium", "outcome": "lost"})
+    text = visible_text(page)
+    assert "Showing 1 lost ; not shown: 7 kept , 21 unknown ." in text
+    assert (
+        "The sources: “Approximately half of the 32 acute trusts will no longer get Cerner Millennium” (about 16 "
+        "trusts) [3 derived] [4 derived] . The records: 1 to 22 (21 unknown): records cannot tell"
+    ) in text
+    html = page.content.decode()
+    hidden = re.search(r'<a href="([^"]+)">21 unknown</a>', html).group(1).replace("&amp;", "&")
+    assert shown_count(client.get(hidden)) == 21
+    kept = re.search(r'<a href="([^"]+)">7 kept</a>', html).group(1).replace("&amp;", "&")
+    assert shown_count(client.get(kept)) == 7
+
+
+def test_the_unfiltered_compare_page_has_no_hidden_rows_to_name(client):
+    text = visible_text(client.get("/contracts/london-lsp/compare/"))
+    assert "not shown:" not in text and "Your filters narrow the rows" not in text
+    assert "The sources: “Approximately half of the 32 acute trusts" in text
+
+
+def test_the_home_pages_per_system_counts_lead_to_the_whole_answer(client):
+    html = client.get("/").content.decode()
+    assert '<a href="/systems/cerner-millennium/#outcome-lost">1</a>' in html
+    assert '<a href="/systems/cerner-millennium/#outcome-unknown">21</a>' in html
+    system = client.get("/systems/cerner-millennium/").content.decode()
+    assert 'id="outcome-lost"' in system and 'id="outcome-unknown"' in system and 'id="outcome-kept"' in system
+
+
+def test_a_draft_revisions_citations_are_not_marks_on_public_pages(client, ccn3):
+    Revision.objects.filter(pk=ccn3.pk).update(is_published=False)
+    html = client.get("/contracts/london-lsp/").content.decode()
+    assert 'id="revision-ccn3"' not in html and "£988,000,000" not in html

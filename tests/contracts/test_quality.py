@@ -1,0 +1,140 @@
+"""The data-quality page: each count equals the rows its link shows, on the seed and after edits that leave facts
+uncited, unsourced or cited only for an earlier value."""
+
+import re
+from html import unescape
+
+import pytest
+
+from contracts.models import Citation, Deployment, Entitlement, EvidenceGrade, Source
+from tests.helpers import csv_rows, shown_count, visible_text
+
+pytestmark = pytest.mark.django_db
+
+QUALITY_PAGES = ["/data-quality/", "/contracts/london-lsp/data-quality/"]
+
+
+def linked_counts(response) -> list[tuple[str, int]]:
+    """Each (link, number) of the page's content whose link text is a count."""
+    html = response.content.decode().split('<footer class="site-footer">')[0]
+    return [
+        (unescape(url), int(number.replace(",", "")))
+        for url, number in re.findall(r'<a href="([^"]+)">([\d,]+)</a>', html)
+    ]
+
+
+@pytest.fixture
+def edited(ccn3):
+    """A status changed with no new source (its old citations now support an earlier value, and nothing the new
+    one), a deployment re-dated and saved unsourced with a reason, and a source nothing cites."""
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RV3", system__slug="rio")
+    entitlement.status = "withdrawn"
+    entitlement.withdrawal_reason = "Told so"
+    entitlement.save()
+    deployment = Deployment.objects.filter(organisation__ods_code="RAL").first()
+    deployment.go_live_on = deployment.go_live_on.replace(day=2)
+    deployment.save()
+    Citation.objects.create(deployment=deployment, grade=EvidenceGrade.UNSOURCED, reasoning="Heard at a conference.")
+    Source.objects.create(key="never-cited", title="A source nothing cites", kind="news")
+    return entitlement, deployment
+
+
+@pytest.mark.parametrize("url", QUALITY_PAGES)
+def test_each_count_on_the_seed_equals_the_rows_its_link_shows(client, url):
+    counts = linked_counts(client.get(url))
+    assert len(counts) > 40
+    for link, number in counts:
+        if "/systems/" in link or "/trusts/" in link and "?" not in link:
+            continue
+        assert shown_count(client.get(link)) == number, link
+
+
+@pytest.mark.parametrize("url", QUALITY_PAGES)
+def test_each_count_after_edits_equals_the_rows_its_link_shows(client, edited, url):
+    counts = linked_counts(client.get(url))
+    for link, number in counts:
+        if "/systems/" in link or "/trusts/" in link and "?" not in link:
+            continue
+        assert shown_count(client.get(link)) == number, link
+
+
+def test_the_seed_has_every_fact_cited_and_says_what_it_does_not_know(client):
+    text = visible_text(client.get("/data-quality/"))
+    assert "How the 213 facts are supported" in text
+    assert "uncited : with no citation for their values as they now are 0 0.0%" in text
+    assert "Entitlements whose status no source gives (unknown): 26" in text
+    assert "Reported figures the records cannot tell (unknowns either way): 5" in text
+
+
+def test_an_edit_without_a_source_shows_as_uncited_and_as_citing_an_earlier_value(client, edited):
+    entitlement, deployment = edited
+    text = visible_text(client.get("/data-quality/"))
+    assert "Facts with no citation for their values as they now are: 1" in text
+    assert "Facts with a citation that supports an earlier value: 2" in text
+    assert "Facts saved without a source, each with its reason: 1" in text
+    uncited = visible_text(client.get("/data-quality/facts/", {"evidence": "uncited"}))
+    assert "RV3: RiO under Contract Change Note 3 (CCN3): withdrawn uncited" in uncited
+    unsourced = csv_rows(client.get("/data-quality/facts/", {"evidence": "unsourced", "_export": "csv"}))
+    assert [(row["kind"], row["address"], row["evidence"]) for row in unsourced] == [
+        ("deployment", "/trusts/RAL/#deployments", "unsourced")
+    ]
+    rows = csv_rows(client.get("/data-quality/citations/", {"current": "earlier", "_export": "csv"}))
+    assert {row["supports"] for row in rows} >= {"RV3: RiO under Contract Change Note 3 (CCN3): withdrawn"}
+
+
+def test_the_organisation_page_marks_the_uncited_status_and_keeps_the_old_citation_apart(client, edited):
+    text = visible_text(client.get("/trusts/RV3/"))
+    assert "withdrawn [uncited]" in text
+    assert "Sources of earlier values" in text
+    assert (
+        "Supported RV3: RiO under Contract Change Note 3 (CCN3): withdrawn when it read: status unknown (sources do "
+        "not say) (now withdrawn) stated : the source says it. Two London mental health trusts will not deploy RiO"
+    ) in text
+
+
+def test_a_source_nothing_cites_is_counted_and_listed(client, edited):
+    text = visible_text(client.get("/data-quality/"))
+    idle = int(re.search(r"Sources that support nothing shown: (\d+)", text).group(1))
+    listed = client.get("/sources/", {"supports": "nothing"})
+    assert shown_count(listed) == idle
+    assert "A source nothing cites" in visible_text(listed)
+
+
+def test_the_quality_page_by_system_and_by_organisation(client):
+    text = visible_text(client.get("/data-quality/"))
+    assert "By system" in text and "Cerner Millennium 21 0 0 11 0" in text
+    assert "By organisation" in text
+    page = client.get("/data-quality/facts/", {"system": "cerner-millennium", "evidence": ["inferred", "derived"]})
+    assert shown_count(page) == 11
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "message"),
+    [
+        ("/data-quality/facts/", {"organisation": "ZZZ"}, "No organisation has the ODS code “ZZZ”."),
+        ("/data-quality/facts/", {"evidence": "guessed"}, "Select a valid choice. guessed is not one of the available"),
+        ("/data-quality/facts/", {"evidnce": "uncited"}, "“evidnce” (did you mean “evidence”?) is not a filter"),
+        ("/data-quality/citations/", {"grade": "maybe"}, "Select a valid choice. maybe is not one of the available"),
+        ("/data-quality/facts/", {"sort": "kind"}, "sort: “kind” is not a column this table sorts by"),
+        ("/figures/", {"verdict": "wrong"}, "Select a valid choice. wrong is not one of the available"),
+        ("/entitlements/", {"ods_code": "ZZZ"}, "No organisation has the ODS code “ZZZ”."),
+    ],
+)
+def test_a_bad_filter_on_a_quality_list_is_refused_with_a_message(client, url, query, message):
+    page = client.get(url, query)
+    assert page.status_code == 200
+    assert message in visible_text(page)
+    assert "No results" in visible_text(page)
+    assert client.get(url, {**query, "_export": "csv"}).status_code == 400
+
+
+def test_the_footer_gives_the_shares_it_computes_and_links_to_the_quality_page(client, edited):
+    html = client.get("/sources/").content.decode()
+    footer = visible_text_of(html.split('<footer class="site-footer">')[1])
+    assert "Of the 213 facts recorded here, 84.0% are stated by a source" in footer
+    assert "0.5% have no citation for their values as they now are" in footer
+    assert 'href="/data-quality/"' in html.split('<footer class="site-footer">')[1]
+
+
+def visible_text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
