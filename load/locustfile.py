@@ -36,7 +36,7 @@ class Analyst(HttpUser):
 
 
 class Editor(HttpUser):
-    """One editor saving the same entitlement again and again, each save with a new note."""
+    """One editor saving the same published entitlement again and again, each save a correction with a new note."""
 
     fixed_count = 1
     wait_time = between(0.1, 0.3)
@@ -54,6 +54,7 @@ class Editor(HttpUser):
         fields = form_fields(page.text)
         note = f"load test save {len(saves) + 1}"
         fields["notes"] = note
+        fields["correction_reason"] = f"Load test correction {len(saves) + 1}"
         fields["_save"] = "Save"
         with self.client.post(EDIT_URL, data=fields, name="editor saves", allow_redirects=False,
                               headers={"Referer": self.host + EDIT_URL}, catch_response=True) as response:  # fmt: skip

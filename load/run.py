@@ -88,9 +88,11 @@ def main() -> int:
         environment,
         "shell",
         "-c",
-        "from django.contrib.auth.models import Group, User; from contracts.models import Entitlement; "
+        "from django.contrib.auth.models import Group, Permission, User; from contracts.models import Entitlement; "
         f"u = User.objects.create_user('{EDITOR}', password='{PASSWORD}', is_staff=True); "
         "u.groups.add(Group.objects.get(name='Editor')); "
+        # The seeded revisions are published: changing their rows is a correction.
+        "u.user_permissions.add(Permission.objects.get(codename='correct_published_data')); "
         "print(Entitlement.objects.get(revision__code='ccn3', organisation__ods_code='RV3', system__slug='rio').pk)",
     ).split()[-1]
 
