@@ -1,5 +1,7 @@
 """The tables' filters: each value a stable code or slug, checked by a form, refused (never ignored) when wrong."""
 
+from dataclasses import replace
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -193,6 +195,27 @@ class TrustFilter(StrictFilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return organisation_search(queryset, value)
+
+    def narrowed_comparison(self) -> RevisionComparison | None:
+        """The comparison between the latest two revisions that the kind, sector, status and outcome filters leave,
+        for the chosen systems; None when they narrow nothing (or there is nothing to compare), so that the page
+        can set what it shows beside the whole picture."""
+        if not self.is_bound or not self.is_valid() or self.pair.previous is None or self.pair.latest is None:
+            return None
+        data = self.form.cleaned_data
+        if not any(data.get(name) for name in ["kind", "sector", "status", "outcome"]):
+            return None
+        comparison = revision_compare(
+            base=self.pair.previous,
+            target=self.pair.latest,
+            systems=[self.systems[slug] for slug in data.get("system") or []] or None,
+            kinds=data.get("kind") or None,
+            sectors=data.get("sector") or None,
+            outcomes=data.get("outcome") or None,
+        )
+        if data.get("status"):
+            comparison = replace(comparison, rows=comparison.rows.filter(target_status__in=data["status"]))
+        return comparison
 
     def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """System, status and outcome work together, in filter_queryset."""

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/": 20,
     "/trusts/": 8,
-    "/trusts/?kind=acute&system=cerner-millennium&outcome=unknown": 8,
-    "/trusts/?status=withdrawn&page=1&sort=-ods_code": 8,
+    "/trusts/?kind=acute&system=cerner-millennium&outcome=unknown": 18,
+    "/trusts/?status=withdrawn&page=1&sort=-ods_code": 19,
     "/trusts/RAN/": 10,
     "/systems/": 2,
     "/systems/cerner-millennium/": 17,

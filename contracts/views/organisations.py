@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from contracts.exports import organisation_columns, organisation_csv_body
 from contracts.filters import TrustFilter
+from contracts.pages.compare import compare_picture
 from contracts.pages.organisations import organisation_statuses, trust_profile
 from contracts.selectors.organisations import organisation_rows
 from contracts.selectors.revisions import RevisionPair, default_contract, latest_pair
@@ -36,7 +37,15 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
 
     def with_statuses(table: TrustTable) -> dict:
         table.cells = organisation_statuses(pair=pair, organisations=[row.record for row in table.page.object_list])
-        return {"contract": contract, "pair": pair}
+        narrowed = filterset.narrowed_comparison()
+        picture = None
+        if narrowed is not None:
+            chosen = [filterset.systems[slug] for slug in filterset.form.cleaned_data.get("system") or []]
+            counts = narrowed.outcome_counts()
+            picture = compare_picture(
+                comparison=narrowed, counts=counts, systems=chosen or None, narrowed=True, drafts=drafts
+            )
+        return {"contract": contract, "pair": pair, "picture": picture, "comparison": narrowed}
 
     download = Download(
         filename=csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset)),

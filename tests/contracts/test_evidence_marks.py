@@ -111,3 +111,17 @@ def test_a_draft_revisions_citations_are_not_marks_on_public_pages(client, ccn3)
     Revision.objects.filter(pk=ccn3.pk).update(is_published=False)
     html = client.get("/contracts/london-lsp/").content.decode()
     assert 'id="revision-ccn3"' not in html and "£988,000,000" not in html
+
+
+def test_the_filtered_organisation_list_names_what_it_hides(client):
+    page = client.get("/trusts/", {"system": "cerner-millennium", "outcome": "lost"})
+    text = visible_text(page)
+    assert shown_count(page) == 1
+    assert "The whole picture for Cerner Millennium" in text
+    assert "Showing 1 lost ; not shown: 7 kept , 21 unknown ." in text
+    assert "The whole picture" not in visible_text(client.get("/trusts/", {"q": "RAN"}))
+
+
+def test_an_organisations_opening_and_closing_dates_carry_marks(client):
+    text = visible_text(client.get("/trusts/RYJ/"))
+    assert re.search(r"Opened 1 Oct 2007 \[1 stated\] \[2 stated\]", text), text[:600]
