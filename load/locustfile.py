@@ -46,7 +46,7 @@ class Editor(HttpUser):
         fields = form_fields(page.text)
         fields.update(username=os.environ["LOAD_EDITOR"], password=os.environ["LOAD_PASSWORD"])
         self.client.post("/admin/login/?next=/admin/", data=fields, name="editor signs in",
-                         headers={"Referer": self.host + "/admin/login/"})  # fmt: skip
+                         headers={"Referer": f"{self.host}/admin/login/"})  # fmt: skip
 
     @task
     def save(self):
@@ -56,8 +56,9 @@ class Editor(HttpUser):
         fields["notes"] = note
         fields["correction_reason"] = f"Load test correction {len(saves) + 1}"
         fields["_save"] = "Save"
+        referer = {"Referer": f"{self.host}{EDIT_URL}"}
         with self.client.post(EDIT_URL, data=fields, name="editor saves", allow_redirects=False,
-                              headers={"Referer": self.host + EDIT_URL}, catch_response=True) as response:  # fmt: skip
+                              headers=referer, catch_response=True) as response:  # fmt: skip
             if response.status_code == 302:
                 saves.append(note)
             else:

@@ -7,6 +7,7 @@ from concurrency.forms import ConcurrentForm
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import ModelForm
+from django.utils.functional import cached_property
 
 from contracts.admin.conflicts import changed_meanwhile_message, mark_stale
 from contracts.evidence import SOURCED_FIELDS
@@ -77,6 +78,13 @@ class VersionedForm(CitingForm, ConcurrentForm):
         "record's history.",
     )
 
+    @cached_property
+    def changed_data(self) -> list[str]:
+        """The record's fields that changed. The form's own fields (a citation for a change, the reason for a
+        correction) are not the record's: an inline row that does not show them, and so never sends them, is
+        unchanged until one of the record's fields is."""
+        return [name for name in super().changed_data if name not in FORM_ONLY_FIELDS]
+
     def clean(self):
         version_field = self.instance._concurrencymeta.field.name
         if self.instance.pk and version_field in self.cleaned_data:
@@ -119,7 +127,7 @@ class VersionedForm(CitingForm, ConcurrentForm):
         return self.user is not None and self.user.has_perm(permission)
 
     def _check_publishing(self) -> None:
-        changed = [name for name in self.changed_data if name not in FORM_ONLY_FIELDS]
+        changed = list(self.changed_data)
         if getattr(self.request, "reverting_to", None):
             # The form holds the old version, so it looks unchanged; against the record as it is, it changes it.
             changed = ["(reverted)"]

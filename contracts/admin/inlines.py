@@ -5,12 +5,14 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import ModelForm, Textarea
+from django.forms import BaseInlineFormSet, ModelForm, Textarea
 
 from contracts.admin.forms import VersionedForm
 from contracts.admin.row_labels import InlineBase, RowLabelledInline
 from contracts.models import Citation
+from contracts.publishing import is_published, may_change, published_revision
 
 # Inline rows stay a few lines high, however long their quotes and notes.
 COMPACT_TEXT: dict[type[models.Field], dict[str, Any]] = {
@@ -42,10 +44,35 @@ class CachedChoicesMixin(InlineBase):
         return field
 
 
+class GuardedInlineFormSet(BaseInlineFormSet):
+    """Inline rows whose deletion is guarded like their change: a row of a published revision is deleted only by
+    someone who may correct published data, and with the reason, kept in its history. (Django does not validate a
+    row marked for deletion, so the row's own form cannot say so.)"""
+
+    def clean(self) -> None:
+        super().clean()
+        user = getattr(self.form, "user", None)
+        for form in self.deleted_forms:
+            record = form.instance
+            if record.pk is None or not is_published(record):
+                continue
+            revision = published_revision(record)
+            if user is None or not may_change(user, record):
+                raise ValidationError(
+                    f"“{record}” belongs to {revision.title if revision else 'a published revision'}, which is "
+                    "published: only someone who may correct published data can delete it."
+                )
+            if not (form.cleaned_data.get("correction_reason") or "").strip():
+                raise ValidationError(
+                    f"“{record}” is published: say why it is being deleted, in its row's reason for the correction."
+                )
+
+
 class VersionedInlineMixin(CachedChoicesMixin):
     """Inline rows that refuse stale saves like any change form, and guard published revisions."""
 
     form: type[ModelForm] = VersionedForm
+    formset = GuardedInlineFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -61,11 +88,22 @@ class VersionedInlineMixin(CachedChoicesMixin):
         return formset
 
 
+class CitationRowForm(VersionedForm):
+    """A citation's own row: it is the support, so it is not asked for one."""
+
+    cite_source = None  # type: ignore[assignment]
+    cite_quote = None  # type: ignore[assignment]
+    cite_grade = None  # type: ignore[assignment]
+    cite_reasoning = None  # type: ignore[assignment]
+    unsourced_reason = None  # type: ignore[assignment]
+
+
 class CitationInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
     """Sources and quotes behind the record being edited (Citation has one key to each kind of record), how each
     supports it, and whether it supports the record's values as they are now or earlier ones."""
 
     formfield_overrides = COMPACT_TEXT
+    form = CitationRowForm
     model = Citation
     fields = ["source", "quote", "note", "grade", "reasoning", "current", "version"]
     readonly_fields = ["current"]

@@ -71,8 +71,9 @@ def outcome_matrix(*, comparison: RevisionComparison, counts: dict[str, Counter]
 class HiddenCount:
     outcome: str
     label: str
-    count: int
-    url: str  # the compare page showing them: this system and outcome, no other narrowing
+    count: int  # how many of the outcome's rows the filters leave out
+    total: int  # how many rows have the outcome in all
+    url: str  # the compare page showing all `total` of them: this system and outcome, no other narrowing
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ def compare_picture(
                 query = urlencode(
                     {"base": base.code, "target": target.code, "system": bar.system.slug, "outcome": outcome.value}
                 )
-                hidden.append(HiddenCount(outcome.value, outcome.label, missing, f"{compare_url}?{query}"))
+                total = bar.count(outcome.value)
+                hidden.append(HiddenCount(outcome.value, outcome.label, missing, total, f"{compare_url}?{query}"))
         pictures.append(
             SystemPicture(
                 system=bar.system,

@@ -24,11 +24,15 @@ from tests.serving import (
     site_environment,
 )
 
+# The seed publishes its revisions, so the editors whose journeys change them also correct published data (each
+# change with a reason), as an editor in the Corrector group does; a third edits drafts only, and meets the
+# published records read-only.
 CREATE_EDITORS = """
 from django.contrib.auth.models import Group, User
-for name, password in [("{editor}", "{password}"), ("{second}", "{password}")]:
-    user = User.objects.create_user(username=name, password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
+for name, groups in [("{editor}", ["Editor", "Corrector"]), ("{second}", ["Editor", "Corrector"]),
+                     ("{draft_editor}", ["Editor"])]:
+    user = User.objects.create_user(username=name, password="{password}", is_staff=True)
+    user.groups.add(*(Group.objects.get(name=group) for group in groups))
 """
 
 
@@ -37,6 +41,7 @@ class Site:
     url: str
     editor: str
     second_editor: str
+    draft_editor: str
     password: str
 
 
@@ -49,12 +54,14 @@ def site_database(django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def site(site_database, tmp_path_factory):
-    """The site, served by gunicorn through the entrypoint, with the seed and two editors' accounts."""
+    """The site, served by gunicorn through the entrypoint, with the seed and three editors' accounts."""
     environment = site_environment(site_database, tmp_path_factory.mktemp("static"), free_port())
     try:
         with served(environment) as url:
-            found = Site(url=url, editor="editor-one", second_editor="editor-two", password=secrets.token_urlsafe(16))
-            script = CREATE_EDITORS.format(editor=found.editor, second=found.second_editor, password=found.password)
+            found = Site(url=url, editor="editor-one", second_editor="editor-two", draft_editor="drafts-only",
+                         password=secrets.token_urlsafe(16))  # fmt: skip
+            script = CREATE_EDITORS.format(editor=found.editor, second=found.second_editor,
+                                           draft_editor=found.draft_editor, password=found.password)  # fmt: skip
             subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=settings.BASE_DIR,
                            env=environment, check=True, capture_output=True)  # fmt: skip
             yield found

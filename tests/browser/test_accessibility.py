@@ -22,11 +22,17 @@ PAGES = [
     "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=lost",
     "/entitlements/",
     "/sources/",
+    "/data-quality/",
+    "/contracts/london-lsp/data-quality/",
+    "/data-quality/facts/",
+    "/data-quality/facts/?evidence=inferred&evidence=derived",
+    "/data-quality/citations/",
+    "/figures/",
     "/trusts/NO-SUCH-CODE/",
     "/search/?q=George",
     "/admin/login/",
 ]
-# The editors' pages: lists with filters and an editable column, forms with autocomplete boxes and inline rows.
+# The editors' pages: lists with filters and actions, forms with autocomplete boxes and inline rows.
 ADMIN_PAGES = [
     "/admin/",
     "/admin/recent-changes/",
@@ -123,17 +129,35 @@ def test_no_record_page_in_the_admin_has_a_serious_accessibility_violation(page,
     assert serious_violations(axe, page) == []
 
 
-def test_every_control_in_an_editable_row_is_named_by_its_column_and_row(page, site):
+def test_a_published_record_is_read_only_to_an_editor_of_drafts_and_has_no_serious_violation(page, site, axe):
+    sign_in(page, site.draft_editor, site.password)
+    page.goto("/admin/contracts/entitlement/?q=RAN")
+    rnoh_cerner_in_ccn3 = page.get_by_role("row").filter(has_text="Cerner Millennium").filter(has_text="CCN3")
+    rnoh_cerner_in_ccn3.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("View entitlement")
+    expect(page.locator(".field-status .readonly")).to_have_text("withdrawn")
+    expect(page.get_by_role("combobox", name="Status:")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Delete", exact=True)).to_have_count(0)
+    assert serious_violations(axe, page) == []
+
+
+def test_every_control_in_an_inline_row_is_named_by_its_column_and_row(page, site):
     sign_in(page, site.editor, site.password)
     page.goto("/admin/trusts/organisation/?q=RAN")
     page.get_by_role("link", name="RAN").click()
     rnoh_cerner = "RAN · cerner-millennium · ccn3: withdrawn"
     expect(page.get_by_role("combobox", name=f"Status – {rnoh_cerner}")).to_have_value("withdrawn")
-    expect(page.get_by_role("textbox", name=f"Withdrawal reason – {rnoh_cerner}")).to_be_visible()
+    expect(page.get_by_role("textbox", name=f"Withdrawal reason – {rnoh_cerner}")).to_have_value(
+        re.compile(r"^Budget cuts")
+    )
     expect(page.get_by_role("checkbox", name=f"Delete – {rnoh_cerner}")).not_to_be_checked()
-
-    page.goto("/admin/contracts/entitlement/?q=RAN")
-    expect(page.get_by_role("combobox", name=f"Status – {rnoh_cerner}")).to_have_value("withdrawn")
+    # What a row's changed status is saved with (its source and words, or why there is none) and, its revision
+    # being published, why it is corrected.
+    expect(page.get_by_role("combobox", name=f"Source of the new value – {rnoh_cerner}")).to_have_value("")
+    expect(page.get_by_role("textbox", name=f"Its words – {rnoh_cerner}")).to_be_empty()
+    expect(page.get_by_role("textbox", name=f"Or: no source, because… – {rnoh_cerner}")).to_be_empty()
+    expect(page.get_by_role("textbox", name=f"Reason for this correction – {rnoh_cerner}")).to_be_empty()
 
 
 def test_an_autocomplete_box_is_named_by_its_field_empty_or_chosen(page, site):
@@ -152,6 +176,18 @@ def test_a_source_page_has_no_serious_accessibility_violation(page, axe):
     page.locator("table.data-table tbody").get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/sources/\d+/$"))
     assert serious_violations(axe, page) == []
+
+
+def test_the_public_pages_say_when_they_preview_drafts_with_no_serious_violation(page, site, axe):
+    sign_in(page, site.editor, site.password)
+    page.get_by_role("button", name="Preview the public pages with drafts").click()
+    expect(page).to_have_url(f"{site.url}/")
+    banner = page.get_by_role("note").filter(has_text="Preview:")
+    expect(banner).to_contain_text("Preview: these pages include draft revisions, which the public does not see.")
+    assert serious_violations(axe, page) == []
+    banner.get_by_role("button", name="Stop previewing").click()
+    expect(page).to_have_url(f"{site.url}/")
+    expect(page.get_by_text("these pages include draft revisions")).to_have_count(0)
 
 
 def test_the_first_tab_offers_a_skip_past_the_header_to_the_content(page):

@@ -506,3 +506,71 @@ def test_reverting_a_change_makes_the_old_citations_current_again(editor, origin
     assert reverted.status == "entitled"
     assert {citation.supports["status"] for citation in reverted.citations.filter(current=True)} == {"entitled"}
     assert reverted.citations.filter(current=False, supports={"status": "declined"}).count() == 1
+
+
+def browser_form(response, form_id: str) -> dict[str, list[str]]:
+    """What a browser sends of the page's form: only the fields the page holds, as it holds them."""
+    from tests.web_client import page_forms
+
+    return next(form for form in page_forms(response.content.decode()) if form.attributes.get("id") == form_id).data()
+
+
+@pytest.mark.parametrize("published", [True, False])
+def test_saving_an_organisation_page_unchanged_rewrites_none_of_its_rows(editor, corrector, published):
+    organisation = Organisation.objects.get(ods_code="RAX")
+    if published:
+        Revision.objects.filter(contract__slug="london-lsp").update(is_published=True)
+    rows = list(Entitlement.objects.filter(organisation=organisation).order_by("pk"))
+    before = [(row.version, row.history.count()) for row in rows]
+    client = client_for(corrector if published else editor)
+    page = client.get(change_url(organisation))
+    response = client.post(change_url(organisation), browser_form(page, "organisation_form"))
+    assert response.status_code == 302
+    assert [(row.version, row.history.count()) for row in Entitlement.objects.filter(pk__in=[r.pk for r in rows])
+            .order_by("pk")] == before  # fmt: skip
+
+
+def test_saving_an_entitlement_rewrites_none_of_its_citations(editor, original):
+    entitlement = rnoh_cerner(original)
+    citations = list(entitlement.citations.order_by("pk").values_list("pk", "version"))
+    client = client_for(editor)
+    data = browser_form(client.get(change_url(entitlement)), "entitlement_form")
+    data["deployment_slot"] = ["Wave 9"]
+    assert client.post(change_url(entitlement), data).status_code == 302
+    assert list(entitlement.citations.order_by("pk").values_list("pk", "version")) == citations
+
+
+def deleting_row(client, organisation, entitlement, **extra) -> dict[str, list[str]]:
+    data = browser_form(client.get(change_url(organisation)), "organisation_form")
+    prefix = next(name for name, values in data.items() if name.endswith("-id") and values == [str(entitlement.pk)])
+    data[prefix.replace("-id", "-DELETE")] = ["on"]
+    for name, value in extra.items():
+        data[prefix.replace("-id", f"-{name}")] = [value]
+    return data
+
+
+def test_an_editor_cannot_delete_a_published_row_from_an_organisations_page(editor, ccn3):
+    ccn3.is_published = True
+    ccn3.save()
+    entitlement = rnoh_cerner(ccn3)
+    organisation = entitlement.organisation
+    client = client_for(editor)
+    response = client.post(change_url(organisation), deleting_row(client, organisation, entitlement))
+    assert response.status_code == 200
+    assert "which is published: only someone who may correct published data can delete it." in visible_text(response)
+    assert Entitlement.objects.filter(pk=entitlement.pk).exists()
+
+
+def test_a_corrector_deletes_a_published_row_only_with_a_reason_kept_in_its_history(corrector, ccn3):
+    ccn3.is_published = True
+    ccn3.save()
+    entitlement = rnoh_cerner(ccn3)
+    organisation = entitlement.organisation
+    client = client_for(corrector)
+    refused = client.post(change_url(organisation), deleting_row(client, organisation, entitlement))
+    assert "is published: say why it is being deleted" in visible_text(refused)
+    assert Entitlement.objects.filter(pk=entitlement.pk).exists()
+    data = deleting_row(client, organisation, entitlement, correction_reason="Entered twice")
+    assert client.post(change_url(organisation), data).status_code == 302
+    assert not Entitlement.objects.filter(pk=entitlement.pk).exists()
+    assert Entitlement.history.filter(id=entitlement.pk).latest("history_id").history_change_reason == "Entered twice"
