@@ -25,6 +25,7 @@ from django.urls import reverse
 from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.models import Source
 from tests.helpers import admin_form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_drafts")]
@@ -52,6 +53,8 @@ ACTION_SETUP = {
     ),
 }
 KNOWN_URLS = {"changelist", "add", "change", "delete", "history", "simple_history", "import", "process_import"}
+# Addresses of a model admin's own, beyond Django's, with what each needs.
+OWN_URLS = {"upload": ("upload", ("upload",)), "upload_apply": ("apply upload", ("upload",))}
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,10 @@ def endpoints() -> list[Endpoint]:
         prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
         for pattern in model_admin.get_urls():
             name = (pattern.name or "").removeprefix(prefix)
-            if pattern.name and name not in KNOWN_URLS and name != "password_change":
+            if pattern.name and name in OWN_URLS:
+                kind, needs = OWN_URLS[name]
+                found.append(Endpoint(model, kind, needs=needs))
+            elif pattern.name and name not in KNOWN_URLS and name != "password_change":
                 raise AssertionError(f"The permission walk does not know the admin URL {pattern.name}: teach it.")
         found += [Endpoint(model, kind, needs=tuple(NEEDS[kind])) for kind in ["add", "change", "delete"]]
         if isinstance(model_admin, SimpleHistoryAdmin):
@@ -220,6 +226,11 @@ def request_for(endpoint: Endpoint, superuser: Client) -> Request | None:
         data.update(ACTION_FORMS.get(endpoint.detail, {}))
         if endpoint.detail.startswith("mark_"):  # a new status asks for its source, or why there is none
             data.update(apply="1", unsourced_reason="Marked by the permission walk")
+        if endpoint.detail == "cite_selected":
+            source = Source.objects.order_by("pk")[0]
+            data.update(
+                apply="1", cite_source=str(source.pk), cite_quote="Cited by the permission walk", cite_grade="stated"
+            )
         if endpoint.detail.startswith("mark_"):
             target = endpoint.detail.removeprefix("mark_")
             pk, version = model._default_manager.exclude(status=target).order_by("pk").values_list("pk", "version")[0]
@@ -231,6 +242,12 @@ def request_for(endpoint: Endpoint, superuser: Client) -> Request | None:
         )  # fmt: skip
     if endpoint.kind == "inline":
         return inline_request(endpoint, superuser)
+    if endpoint.kind == "upload":
+        return Request(url(model, "upload"), {"archive": walked_seed()}, writes=False)
+    if endpoint.kind == "apply upload":
+        previewed = superuser.post(url(model, "upload"), {"archive": walked_seed()})
+        assert previewed.context["token"], previewed.context.get("problems")
+        return Request(url(model, "upload_apply"), {"token": previewed.context["token"]}, writes=True)
     raise AssertionError(f"No request for {endpoint.label}")
 
 
@@ -251,6 +268,19 @@ def edited_file(model):
     first[index] = f"{first[index] or ''} (walked)"
     dataset[0] = first
     return SimpleUploadedFile(f"{model._meta.model_name}.csv", dataset.csv.encode(), content_type="text/csv")
+
+
+def walked_seed():
+    """A zip of one seed file that adds a supplier."""
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("suppliers.toml", '[[supplier]]\nslug = "walked"\nname = "Walked Ltd"\n')
+    return SimpleUploadedFile("walked.zip", packed.getvalue(), content_type="application/zip")
 
 
 def model_admin_of(model):
@@ -308,6 +338,8 @@ def test_no_role_writes_what_it_may_not(admin_user, endpoint):
             "import",
             "confirm import",
             "password",
+            "upload",
+            "apply upload",
         }:
             assert response.status_code == 403, (role, endpoint.label, response.status_code)
         assert database_fingerprint() == before, f"{role} wrote through {endpoint.label}"

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.html import format_html
 
 from contracts.admin.base import VersionedAdmin
+from contracts.admin.contract_upload import ContractUploadMixin
 from contracts.admin.inlines import CitationInline
 from contracts.models import (
     CITABLE,
@@ -21,7 +22,7 @@ from nhsit.lib.admin_filters import BlankReadsUnknownFilter
 
 
 @admin.register(Contract)
-class ContractAdmin(VersionedAdmin):
+class ContractAdmin(ContractUploadMixin, VersionedAdmin):
     list_display = ["title", "slug", "supplier", "region", partial_date_column("signed", "signed")]
     search_fields = ["title", "slug", "programme"]
     autocomplete_fields = ["supplier"]

@@ -30,6 +30,7 @@ class Contract(models.Model):
 
     class Meta:
         ordering = ["title"]
+        permissions = [("upload_contract", "Can upload a whole contract")]
 
     def __str__(self):
         return self.title

@@ -75,8 +75,8 @@ class SeedReport:
     def summary(self) -> dict[str, dict[str, list[str]]]:
         """What was created and changed, by name, as plain data: two loads that did the same give the same."""
         return {
-            "created": {kind: sorted(names) for kind, names in sorted(self.created_names.items())},
-            "updated": {kind: sorted(names) for kind, names in sorted(self.updated_names.items())},
+            "created": {kind: sorted(names) for kind, names in sorted(self.created_names.items()) if names},
+            "updated": {kind: sorted(names) for kind, names in sorted(self.updated_names.items()) if names},
         }
 
 
