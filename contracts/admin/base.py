@@ -16,10 +16,11 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin.cite_selected import cite_selected
 from contracts.admin.conflicts import conflict, selected_versions, with_conflict_status
 from contracts.admin.forms import CITE_FIELDS, VersionedForm
 from contracts.admin.row_labels import with_row_labels
-from contracts.evidence import SOURCED_FIELDS
+from contracts.evidence import CITATION_FIELD, SOURCED_FIELDS
 from contracts.publishing import is_published, may_change
 from contracts.services.citing import change_cite
 from contracts.services.history import UNTRACKED
@@ -157,6 +158,11 @@ class VersionedAdmin(TrackedAdmin, ConcurrentModelAdmin):
     """A tracked record that two editors cannot silently overwrite."""
 
     form = VersionedForm
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if model in CITATION_FIELD:  # every list of records a citation can support can cite its rows
+            self.actions = [*(self.actions or []), cite_selected]  # type: ignore[has-type]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

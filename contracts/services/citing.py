@@ -5,13 +5,15 @@ records its support here, so the new value never stands on the citations of the 
 for the earlier value: contracts.evidence).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models
+from django.db import models, transaction
 
 from contracts.evidence import CITATION_FIELD
 from contracts.models import Citation, EvidenceGrade, Source
+from contracts.publishing import may_change
 from contracts.services.history import record_change
 
 
@@ -59,3 +61,36 @@ def change_cite(*, record: models.Model, support: ChangeSupport, user: AbstractB
     record_change(citation, reason="Cited with the change it supports", user=user)
     citation.save()
     return citation
+
+
+class CitingRefused(Exception):
+    """A citation of selected records that may not be made, or not by this user; nothing was written."""
+
+
+def records_cite(*, records: Sequence[models.Model], support: ChangeSupport, user: AbstractBaseUser) -> int:
+    """One citation of each record as it now stands, from the one source, all in one transaction; how many.
+
+    Refused whole, naming the records, unless `user` may add citations and change every record (a published
+    revision's only as someone who may correct published data: contracts.publishing)."""
+    if support.source is None:
+        raise CitingRefused("Choose the source that the selected records are cited from.")
+    if support.problem():
+        raise CitingRefused(support.problem())
+    if not user.has_perm("contracts.add_citation"):  # type: ignore[attr-defined]
+        raise CitingRefused("You may not add citations.")
+    kinds = {type(record) for record in records}
+    for model in kinds:
+        opts = model._meta
+        if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):  # type: ignore[attr-defined]
+            raise CitingRefused(f"You may not change {opts.verbose_name_plural}, so you may not cite them.")
+    locked = [record for record in records if not may_change(user, record)]
+    if locked:
+        named = "; ".join(str(record) for record in locked[:10]) + ("; …" if len(locked) > 10 else "")
+        raise CitingRefused(
+            f"Nothing was cited: {len(locked)} of the selected records belong to a published revision, which only "
+            f"someone who may correct published data can change ({named})."
+        )
+    with transaction.atomic():
+        for record in records:
+            change_cite(record=record, support=support, user=user)
+    return len(records)
