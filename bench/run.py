@@ -34,7 +34,7 @@ CONTRACT = "synthetic-national"
 PAGE_ROUNDS, EXPORT_ROUNDS = 15, 3
 
 # The SQLite copy: one row per entitlement, with what the tool's entitlements export writes.
-SQLITE_COLUMNS = ["contract", "revision", "ods_code", "organisation", "kind", "sector", "system", "status",
+SQLITE_COLUMNS = ["contract", "revision", "identifier", "organisation", "kind", "sector", "system", "status",
                   "delivery_model", "slot", "reason"]  # fmt: skip
 
 
@@ -126,7 +126,7 @@ def sqlite_copy(url: str, path: Path) -> int:
         print(f"Copying {expected:,} entitlements to SQLite for Datasette…")
         buffer = io.StringIO()
         cursor.copy_expert(
-            """COPY (SELECT c.slug, r.code, o.ods_code, o.name, o.kind, o.sector, s.slug, e.status,
+            """COPY (SELECT c.slug, r.code, o.code, o.name, o.kind, o.sector, s.slug, e.status,
                         e.delivery_model, e.deployment_slot, e.withdrawal_reason
                    FROM contracts_entitlement e JOIN contracts_revision r ON r.id = e.revision_id
                    JOIN contracts_contract c ON c.id = r.contract_id
@@ -261,7 +261,7 @@ def measures(options) -> list[Measure]:
     from organisations.models import Organisation
 
     system = System.objects.order_by("name")[options.systems // 2]
-    trust = Organisation.objects.filter(kind="acute").order_by("ods_code")[0]
+    trust = Organisation.objects.filter(kind__slug="acute").order_by("code")[0]
     latest = Revision.objects.filter(contract__slug=CONTRACT).order_by("-sequence")[0]
     ours, datasette = f"http://{OURS}", f"http://{DATASETTE}/bench/entitlements"
     page = f"?system={system.slug}&kind=acute"
@@ -270,7 +270,7 @@ def measures(options) -> list[Measure]:
         Measure(
             "Trust list, by kind and system", f"{ours}/trusts/{page}", PAGE_ROUNDS, "Datasette: filtered table page"
         ),
-        Measure("Trust page", f"{ours}/trusts/{trust.ods_code}/", PAGE_ROUNDS, "Datasette: filtered table page"),
+        Measure("Trust page", f"{ours}/trusts/{trust.identifier}/", PAGE_ROUNDS, "Datasette: filtered table page"),
         Measure(
             "Compare, one system and outcome",
             f"{ours}/contracts/{CONTRACT}/compare/?system={system.slug}&outcome=lost",
@@ -379,7 +379,6 @@ def main() -> int:
     environment = {
         **os.environ,
         "DATABASE_URL": options.database_url,
-        "DEFAULT_CONTRACT": CONTRACT,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",

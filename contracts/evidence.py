@@ -39,7 +39,7 @@ SOURCED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     Deployment: ("status", "go_live_on", "go_live_precision", "delivered_by"),
     ReportedFigure: ("value", "qualifier"),
-    Organisation: ("ods_code", "kind", "opened_on", "opened_precision", "closed_on", "closed_precision"),
+    Organisation: ("scheme", "code", "kind", "opened_on", "opened_precision", "closed_on", "closed_precision"),
     Succession: ("successor", "effective_on", "effective_precision"),
     LocalSystem: ("status", "contract_expiry"),
 }  # fmt: skip

@@ -10,32 +10,36 @@ from typing import Any
 from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from contracts.models import Citation, Entitlement, EntitlementStatus, System
-from contracts.selectors.revisions import RevisionPair
+from contracts.models import Citation, Contract, Entitlement, EntitlementStatus, System
+from contracts.selectors.revisions import RevisionPair, in_visible_revisions
 from contracts.services.compare import RevisionComparison
 from contracts.templatetags.tracker import record_label
 from nhsit.lib.aggregates import JoinedText
 from nhsit.lib.copy_export import copy_available, copy_sql, copy_stream, text_cell, yes_no_cell
 from nhsit.lib.csv_export import CHUNK_ROWS, csv_body
 from nhsit.lib.dates import partial_date_display
-from organisations.models import Organisation
+from organisations.models import Organisation, identifier_of
 
 ENTITLEMENT_COLUMNS = [
-    "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
+    "contract", "revision", "identifier", "organisation", "kind", "sector", "system",
     "status", "delivery_model", "slot", "reason", "sources", "evidence",
 ]  # fmt: skip
 
 COMPARE_COLUMNS = [
-    "ods_code", "organisation", "kind", "sector", "system", "base_revision", "base_status",
+    "identifier", "organisation", "kind", "sector", "system", "base_revision", "base_status",
     "target_revision", "target_status", "outcome", "live", "delivery_model",
 ]  # fmt: skip
 
 SOURCE_COLUMNS = ["key", "title", "kind", "publisher", "author", "published", "url", "records_supported"]
 
 
-def organisation_columns(systems: Sequence[System]) -> list[str]:
-    """The organisation list's columns: then one per system (its slug), its status in the latest revision."""
-    return ["ods_code", "name", "kind", "sector", "successor_ods_code", *[system.slug for system in systems]]
+def organisation_columns(columns: Sequence[tuple[Contract, System]], *, label_contracts: bool) -> list[str]:
+    """The organisation list's columns: then one per system of each contract (its slug, after the contract's
+    where there are several), its status in that contract's latest revision."""
+    return [
+        "identifier", "name", "kind", "sector", "successors", "contracts",
+        *[f"{contract.slug}:{system.slug}" if label_contracts else system.slug for contract, system in columns],
+    ]  # fmt: skip
 
 
 def source_keys() -> Subquery:
@@ -49,10 +53,10 @@ def source_keys() -> Subquery:
     return Subquery(citations.annotate(keys=JoinedText("source__key", distinct=True)).values("keys"))
 
 
-ENTITLEMENT_FIELDS = [
+ENTITLEMENT_FIELDS: list[Any] = [
     F("revision__contract__slug"),
     F("revision__code"),
-    F("organisation__ods_code"),
+    identifier_of("organisation__"),
     F("organisation__name"),
     F("organisation__kind"),
     F("organisation__sector"),
@@ -81,14 +85,14 @@ def compare_csv_body(comparison: RevisionComparison, rows: QuerySet) -> Iterator
     base, target = comparison.base.code, comparison.target.code
     if copy_available():
         cells = [
-            text_cell("ods_code"), text_cell("organisation_name"), text_cell("kind"), text_cell("sector"),
+            text_cell("identifier"), text_cell("organisation_name"), text_cell("kind"), text_cell("sector"),
             text_cell("system_slug"), text_cell(Value(base)), text_cell("base_status"), text_cell(Value(target)),
             text_cell("target_status"), text_cell("outcome"), yes_no_cell("live"), text_cell("delivery_model"),
         ]  # fmt: skip
         return copy_stream(copy_sql(rows, cells))
     return csv_body(
         (
-            row["ods_code"], row["organisation_name"], row["kind"], row["sector"], row["system_slug"], base,
+            row["identifier"], row["organisation_name"], row["kind"], row["sector"], row["system_slug"], base,
             row["base_status"], target, row["target_status"], row["outcome"], row["live"], row["delivery_model"],
         )
         for row in rows.iterator(chunk_size=CHUNK_ROWS)
@@ -119,18 +123,34 @@ def latest_status(pair: RevisionPair, system: System) -> Coalesce:
     return Coalesce(Subquery(latest.values("status")), *fallbacks, Value(""))
 
 
+def contract_slugs(*, drafts: bool) -> Subquery:
+    """The slugs of the contracts naming the outer organisation, joined by "; "."""
+    named = (
+        Entitlement.objects.filter(in_visible_revisions("revision", drafts=drafts), organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(slugs=JoinedText("revision__contract__slug", distinct=True))
+        .values("slugs")
+    )
+    return Subquery(named)
+
+
 def organisation_csv_body(
-    *, organisations: QuerySet[Organisation], pair: RevisionPair, systems: Sequence[System]
+    *,
+    organisations: QuerySet[Organisation],
+    pairs: dict[int, RevisionPair],
+    columns: Sequence[tuple[Contract, System]],
+    drafts: bool = False,
 ) -> Iterator[bytes]:
     """The organisation list's lines (without the header) in the queryset's order, in one query for the whole
     file: each system's status is a lookup on the covering index of (revision, organisation, system), which
     includes the status."""
     statuses = {
-        f"status_{index}": latest_status(pair, system) if pair.latest else Value("")
-        for index, system in enumerate(systems)
+        f"status_{index}": latest_status(pairs[contract.pk], system) if pairs[contract.pk].latest else Value("")
+        for index, (contract, system) in enumerate(columns)
     }
-    rows = organisations.annotate(**statuses)
-    fields = ["ods_code", "name", "kind", "sector", "successor_ods_code", *statuses]
+    rows = organisations.annotate(contract_slugs=Coalesce(contract_slugs(drafts=drafts), Value("")), **statuses)
+    fields = ["identifier_text", "name", "kind", "sector", "successors", "contract_slugs", *statuses]
     if copy_available():
         return copy_stream(copy_sql(rows, [text_cell(F(name)) for name in fields]))
     return csv_body(rows.values_list(*fields).iterator(chunk_size=CHUNK_ROWS))

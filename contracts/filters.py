@@ -10,30 +10,49 @@ from contracts.evidence import EVIDENCE_CHOICES
 from contracts.models import Contract, EntitlementStatus, EvidenceGrade, Revision, Source, SourceKind, System
 from contracts.outcomes import Outcome
 from contracts.selectors.facts import FACT_KINDS, FactRows, Scope, citations_within, fact_list
-from contracts.selectors.organisations import organisation_ids_with_status
+from contracts.selectors.organisations import (
+    organisation_ids_with_status,
+    organisations_identified,
+    organisations_named_in,
+    predecessors_of,
+)
 from contracts.selectors.revisions import RevisionPair, latest_pair
 from contracts.selectors.systems import contract_systems
 from contracts.services.compare import RevisionComparison, organisation_ids_with_outcome, revision_compare
 from contracts.services.reconcile import Verdict
-from nhsit.lib.filtering import TABLE_PARAMETERS, StrictFilterSet, distinct_values, multiple_choice, set_choices
-from organisations.models import Organisation, OrganisationKind
+from nhsit.lib.filtering import (
+    TABLE_PARAMETERS,
+    CodeListFilter,
+    StrictFilterSet,
+    distinct_values,
+    multiple_choice,
+    set_choices,
+)
+from organisations.models import Organisation, OrganisationKind, identified_by
 from organisations.search import organisation_search
 
 LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
 EARLIER_CHOICES = [("yes", "has one"), ("no", "has none")]
 CURRENT_CHOICES = [("now", "the value as it now is"), ("earlier", "an earlier value")]
 QUOTE_CHOICES = [("with", "quotes the source"), ("none", "a source, without its words")]
+ROLL_UP_CHOICES = [("yes", "rolled up to today's organisations")]
 SUPPORTS_CHOICES = [("nothing", "supports nothing shown"), ("something", "supports something")]
 
 
+def kind_choices() -> list[tuple[str, str]]:
+    return list(OrganisationKind.objects.order_by("name").values_list("slug", "name"))
+
+
 class EntitlementFilter(StrictFilterSet):
-    organisation = django_filters.CharFilter(label="Organisation name or ODS code", method="search", max_length=100)
-    ods_code = django_filters.CharFilter(label="ODS code, exactly", method="by_ods_code", max_length=20)
+    organisation = django_filters.CharFilter(label="Organisation name or code", method="search", max_length=100)
+    ods_code = django_filters.CharFilter(
+        label="Organisation code, exactly (RAN, or GB-LAE-WSM)", method="by_identifier", max_length=60
+    )
     contract = django_filters.ChoiceFilter(field_name="revision__contract__slug", label="Contract", empty_label="any")
     revision = django_filters.ChoiceFilter(field_name="revision__code", label="Revision", empty_label="any")
     system = multiple_choice("system__slug", "System")
     status = multiple_choice("status", "Status", EntitlementStatus.choices)
-    kind = multiple_choice("organisation__kind", "Organisation kind", OrganisationKind.choices)
+    kind = multiple_choice("organisation__kind", "Organisation kind")
     sector = multiple_choice("organisation__sector", "Sector")
     evidence = multiple_choice("evidence", "Evidence for the status", EVIDENCE_CHOICES)
 
@@ -41,10 +60,17 @@ class EntitlementFilter(StrictFilterSet):
         super().__init__(*args, **kwargs)
         set_choices(self, "contract", Contract.objects.order_by("slug").values_list("slug", "title"))
         self.revisions = Revision.objects.visible(drafts=drafts)
-        codes = self.revisions.order_by("code").values_list("code", flat=True).distinct()
-        set_choices(self, "revision", [(code, code) for code in codes])
+        self.contracts_of_code: dict[str, list[str]] = {}
+        for code, title in self.revisions.order_by("code", "contract__title").values_list("code", "contract__title"):
+            self.contracts_of_code.setdefault(code, []).append(title)
+        set_choices(
+            self,
+            "revision",
+            [(code, f"{code} ({'; '.join(titles)})") for code, titles in self.contracts_of_code.items()],
+        )
         set_choices(self, "system", System.objects.order_by("name").values_list("slug", "name"))
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+        set_choices(self, "kind", kind_choices())
 
     def is_valid(self) -> bool:
         """Each value valid, and a revision, when a contract is chosen too, one of that contract's."""
@@ -52,9 +78,15 @@ class EntitlementFilter(StrictFilterSet):
             return False
         data = self.form.cleaned_data
         slug, code = data.get("contract"), data.get("revision")
-        ods_code = (data.get("ods_code") or "").strip().upper()
-        if ods_code and not Organisation.objects.filter(ods_code=ods_code).exists():
-            self.form.add_error("ods_code", f"No organisation has the ODS code “{ods_code}”.")
+        identifier = (data.get("ods_code") or "").strip().upper()
+        if identifier and not Organisation.objects.filter(identified_by(identifier)).exists():
+            self.form.add_error("ods_code", f"No organisation has the code “{identifier}”.")
+        if code and not slug and len(self.contracts_of_code.get(code, [])) > 1:
+            self.form.add_error(
+                "contract",
+                f"Choose a contract: “{code}” is a revision of {len(self.contracts_of_code[code])} contracts "
+                f"({'; '.join(self.contracts_of_code[code])}), and a revision code means nothing without its contract.",
+            )
         if slug and code and not self.revisions.filter(contract__slug=slug, code=code).exists():
             contract = Contract.objects.get(slug=slug)
             codes = ", ".join(
@@ -69,8 +101,8 @@ class EntitlementFilter(StrictFilterSet):
         matching = organisation_search(Organisation.objects.all(), value)
         return queryset.filter(organisation__in=matching)
 
-    def by_ods_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(organisation__ods_code=value.strip().upper())
+    def by_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(identified_by(value, "organisation__"))
 
 
 class SourceFilter(StrictFilterSet):
@@ -100,11 +132,15 @@ class CompareFilter(StrictFilterSet):
     base = django_filters.ChoiceFilter(label="From revision", method="keep", empty_label=None)
     target = django_filters.ChoiceFilter(label="To revision", method="keep", empty_label=None)
     system = multiple_choice("system_slug", "System", method="keep")
-    kind = multiple_choice("kind", "Organisation kind", OrganisationKind.choices, method="keep")
+    kind = multiple_choice("kind", "Organisation kind", method="keep")
     sector = multiple_choice("sector", "Sector", method="keep")
     outcome = multiple_choice("outcome", "Outcome", Outcome.choices, method="keep")
     live = django_filters.ChoiceFilter(
         label="Live deployment", choices=LIVE_CHOICES, method="keep", empty_label="either"
+    )
+    ods = CodeListFilter(label="Organisations, by code (e.g. RNJ RNH)", method="keep", required=False)
+    roll_up = django_filters.ChoiceFilter(
+        label="Mergers", choices=ROLL_UP_CHOICES, method="keep", empty_label="as the contract named them"
     )
 
     def __init__(self, data=None, *, contract: Contract, drafts: bool = False, **kwargs):
@@ -127,11 +163,18 @@ class CompareFilter(StrictFilterSet):
         self.systems = {system.slug: system for system in systems}
         set_choices(self, "system", [(system.slug, system.name) for system in self.systems.values()])
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+        set_choices(self, "kind", kind_choices())
 
     def is_valid(self) -> bool:
         if not super().is_valid():
             return False
         base, target = self.chosen_revisions()
+        identifiers = self.form.cleaned_data.get("ods") or []
+        found = organisations_identified(identifiers)
+        unknown = [identifier for identifier in identifiers if identifier not in found]
+        if unknown:
+            self.form.add_error("ods", f"No organisation has the code {', '.join(f'“{code}”' for code in unknown)}.")
+        self.chosen_organisations = list(found.values())
         if len(self.revisions) < 2:
             self.form.add_error(None, "This contract has fewer than two revisions: there is nothing to compare yet.")
         elif base == target:
@@ -160,12 +203,26 @@ class CompareFilter(StrictFilterSet):
             "sectors": data.get("sector") or None,
             "outcomes": data.get("outcome") or None,
             "live": {"yes": True, "no": False}.get(data.get("live") or ""),
+            "organisations": self.organisation_ids() if data.get("ods") else None,
         }
+
+    def rolls_up(self) -> bool:
+        return self.form.cleaned_data.get("roll_up") == "yes"
+
+    def organisation_ids(self) -> list[int]:
+        """The chosen organisations, and, rolled up, every body that merged into one of them."""
+        chosen = getattr(self, "chosen_organisations", [])
+        ids = [organisation.pk for organisation in chosen]
+        if self.rolls_up():
+            ids += [
+                succession.predecessor_id for organisation in chosen for succession in predecessors_of(organisation)
+            ]
+        return list(dict.fromkeys(ids))
 
     def narrows(self) -> bool:
         """Whether filters other than the systems narrow the rows (so the page must say what they hide)."""
         filters = self.comparison_filters()
-        return any(filters[name] is not None for name in ["kinds", "sectors", "outcomes", "live"])
+        return any(filters[name] is not None for name in ["kinds", "sectors", "outcomes", "live", "organisations"])
 
     def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """The form only chooses; revision_compare filters."""
@@ -173,10 +230,12 @@ class CompareFilter(StrictFilterSet):
 
 
 class TrustFilter(StrictFilterSet):
-    """The organisation list's filters. Status and outcome refer to the chosen systems, or to any system."""
+    """The organisation list's filters. Status and outcome refer to the chosen systems, or to any system, of one
+    contract: the chosen one, or the only one there is."""
 
-    q = django_filters.CharFilter(label="Name or ODS code", method="search", max_length=100)
-    kind = multiple_choice("kind", "Kind", OrganisationKind.choices)
+    q = django_filters.CharFilter(label="Name or code", method="search", max_length=100)
+    contract = django_filters.ChoiceFilter(label="Contract", method="in_contract", empty_label="any")
+    kind = multiple_choice("kind", "Kind")
     sector = multiple_choice("sector", "Sector")
     system = multiple_choice("system", "System", method="keep")
     status = multiple_choice("status", "Status in the latest revision", EntitlementStatus.choices, method="keep")
@@ -184,14 +243,43 @@ class TrustFilter(StrictFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["q", "kind", "sector", "system", "status", "outcome"]
+        fields = ["q", "contract", "kind", "sector", "system", "status", "outcome"]
 
-    def __init__(self, *args, pair: RevisionPair, systems, **kwargs):
+    def __init__(
+        self, *args, contracts: list[Contract], pairs: dict[int, RevisionPair], columns, drafts=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.pair = pair
+        self.contracts = {contract.slug: contract for contract in contracts}
+        self.pairs = pairs
+        self.drafts = drafts
+        chosen = (self.data or {}).get("contract", "")
+        self.contract = self.contracts.get(chosen) or (contracts[0] if len(contracts) == 1 else None)
+        self.pair = pairs.get(self.contract.pk, RevisionPair(None, None)) if self.contract else RevisionPair(None, None)
+        systems = [system for contract, system in columns if self.contract is None or contract == self.contract]
         self.systems = {system.slug: system for system in systems}
-        set_choices(self, "system", [(system.slug, system.name) for system in systems])
+        set_choices(self, "contract", [(contract.slug, contract.title) for contract in contracts])
+        set_choices(self, "system", [(system.slug, system.name) for system in self.systems.values()])
         set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+        set_choices(self, "kind", kind_choices())
+
+    def is_valid(self) -> bool:
+        """Each value valid; a system, status or outcome only with a contract (there being several)."""
+        if not super().is_valid():
+            return False
+        data = self.form.cleaned_data
+        per_contract = [name for name in ["system", "status", "outcome"] if data.get(name)]
+        if per_contract and self.contract is None:
+            self.form.add_error(
+                "contract",
+                f"Choose a contract: {', '.join(per_contract)} "
+                f"{'is' if len(per_contract) == 1 else 'are'} read within one contract, and there are "
+                f"{len(self.contracts)}.",
+            )
+        return not self.form.errors
+
+    def in_contract(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Organisations named in the contract (by an entitlement in a revision the page may show)."""
+        return queryset.filter(pk__in=organisations_named_in(self.contracts[value], drafts=self.drafts))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return organisation_search(queryset, value)
@@ -245,7 +333,7 @@ class ScopeFilterSet(StrictFilterSet):
     """The data-quality lists' narrowing: a contract, an organisation (its exact ODS code) and a system."""
 
     contract = django_filters.ChoiceFilter(label="Contract", method="keep", empty_label="any")
-    organisation = django_filters.CharFilter(label="Organisation (ODS code)", method="keep", max_length=20)
+    organisation = django_filters.CharFilter(label="Organisation (its code)", method="keep", max_length=60)
     system = django_filters.ChoiceFilter(label="System", method="keep", empty_label="any")
 
     def __init__(self, data=None, **kwargs):
@@ -256,9 +344,9 @@ class ScopeFilterSet(StrictFilterSet):
     def is_valid(self) -> bool:
         if not super().is_valid():
             return False
-        ods_code = self.form.cleaned_data.get("organisation") or ""
-        if ods_code and not Organisation.objects.filter(ods_code=ods_code.strip().upper()).exists():
-            self.form.add_error("organisation", f"No organisation has the ODS code “{ods_code.strip().upper()}”.")
+        identifier = (self.form.cleaned_data.get("organisation") or "").strip().upper()
+        if identifier and not Organisation.objects.filter(identified_by(identifier)).exists():
+            self.form.add_error("organisation", f"No organisation has the code “{identifier}”.")
         return not self.form.errors
 
     def scope(self) -> Scope:

@@ -26,7 +26,10 @@ from contracts.services.history import record_change
 from nhsit.lib.csv_export import unescape
 from nhsit.lib.import_files import ImportFileError
 from nhsit.lib.text import normalise_line_endings
-from organisations.models import Organisation
+from organisations.models import ODS, IdentifierScheme, Organisation, OrganisationKind, identified_by
+
+# Columns holding codes, which name the same record in any case.
+CODE_COLUMNS = {"identifier", "scheme", "code"}
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
@@ -54,6 +57,26 @@ class CodeWidget(widgets.ForeignKeyWidget):
 
     def where(self, row) -> str:
         return ""
+
+
+class IdentifierWidget(CodeWidget):
+    """An organisation named by its identifier: RAN (an ODS code), or a scheme's prefix and a code (GB-LAE-WSM)."""
+
+    def __init__(self, *, column: str):
+        super().__init__(Organisation, "code", column=column, what="organisation with the code", upper=True)
+
+    def clean(self, value, row=None, **kwargs):
+        identifier = str(value or "").strip().upper()
+        if not identifier:
+            raise ValueError(f"{self.column}: this column is empty; give the organisation's code.")
+        if identifier not in self.found:
+            self.found[identifier] = Organisation.objects.filter(identified_by(identifier)).first()
+        if self.found[identifier] is None:
+            raise ValueError(f"{self.column}: there is no organisation with the code “{identifier}”.")
+        return self.found[identifier]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.identifier if value is not None else ""
 
 
 class RevisionWidget(CodeWidget):
@@ -132,9 +155,17 @@ class AuditedResource(resources.ModelResource):
         """What identifies the record a row names (ODS codes in any case name the same organisation)."""
         columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
         values = {column: str(row.get(column) or "").strip() for column in columns}
-        return tuple(value.upper() if column == "ods_code" else value for column, value in values.items())
+        return tuple(value.upper() if column in CODE_COLUMNS else value for column, value in values.items())
+
+    # Columns of earlier exports, read under their present names.
+    legacy_columns: dict[str, str] = {}
 
     def before_import(self, dataset, **kwargs):
+        headers = list(dataset.headers or [])
+        for old, new in self.legacy_columns.items():
+            if old in headers and new not in headers:
+                headers[headers.index(old)] = new
+                dataset.headers = headers
         self.report.places = list(getattr(dataset, "places", None) or [f"line {n + 2}" for n in range(len(dataset))])
         problem = self.header_problem(dataset.headers or []) or self.duplicate_problem(dataset)
         if problem:
@@ -263,12 +294,8 @@ class EntitlementResource(AuditedResource):
         attribute="revision",
         widget=RevisionWidget(Revision, "code", column="revision", what="revision"),
     )
-    ods_code = fields.Field(
-        column_name="ods_code",
-        attribute="organisation",
-        widget=CodeWidget(
-            Organisation, "ods_code", column="ods_code", what="organisation with the ODS code", upper=True
-        ),
+    identifier = fields.Field(
+        column_name="identifier", attribute="organisation", widget=IdentifierWidget(column="identifier")
     )
     organisation = fields.Field(column_name="organisation", readonly=True, attribute="organisation__name")
     kind = fields.Field(column_name="kind", readonly=True, attribute="organisation__kind")
@@ -286,6 +313,8 @@ class EntitlementResource(AuditedResource):
     quote = fields.Field(column_name="quote", readonly=True)
     reasoning = fields.Field(column_name="reasoning", readonly=True)
 
+    legacy_columns = {"ods_code": "identifier"}
+
     def record_key(self, row) -> tuple:
         # A revision code means something only within its contract.
         return (str(row.get("contract") or "").strip(), *super().record_key(row))
@@ -293,10 +322,10 @@ class EntitlementResource(AuditedResource):
     class Meta:
         model = Entitlement
         fields = [
-            "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
+            "contract", "revision", "identifier", "organisation", "kind", "sector", "system",
             "status", "delivery_model", "slot", "reason", "sources", "evidence", "grade", "quote", "reasoning",
         ]  # fmt: skip
-        import_id_fields = ["revision", "ods_code", "system"]
+        import_id_fields = ["revision", "identifier", "system"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -304,10 +333,17 @@ class EntitlementResource(AuditedResource):
 
 
 class OrganisationResource(AuditedResource):
-    ods_code = fields.Field(column_name="ods_code", attribute="ods_code", widget=TextWidget())
+    scheme = fields.Field(
+        column_name="scheme",
+        attribute="scheme",
+        widget=CodeWidget(IdentifierScheme, "prefix", column="scheme", what="identifier scheme", upper=True),
+    )
+    code = fields.Field(column_name="code", attribute="code", widget=TextWidget())
     name = fields.Field(column_name="name", attribute="name", widget=TextWidget())
     short_name = fields.Field(column_name="short_name", attribute="short_name", widget=TextWidget())
-    kind = fields.Field(column_name="kind", attribute="kind", widget=TextWidget())
+    kind = fields.Field(
+        column_name="kind", attribute="kind", widget=CodeWidget(OrganisationKind, "slug", column="kind", what="kind")
+    )
     region = fields.Field(column_name="region", attribute="region", widget=TextWidget())
     sector = fields.Field(column_name="sector", attribute="sector", widget=TextWidget())
     sources = fields.Field(column_name="sources", readonly=True)
@@ -318,7 +354,8 @@ class OrganisationResource(AuditedResource):
     class Meta:
         model = Organisation
         fields = [
-            "ods_code",
+            "scheme",
+            "code",
             "name",
             "short_name",
             "kind",
@@ -329,12 +366,21 @@ class OrganisationResource(AuditedResource):
             "quote",
             "reasoning",
         ]
-        import_id_fields = ["ods_code"]
+        import_id_fields = ["scheme", "code"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
 
+    legacy_columns = {"ods_code": "code"}
+
+    def before_import(self, dataset, **kwargs):
+        # A file without a scheme column (an earlier export's) gives ODS codes.
+        if dataset.headers and "scheme" not in dataset.headers:
+            dataset.append_col([ODS] * len(dataset), header="scheme")
+        super().before_import(dataset, **kwargs)
+
     def before_import_row(self, row, **kwargs):
-        row["ods_code"] = str(row.get("ods_code") or "").strip().upper()
+        row["scheme"] = str(row.get("scheme") or "").strip().upper() or ODS
+        row["code"] = str(row.get("code") or "").strip().upper()
         super().before_import_row(row, **kwargs)

@@ -2,12 +2,11 @@
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from contracts.models import Entitlement, Source, System
+from contracts.models import Contract, Entitlement, Source, System
 from contracts.templatetags.tracker import (
     evidence_badge,
-    kind_label,
     outcome_badge,
     source_kind_label,
     status_badge,
@@ -37,22 +36,18 @@ class EvidenceColumn(DirectColumn):
         return evidence_badge(value)
 
 
-class KindColumn(DirectColumn):
-    def render(self, value):
-        return kind_label(value)
-
-
 class EntitlementTable(tables.Table):
     row_header = "organisation"
     contract = tables.Column(accessor="revision__contract__slug", verbose_name="Contract")
     revision = tables.Column(accessor="revision__code", verbose_name="Revision", order_by="revision__sequence")
-    ods_code = tables.Column(
-        accessor="organisation__ods_code",
-        verbose_name="ODS code",
+    identifier = tables.Column(
+        accessor="organisation__identifier",
+        order_by=("organisation__code",),
+        verbose_name="Code",
         linkify=lambda record: record.organisation.get_absolute_url(),
     )
     organisation = tables.Column(accessor="organisation__name", verbose_name="Organisation")
-    kind = KindColumn(accessor="organisation__kind", verbose_name="Kind")
+    kind = DirectColumn(accessor="organisation__kind__name", order_by=("organisation__kind",), verbose_name="Kind")
     sector = tables.Column(accessor="organisation__sector", verbose_name="Sector", default="unknown")
     system = tables.Column(
         accessor="system__name", verbose_name="System", linkify=lambda record: record.system.get_absolute_url()
@@ -74,7 +69,7 @@ class EntitlementTable(tables.Table):
         sequence = [
             "contract",
             "revision",
-            "ods_code",
+            "identifier",
             "organisation",
             "kind",
             "sector",
@@ -96,9 +91,11 @@ class CompareTable(tables.Table):
 
     row_header = "organisation_name"
 
-    ods_code = tables.Column(verbose_name="ODS code", linkify=("trust_detail", {"ods": tables.A("ods_code")}))
+    identifier = tables.Column(
+        verbose_name="Code", order_by=("organisation_code",), linkify=("trust_detail", {"ods": tables.A("identifier")})
+    )
     organisation_name = DirectColumn(verbose_name="Organisation")
-    kind = KindColumn()
+    kind = DirectColumn(accessor="kind_name", order_by=("kind",), verbose_name="Kind")
     sector = DirectColumn(default="unknown")
     system_name = tables.Column(verbose_name="System", linkify=("system_detail", {"slug": tables.A("system_slug")}))
     base_status = StatusColumn(verbose_name="From")
@@ -145,40 +142,75 @@ class SourceTable(tables.Table):
 
 
 class SystemStatusColumn(tables.Column):
-    """An organisation's status for one system, read from the table's `cells` (filled for one page at once)."""
+    """An organisation's status for one system of one contract, read from the table's `cells` (filled for one page
+    at once)."""
 
     empty_values = ()
 
-    def __init__(self, system: System, **kwargs):
-        self.system = system
-        super().__init__(verbose_name=system.name, orderable=False, **kwargs)
+    def __init__(self, contract: Contract, system: System, *, label_contract: bool, **kwargs):
+        self.contract, self.system = contract, system
+        name = f"{system.name} ({contract.title})" if label_contract else system.name
+        super().__init__(verbose_name=name, orderable=False, **kwargs)
 
     def cell_html(self, bound_column, record, table) -> str:
-        return status_cell(table.cells.get(record.ods_code, {}).get(self.system.slug))
+        return status_cell(table.cells.get(record.pk, {}).get((self.contract.pk, self.system.slug)))
 
     def render(self, record, table):
         return self.cell_html(None, record, table)
 
 
+class ContractsColumn(tables.Column):
+    """The contracts naming the organisation, read from the table's `contracts_of` (filled for one page)."""
+
+    empty_values = ()
+
+    def __init__(self, **kwargs):
+        super().__init__(verbose_name="Contracts", orderable=False, **kwargs)
+
+    def render(self, record, table):
+        named = table.contracts_of.get(record.pk, [])
+        if not named:
+            return "none"
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>', ((contract.get_absolute_url(), contract.title) for contract in named)
+        )
+
+
 class TrustTable(tables.Table):
     row_header = "name"
-    ods_code = tables.Column("ODS code", linkify=True)
+    identifier = tables.Column("Code", order_by=("code",), linkify=True)
     name = tables.Column(linkify=True)
-    kind = tables.Column()
+    kind = DirectColumn(accessor="kind__name", order_by=("kind",), verbose_name="Kind")
     sector = tables.Column(default="unknown")
-    successor_ods_code = tables.Column(
-        "Merged into", linkify=("trust_detail", {"ods": tables.A("successor_ods_code")}), default="—"
-    )
+    successors = tables.Column("Merged into", orderable=False, empty_values=("",))
+    contracts = ContractsColumn()
 
     class Meta:
         model = Organisation
-        fields = ["ods_code", "name", "kind", "sector", "successor_ods_code"]
+        fields = ["identifier", "name", "kind", "sector", "successors", "contracts"]
         template_name = "tables/table.html"
         order_by = ("name",)
         attrs = {"class": "data-table"}
         empty_text = "No organisation matches these filters."
 
-    def __init__(self, *args, systems: list[System], **kwargs):
-        extra = [(f"system_{system.slug}", SystemStatusColumn(system)) for system in systems]
+    def __init__(self, *args, columns: list[tuple[Contract, System]], label_contracts: bool = False, **kwargs):
+        extra = [
+            (
+                f"system_{contract.slug}_{system.slug}",
+                SystemStatusColumn(contract, system, label_contract=label_contracts),
+            )
+            for contract, system in columns
+        ]
         super().__init__(*args, extra_columns=extra, **kwargs)
         self.cells: dict = {}
+        self.contracts_of: dict = {}
+
+    def render_successors(self, value: str):
+        links = [
+            format_html('<a href="{}">{}</a>', reverse("trust_detail", args=[identifier]), identifier)
+            for identifier in value.split("; ")
+        ]
+        return format_html_join(", ", "{}", ((link,) for link in links))
+
+    def value_successors(self, value: str) -> str:
+        return value

@@ -93,7 +93,7 @@ def main() -> int:
         "u.groups.add(Group.objects.get(name='Editor')); "
         # The seeded revisions are published: changing their rows is a correction.
         "u.user_permissions.add(Permission.objects.get(codename='correct_published_data')); "
-        "print(Entitlement.objects.get(revision__code='ccn3', organisation__ods_code='RV3', system__slug='rio').pk)",
+        "print(Entitlement.objects.get(revision__code='ccn3', organisation__code='RV3', system__slug='rio').pk)",
     ).split()[-1]
 
     server = subprocess.Popen(["sh", "deploy/entrypoint.sh"], cwd=ROOT, env=environment,

@@ -150,9 +150,6 @@ HEALTH_CHECK_SECONDS = env_float("HEALTH_CHECK_SECONDS", 2, minimum=0.1)
 # Where load_seed reads the sourced seed data from.
 SEED_DIR = BASE_DIR / "fixtures"
 
-# The contract the home page and the trust list describe (its slug).
-DEFAULT_CONTRACT = os.environ.get("DEFAULT_CONTRACT", "london-lsp")
-
 # Editors' workflow: a refused concurrent save answers with this view (status 409). django-concurrency's default
 # policy (silent) swallows a conflict in the admin's save and lets the admin say "changed successfully" although
 # nothing was written: abort instead, so the whole request is rolled back and answered with the 409 page.

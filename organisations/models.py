@@ -1,14 +1,15 @@
+import re
+
 from concurrency.fields import AutoIncVersionField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from nhsit.lib.managers import SlugManager
-
-ods_code_validator = RegexValidator(r"^[A-Z0-9]{3,6}$", "An ODS code is 3 to 6 capital letters and digits, e.g. RAN.")
 
 
 class Supplier(models.Model):
@@ -34,28 +35,109 @@ class Supplier(models.Model):
         return (self.slug,)
 
 
-class OrganisationKind(models.TextChoices):
-    ACUTE = "acute", "acute"
-    SPECIALIST_ACUTE = "specialist_acute", "specialist acute"
-    MENTAL_HEALTH = "mental_health", "mental health"
-    COMMUNITY = "community", "community"
-    AMBULANCE = "ambulance", "ambulance"
-    PRIMARY_CARE_TRUST = "primary_care_trust", "primary care trust"
-    OTHER = "other", "other"
+ODS = "GB-NHS"
 
 
-class OrganisationManager(models.Manager):
-    def get_by_natural_key(self, ods_code):
-        return self.get(ods_code=ods_code)
+class IdentifierScheme(models.Model):
+    """A register of organisation codes, named by its org-id.guide prefix: GB-NHS (the NHS's ODS codes),
+    GB-COH (Companies House), GB-LAE (local authorities in England)..."""
+
+    prefix = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{2}-[A-Z]{2,6}$", "A prefix is a country code and a register, e.g. GB-COH.")
+        ],
+        help_text="As org-id.guide lists it, e.g. GB-COH.",
+    )
+    name = models.CharField(max_length=200)
+    code_pattern = models.CharField(
+        max_length=200,
+        help_text="A regular expression every code in this scheme matches, e.g. ^[A-Z0-9]{3,6}$.",
+    )
+    example = models.CharField(max_length=40, help_text="A code in this scheme, shown when one is refused.")
+    url = models.URLField(blank=True, help_text="Where the register can be read.")
+    notes = models.TextField(blank=True)
+
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["prefix"]
+
+    def __str__(self):
+        return f"{self.prefix} ({self.name})"
+
+    def natural_key(self):
+        return (self.prefix,)
+
+    def clean(self):
+        try:
+            pattern = re.compile(self.code_pattern)
+        except re.error as error:
+            raise ValidationError({"code_pattern": f"Not a regular expression: {error}."}) from error
+        if self.example and not pattern.fullmatch(self.example):
+            raise ValidationError({"example": "The example does not match the code pattern."})
+
+    def matches(self, code: str) -> bool:
+        try:
+            return re.fullmatch(self.code_pattern, code) is not None
+        except re.error:
+            return False
+
+
+class OrganisationKind(models.Model):
+    """What kind of body an organisation is (acute trust, primary care trust, local authority...): data, so that
+    a contract outside the NHS brings its own kinds."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    # Optimistic locking: a save based on an older version is refused (django-concurrency).
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class OrganisationManager(models.Manager["Organisation"]):
+    def get_by_natural_key(self, scheme, code):
+        return self.get(scheme_id=scheme, code=code)
+
+    def by_identifier(self, identifier: str) -> "Organisation | None":
+        """The organisation an identifier names (see identified_by), or None."""
+        found: Organisation | None = self.select_related("scheme", "kind").filter(identified_by(identifier)).first()
+        return found
 
 
 class Organisation(models.Model):
-    """An NHS body, keyed by its ODS code."""
+    """A body a contract serves (an NHS trust, a council, a department), keyed by its scheme and code."""
 
-    ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[ods_code_validator])
+    scheme = models.ForeignKey(
+        IdentifierScheme,
+        on_delete=models.PROTECT,
+        to_field="prefix",
+        default=ODS,
+        related_name="organisations",
+        help_text="The register its code is from: GB-NHS for an ODS code.",
+    )
+    code = models.CharField(max_length=40, help_text="Its code in that register, e.g. RAN.")
     name = models.CharField(max_length=200, help_text="As the body was named at the time of the contract.")
     short_name = models.CharField(max_length=80, blank=True)
-    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    kind = models.ForeignKey(
+        OrganisationKind, on_delete=models.PROTECT, to_field="slug", db_column="kind", related_name="organisations"
+    )
     region = models.CharField(max_length=80, blank=True)
     sector = models.CharField(max_length=80, blank=True, help_text="Blank where no source places it.")
     is_teaching = models.BooleanField("teaching trust", default=False)
@@ -77,14 +159,8 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ods_code=Upper("ods_code")),
-                name="organisation_ods_code_uppercase",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=OrganisationKind.values),
-                name="organisation_kind_valid",
-            ),
+            models.UniqueConstraint(fields=["scheme", "code"], name="organisation_code_unique_per_scheme"),
+            models.CheckConstraint(condition=models.Q(code=Upper("code")), name="organisation_code_uppercase"),
             models.CheckConstraint(
                 condition=models.Q(closed_on__isnull=True)
                 | models.Q(opened_on__isnull=True)
@@ -95,17 +171,29 @@ class Organisation(models.Model):
         indexes = [
             # Lists and the compare table are in this order: a page of them is read from the index,
             # not by sorting every row.
-            models.Index(fields=["name", "ods_code"], name="organisation_list_order"),
+            models.Index(fields=["name", "code"], name="organisation_list_order"),
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.ods_code})"
+        return f"{self.name} ({self.identifier})"
 
     def get_absolute_url(self) -> str:
-        return reverse("trust_detail", args=[self.ods_code])
+        return reverse("trust_detail", args=[self.identifier])
+
+    @property
+    def identifier(self) -> str:
+        """How pages and URLs name it: the ODS code alone (RAN), any other scheme's code after its prefix
+        (GB-LAE-WSM)."""
+        return self.code if self.scheme_id == ODS else f"{self.scheme_id}-{self.code}"
 
     def natural_key(self):
-        return (self.ods_code,)
+        return (self.scheme_id, self.code)
+
+    def clean(self):
+        self.code = (self.code or "").strip().upper()
+        scheme = IdentifierScheme.objects.filter(prefix=self.scheme_id).first()
+        if scheme is not None and self.code and not scheme.matches(self.code):
+            raise ValidationError({"code": f"Not a {scheme.name} code: they look like {scheme.example}."})
 
     @property
     def opened_display(self) -> str:
@@ -133,7 +221,7 @@ class Succession(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["effective_on", "predecessor__ods_code"]
+        ordering = ["effective_on", "predecessor__code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["predecessor", "successor", "part"], name="succession_unique_per_pair_and_part"
@@ -146,7 +234,7 @@ class Succession(models.Model):
 
     def __str__(self):
         part = f" ({self.part})" if self.part else ""
-        return f"{self.predecessor.ods_code} → {self.successor.ods_code}{part}"
+        return f"{self.predecessor.identifier} → {self.successor.identifier}{part}"
 
     def get_absolute_url(self) -> str:
         return f"{self.predecessor.get_absolute_url()}#succession"
@@ -185,7 +273,33 @@ class LocalSystem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product} at {self.organisation.ods_code}"
+        return f"{self.product} at {self.organisation.identifier}"
 
     def get_absolute_url(self) -> str:
         return f"{self.organisation.get_absolute_url()}#local-systems"
+
+
+def identifier_of(path: str = "") -> models.Case:
+    """An organisation's identifier as the database computes it (see Organisation.identifier), for the
+    organisation at `path` (e.g. "organisation__")."""
+    return models.Case(
+        models.When(**{f"{path}scheme_id": ODS}, then=models.F(f"{path}code")),
+        default=Concat(models.F(f"{path}scheme_id"), models.Value("-"), models.F(f"{path}code")),
+        output_field=models.CharField(),
+    )
+
+
+def identifier_parts(identifier: str) -> tuple[str, str]:
+    """(scheme prefix, code) of an identifier: an ODS code alone (RAN), or a prefix and a code (GB-LAE-WSM,
+    GB-NHS-RAN). Codes are upper case."""
+    identifier = identifier.strip().upper()
+    parts = identifier.split("-", 2)
+    if len(parts) == 3:
+        return f"{parts[0]}-{parts[1]}", parts[2]
+    return ODS, identifier
+
+
+def identified_by(identifier: str, path: str = "") -> models.Q:
+    """The condition for the organisation (at `path`, e.g. "organisation__") with this identifier."""
+    scheme, code = identifier_parts(identifier)
+    return models.Q(**{f"{path}scheme_id": scheme, f"{path}code": code})

@@ -1,13 +1,13 @@
-"""Finding organisations by what a person types: an ODS code, or part of a name."""
+"""Finding organisations by what a person types: a code (RAN, GB-LAE-WSM), or part of a name."""
 
 from django.db.models import Q, QuerySet
 
-from organisations.models import Organisation
+from organisations.models import Organisation, identified_by
 
 
 def organisation_search(queryset: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
-    """Organisations whose ODS code, name or short name contains the text (any case)."""
+    """Organisations with the text as their code or identifier, or in their name or short name (any case)."""
     text = text.strip()
     if not text:
         return queryset
-    return queryset.filter(Q(ods_code__iexact=text) | Q(name__icontains=text) | Q(short_name__icontains=text))
+    return queryset.filter(identified_by(text) | Q(name__icontains=text) | Q(short_name__icontains=text))

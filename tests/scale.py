@@ -15,7 +15,7 @@ def london_grown_tenfold(contract) -> int:
     source = Source.objects.order_by("pk").first()
     existing = Organisation.objects.count()
     organisations = Organisation.objects.bulk_create(
-        Organisation(ods_code=f"Z{number:04d}", name=f"Synthetic Trust {number:04d}", kind="acute")
+        Organisation(code=f"Z{number:04d}", name=f"Synthetic Trust {number:04d}", kind_id="acute")
         for number in range(existing * 10)
     )
     entitlements = []

@@ -41,7 +41,7 @@ def reader(db):
 
 
 def test_the_admins_writes_need_a_staff_account(reader, ccn3):
-    entitlement = Entitlement.objects.filter(revision=ccn3, organisation__ods_code="RAN").first()
+    entitlement = Entitlement.objects.filter(revision=ccn3, organisation__code="RAN").first()
     writes = [
         (reverse("admin:contracts_entitlement_change", args=[entitlement.pk]), {"status": "entitled"}),
         (reverse("admin:contracts_entitlement_add"), {"status": "entitled"}),

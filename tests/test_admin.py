@@ -64,7 +64,7 @@ def test_the_entitlement_list_filters_by_revision_system_and_status(admin_client
 
 
 def test_an_organisation_shows_its_citations_inline(admin_client):
-    rnoh = Organisation.objects.get(ods_code="RAN")
+    rnoh = Organisation.objects.get(code="RAN")
     response = admin_client.get(reverse("admin:trusts_organisation_change", args=[rnoh.pk]))
     assert "ODS code RAN." in response.text
     assert "Silverlink PAS (iSoft-badged)" in response.text
@@ -99,7 +99,7 @@ def test_the_public_pages_lead_editors_to_the_admin(client):
 
 
 def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3, seed_drafts):
-    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RJ6", system__slug="cerner-millennium")
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__code="RJ6", system__slug="cerner-millennium")
     url = reverse("admin:contracts_entitlement_change", args=[entitlement.pk])
     data = form_data(admin_client.get(url))
     data.update(status="declined", unsourced_reason="The trust's own board papers, not yet filed as a source")
@@ -114,7 +114,7 @@ def test_an_editor_changes_an_entitlement_in_the_admin(admin_client, ccn3, seed_
 
 
 def test_a_withdrawal_without_a_reason_is_refused_with_a_message(admin_client, ccn3, seed_drafts):
-    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RJ6", system__slug="cerner-millennium")
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__code="RJ6", system__slug="cerner-millennium")
     url = reverse("admin:contracts_entitlement_change", args=[entitlement.pk])
     data = form_data(admin_client.get(url))
     data["status"] = "withdrawn"
@@ -136,7 +136,7 @@ def test_the_long_change_lists_cost_a_bounded_number_of_queries(
 
 
 def test_an_organisation_page_costs_the_same_queries_however_many_rows_it_holds(admin_client, ccn3):
-    imperial = Organisation.objects.get(ods_code="RYJ")
+    imperial = Organisation.objects.get(code="RYJ")
     url = reverse("admin:trusts_organisation_change", args=[imperial.pk])
     with CaptureQueriesContext(connection) as few:
         assert "PAS and maternity" in admin_client.get(url).text

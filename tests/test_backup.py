@@ -73,7 +73,7 @@ def change_url(record) -> str:
 def editors_at_work(editor, ccn3) -> None:
     """Edits, a revert, a revision copy and deletions, as editors make them, and text with CR LF in it."""
     client = client_for(editor)
-    rnoh = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RAN", system__slug="cerner-millennium")
+    rnoh = Entitlement.objects.get(revision=ccn3, organisation__code="RAN", system__slug="cerner-millennium")
     form = admin_form_data(client.get(change_url(rnoh)))
     form.update(deployment_slot="Edited before the backup", withdrawal_reason="Typed\r\nin a browser")
     assert client.post(change_url(rnoh), form).status_code == 302
@@ -95,8 +95,8 @@ def editors_at_work(editor, ccn3) -> None:
     assert client.post(reverse("admin:contracts_source_delete", args=[source.pk]), {"post": "yes"}).status_code == 302
 
     # Text stored before line endings were normalised, in a record and in its history.
-    Organisation.objects.filter(ods_code="RAL").update(notes="Old\r\nnotes\rwith CR")
-    Organisation.history.filter(ods_code="RAL").update(notes="Old\r\nhistory")
+    Organisation.objects.filter(code="RAL").update(notes="Old\r\nnotes\rwith CR")
+    Organisation.history.filter(code="RAL").update(notes="Old\r\nhistory")
     editor.first_name = "Ed\r\nitor"
     editor.save()
 

@@ -79,7 +79,7 @@ def test_a_nul_character_in_an_address_is_a_bad_request(client):
 
 def test_an_injected_template_is_shown_as_text_never_run(client):
     response = client.get("/trusts/", {"q": "{{ 7|add:7 }}"})
-    assert "14" not in visible_text(response).split("Name or ODS code")[0]
+    assert "14" not in visible_text(response).split("Name or code")[0]
     assert response.status_code == 200
 
 

@@ -21,7 +21,7 @@ def many_entitlements(london):
         }.values()
     )
     organisations = Organisation.objects.bulk_create(
-        Organisation(ods_code=f"M{number:05d}", name=f"Memory Trust {number:05d}", kind="acute")
+        Organisation(code=f"M{number:05d}", name=f"Memory Trust {number:05d}", kind_id="acute")
         for number in range(ORGANISATIONS)
     )
     Entitlement.objects.bulk_create(

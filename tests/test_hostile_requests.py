@@ -20,7 +20,7 @@ PARAMETERS = [
 ]  # fmt: skip
 KNOWN = [
     "RAN", "ran", "RJ7", "london-lsp", "ccn3", "original", "cerner-millennium", "rio", "acute", "lost", "kept",
-    "withdrawn", "yes", "no", "csv", "-ods_code", "name", "1", "2",
+    "withdrawn", "yes", "no", "csv", "-identifier", "name", "1", "2",
 ]  # fmt: skip
 HOSTILE = [
     "' OR '1'='1", "1; DROP TABLE contracts_entitlement; --", "{{ settings.SECRET_KEY }}", "{% debug %}",

@@ -11,24 +11,24 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "/": 20,
-    "/trusts/": 8,
-    "/trusts/?kind=acute&system=cerner-millennium&outcome=unknown": 18,
-    "/trusts/?status=withdrawn&page=1&sort=-ods_code": 19,
+    "/trusts/": 11,
+    "/trusts/?kind=acute&system=cerner-millennium&outcome=unknown": 21,
+    "/trusts/?status=withdrawn&page=1&sort=-identifier": 22,
     "/trusts/RAN/": 10,
-    "/systems/": 2,
-    "/systems/cerner-millennium/": 17,
-    "/contracts/": 2,
-    "/contracts/london-lsp/": 19,
-    "/contracts/london-lsp/compare/": 21,
+    "/systems/": 4,
+    "/systems/cerner-millennium/": 16,
+    "/contracts/": 3,
+    "/contracts/london-lsp/": 25,
+    "/contracts/london-lsp/compare/": 22,
     # One system: the matrix's organisations are its rows, already counted.
-    "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 20,
-    "/entitlements/": 7,
-    "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 9,
+    "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 21,
+    "/entitlements/": 8,
+    "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 10,
     "/sources/": 3,
     "/sources/1/": 3,
     "/search/?q=Hospital": 2,
     "/data-quality/": 39,
-    "/contracts/london-lsp/data-quality/": 38,
+    "/contracts/london-lsp/data-quality/": 37,
     "/data-quality/facts/?evidence=inferred": 17,
     "/data-quality/citations/?quote=none": 5,
     "/figures/?verdict=open": 15,
@@ -80,3 +80,22 @@ def test_a_grown_trust_page_costs_what_a_seeded_one_does(client, london):
 def test_an_export_of_ten_times_the_rows_costs_at_most_a_query_per_chunk(client, london, url):
     london_grown_tenfold(london)
     assert queries_for(client, url) <= 12
+
+
+CONTRACT_PAGES = [
+    "/", "/contracts/", "/contracts/councils-care/", "/contracts/councils-care/compare/?roll_up=yes",
+    "/trusts/", "/trusts/?contract=councils-care&system=rio&outcome=lost", "/trusts/GB-LAE-WSM/", "/trusts/R1H/",
+    "/systems/", "/systems/rio/", "/entitlements/", "/entitlements/?contract=councils-care&revision=original",
+    "/data-quality/", "/trusts/?_export=csv",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", CONTRACT_PAGES)
+def test_a_page_costs_the_same_queries_with_two_contracts_and_with_ten(client, london, url):
+    from tests.contracts.council import council_contract
+
+    council_contract()
+    with_two = queries_for(client, url)
+    for number in range(8):
+        council_contract(f"councils-care-{number}", title=f"Councils' care records contract, lot {number}")
+    assert queries_for(client, url) == with_two

@@ -82,7 +82,7 @@ def test_gunicorn_serves_pages_and_static_files_securely(site):
     assert "immutable" in headers["Cache-Control"] and "max-age=315360000" in headers["Cache-Control"]
 
     status, _headers, body = fetch(f"{site}/contracts/london-lsp/compare/?outcome=lost&_export=csv", https=True)
-    assert status == 200 and body.startswith(b"ods_code,organisation,")
+    assert status == 200 and body.startswith(b"identifier,organisation,")
 
 
 def read_slowly(address: str, path: str, bytes_per_second: int) -> bytes:
@@ -121,7 +121,7 @@ def test_a_slow_client_gets_the_whole_of_a_large_export(tmp_path):
     assert head.startswith(b"HTTP/1.0 200")
     assert seconds > 3, "The download was meant to outlast the worker timeout several times over."
     lines = body.decode().splitlines()
-    assert lines[0].startswith("contract,revision,ods_code,")
+    assert lines[0].startswith("contract,revision,identifier,")
     assert len(lines) == 1 + 100_000 and lines[-1].count(",") == lines[0].count(",")
 
 

@@ -76,7 +76,7 @@ SERVER_ERROR = """
 import django; django.setup()
 from unittest import mock
 from django.test import Client
-with mock.patch("contracts.views.home.default_contract", side_effect=RuntimeError("the overview broke")):
+with mock.patch("contracts.views.home.featured_contract", side_effect=RuntimeError("the overview broke")):
     print(Client(raise_request_exception=False).get("/", HTTP_HOST="tracker.example.org", secure=True).status_code)
 """
 

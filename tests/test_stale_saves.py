@@ -27,14 +27,14 @@ ARTICLE = "ehi-2010-04-london-it-programme-slashed"
 # The seeded records changed here, by the lookups that find them.
 ORIGINAL = {"contract__slug": "london-lsp", "code": "original"}
 CCN3 = {"contract__slug": "london-lsp", "code": "ccn3"}
-RNOH_CERNER = {"organisation__ods_code": "RAN", "system__slug": "cerner-millennium"}
+RNOH_CERNER = {"organisation__code": "RAN", "system__slug": "cerner-millennium"}
 RNOH_CERNER_ORIGINAL = {**RNOH_CERNER, "revision__code": "original"}
 RNOH_CERNER_CCN3 = {**RNOH_CERNER, "revision__code": "ccn3"}
-BARNET_CERNER = {"organisation__ods_code": "RVL", "system__slug": "cerner-millennium"}
-RNOH_PAS = {"organisation__ods_code": "RAN", "product": "Silverlink PAS (iSoft-badged)"}
+BARNET_CERNER = {"organisation__code": "RVL", "system__slug": "cerner-millennium"}
+RNOH_PAS = {"organisation__code": "RAN", "product": "Silverlink PAS (iSoft-badged)"}
 # The Royal National Orthopaedic's words on when its PAS contract expires.
 RNOH_PAS_CONTRACT_EXPIRY = {"source__key": ARTICLE, "local_system__product": RNOH_PAS["product"], "grade": "inferred"}
-HAMMERSMITH_INTO_IMPERIAL = {"predecessor__ods_code": "RQN", "successor__ods_code": "RYJ"}
+HAMMERSMITH_INTO_IMPERIAL = {"predecessor__code": "RQN", "successor__code": "RYJ"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ RECORDS = [
     Record("contracts.ReportedFigure", {"key": "cerner-live-april-2010"}, "notes"),
     Record("trusts.Succession", HAMMERSMITH_INTO_IMPERIAL, "notes"),
     Record("trusts.LocalSystem", RNOH_PAS, "notes"),
-    Record("trusts.Organisation", {"ods_code": "RAN"}, "notes"),
+    Record("trusts.Organisation", {"code": "RAN"}, "notes"),
     Record("contracts.Revision", CCN3, "summary"),
     Record("contracts.Entitlement", RNOH_CERNER_ORIGINAL, "notes"),
     Record("contracts.Deliverable", {"revision__code": "ccn3", "code": "map-of-medicine"}, "notes"),
@@ -69,6 +69,8 @@ RECORDS = [
     Record("contracts.Contract", {"slug": "london-lsp"}, "description", role="administrator"),
     Record("contracts.System", {"slug": "cerner-millennium"}, "description", role="administrator"),
     Record("trusts.Supplier", {"slug": "bt"}, "notes", role="administrator"),
+    Record("trusts.OrganisationKind", {"slug": "acute"}, "description"),
+    Record("trusts.IdentifierScheme", {"prefix": "GB-NHS"}, "notes", role="administrator"),
 ]
 
 
@@ -163,10 +165,10 @@ INLINE_ROWS = [
         parent_field="summary", query="?system=cerner-millennium",
     ),
     InlineRow("trusts.LocalSystem", RNOH_PAS, "contracts.Citation", RNOH_PAS_CONTRACT_EXPIRY, "note"),
-    InlineRow("trusts.Organisation", {"ods_code": "RAN"}, "contracts.Entitlement", RNOH_CERNER_CCN3, "delivery_model"),
-    InlineRow("trusts.Organisation", {"ods_code": "RVL"}, "contracts.Deployment", BARNET_CERNER, "phase"),
-    InlineRow("trusts.Organisation", {"ods_code": "RAN"}, "trusts.LocalSystem", RNOH_PAS, "notes"),
-    InlineRow("trusts.Organisation", {"ods_code": "RQN"}, "trusts.Succession", HAMMERSMITH_INTO_IMPERIAL, "notes"),
+    InlineRow("trusts.Organisation", {"code": "RAN"}, "contracts.Entitlement", RNOH_CERNER_CCN3, "delivery_model"),
+    InlineRow("trusts.Organisation", {"code": "RVL"}, "contracts.Deployment", BARNET_CERNER, "phase"),
+    InlineRow("trusts.Organisation", {"code": "RAN"}, "trusts.LocalSystem", RNOH_PAS, "notes"),
+    InlineRow("trusts.Organisation", {"code": "RQN"}, "trusts.Succession", HAMMERSMITH_INTO_IMPERIAL, "notes"),
 ]  # fmt: skip
 
 

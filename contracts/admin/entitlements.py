@@ -77,7 +77,7 @@ def _mark(status: str):
 class EntitlementAdmin(AllOrNothingImportMixin, VersionedAdmin):
     list_display = ["organisation", "system", "revision", "status", "delivery_model", "deployment_slot"]
     list_filter = ["revision__contract", "revision", "system", "status", "organisation__kind"]
-    search_fields = ["organisation__ods_code", "organisation__name", "system__name", "notes"]
+    search_fields = ["organisation__code", "organisation__name", "system__name", "notes"]
     autocomplete_fields = ["revision", "organisation", "system"]
     list_select_related = ["organisation", "system", "revision__contract"]
     fields = [

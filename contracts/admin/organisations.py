@@ -11,7 +11,7 @@ from contracts.imports import OrganisationResource
 from contracts.models import Deployment, Entitlement
 from nhsit.lib.admin_columns import partial_date_column
 from nhsit.lib.admin_filters import BlankReadsUnknownFilter
-from organisations.models import LocalSystem, Organisation, Succession, Supplier
+from organisations.models import IdentifierScheme, LocalSystem, Organisation, OrganisationKind, Succession, Supplier
 
 
 @admin.register(Supplier)
@@ -19,6 +19,21 @@ class SupplierAdmin(VersionedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(IdentifierScheme)
+class IdentifierSchemeAdmin(VersionedAdmin):
+    list_display = ["prefix", "name", "example", "url"]
+    search_fields = ["prefix", "name"]
+    fields = ["prefix", "name", "code_pattern", "example", "url", "notes", "version"]
+
+
+@admin.register(OrganisationKind)
+class OrganisationKindAdmin(VersionedAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "version"]
 
 
 class LocalSystemInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInline):
@@ -88,7 +103,8 @@ class DeploymentInline(RowLabelledInline, VersionedInlineMixin, admin.TabularInl
 class OrganisationAdmin(AllOrNothingImportMixin, VersionedAdmin):
     resource_classes = [OrganisationResource]
     list_display = [
-        "ods_code",
+        "code",
+        "scheme",
         "name",
         "kind",
         "region",
@@ -96,17 +112,19 @@ class OrganisationAdmin(AllOrNothingImportMixin, VersionedAdmin):
         "is_foundation_trust",
         partial_date_column("closed", "closed"),
     ]
-    list_display_links = ["ods_code", "name"]
+    list_display_links = ["code", "name"]
     list_filter = [
+        "scheme",
         "kind",
         ("region", BlankReadsUnknownFilter),
         ("sector", BlankReadsUnknownFilter),
         "is_foundation_trust",
         "is_teaching",
     ]
-    search_fields = ["ods_code", "name", "short_name"]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["kind", "scheme"]
     fieldsets = [
-        (None, {"fields": ["ods_code", "name", "short_name", "kind", ("region", "sector")]}),
+        (None, {"fields": [("scheme", "code"), "name", "short_name", "kind", ("region", "sector")]}),
         (
             "Status",
             {
@@ -126,7 +144,7 @@ class OrganisationAdmin(AllOrNothingImportMixin, VersionedAdmin):
 @admin.register(Succession)
 class SuccessionAdmin(VersionedAdmin):
     list_display = ["predecessor", "successor", "part", partial_date_column("effective", "effective")]
-    search_fields = ["predecessor__ods_code", "predecessor__name", "successor__ods_code", "successor__name", "part"]
+    search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name", "part"]
     autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
     fields = ["predecessor", "successor", ("effective_on", "effective_precision"), "part", "notes", "version"]
@@ -137,7 +155,7 @@ class SuccessionAdmin(VersionedAdmin):
 class LocalSystemAdmin(VersionedAdmin):
     list_display = ["product", "organisation", "vendor", "kind", "status", "contract_expiry"]
     list_filter = ["status", "vendor"]
-    search_fields = ["product", "organisation__ods_code", "organisation__name", "kind"]
+    search_fields = ["product", "organisation__code", "organisation__name", "kind"]
     autocomplete_fields = ["organisation", "vendor"]
     list_select_related = ["organisation", "vendor"]
     inlines = [CitationInline]

@@ -16,6 +16,7 @@ from contracts.models import (
     System,
 )
 from contracts.selectors.citations import CITATION_TARGETS_RELATED
+from contracts.services.featuring import stop_featuring_others
 from contracts.services.reconcile import reported_figure_reconcile
 from nhsit.lib.admin_columns import partial_date_column
 from nhsit.lib.admin_filters import BlankReadsUnknownFilter
@@ -23,15 +24,21 @@ from nhsit.lib.admin_filters import BlankReadsUnknownFilter
 
 @admin.register(Contract)
 class ContractAdmin(ContractUploadMixin, VersionedAdmin):
-    list_display = ["title", "slug", "supplier", "region", partial_date_column("signed", "signed")]
+    list_display = ["title", "slug", "supplier", "region", partial_date_column("signed", "signed"), "is_featured"]
     search_fields = ["title", "slug", "programme"]
     autocomplete_fields = ["supplier"]
     prepopulated_fields = {"slug": ["title"]}
     fields = [
         "title", "slug", "programme", "supplier", "region", ("signed_on", "signed_precision"), "description",
-        "version",
+        "is_featured", "version",
     ]  # fmt: skip
     inlines = [CitationInline]
+
+    def save_model(self, request, obj, form, change):
+        # In the form's transaction: featuring this one and no longer featuring another are one change.
+        if obj.is_featured:
+            stop_featuring_others(obj, user=request.user)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(System)
@@ -78,7 +85,7 @@ class DeploymentAdmin(VersionedAdmin):
         "delivered_by",
     ]
     list_filter = ["system", "status", "delivered_by", "contract"]
-    search_fields = ["organisation__ods_code", "organisation__name", "site", "phase", "notes"]
+    search_fields = ["organisation__code", "organisation__name", "site", "phase", "notes"]
     autocomplete_fields = ["organisation", "system", "contract", "delivered_by"]
     list_select_related = ["organisation", "system", "delivered_by"]
     fields = [

@@ -61,7 +61,7 @@ class RevisionEntitlementInline(RowLabelledInline, VersionedInlineMixin, admin.T
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.systems = System.objects.filter(entitlements__revision=obj).distinct().order_by("name") if obj else []
-        formset.kinds = OrganisationKind.choices
+        formset.kinds = list(OrganisationKind.objects.values_list("slug", "name"))
         formset.chosen = {"system": request.GET.get("system", ""), "kind": request.GET.get("kind", "")}
         formset.too_many = not (request.GET.get("system") or request.GET.get("kind")) and self._too_many(request)
         return formset

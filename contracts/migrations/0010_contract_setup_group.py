@@ -7,7 +7,11 @@ from django.db import migrations
 GROUP = "Contract setup"
 GRANTS = {
     "contracts": {"contract": ["view", "add", "change", "upload"], "system": ["view", "add", "change"]},
-    "trusts": {"supplier": ["view", "add", "change"]},
+    "trusts": {
+        "supplier": ["view", "add", "change"],
+        "identifierscheme": ["view", "add", "change"],
+        "organisationkind": ["view", "add", "change"],
+    },
 }
 
 

@@ -21,6 +21,11 @@ class Contract(models.Model):
     signed_on = models.DateField(null=True, blank=True)
     signed_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
     description = models.TextField(blank=True)
+    is_featured = models.BooleanField(
+        "featured",
+        default=False,
+        help_text="Shown on the home page. Featuring one contract stops featuring any other.",
+    )
 
     objects = SlugManager()
 

@@ -120,7 +120,7 @@ class Deployment(models.Model):
 
     def __str__(self):
         where = f" ({self.site})" if self.site else ""
-        return f"{self.system} at {self.organisation.ods_code}{where}: {self.get_status_display()}"
+        return f"{self.system} at {self.organisation.identifier}{where}: {self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
         return f"{self.organisation.get_absolute_url()}#deployments"

@@ -62,7 +62,7 @@ class Entitlement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation.ods_code} · {self.system.slug} · {self.revision.code}: {self.status}"
+        return f"{self.organisation.identifier} · {self.system.slug} · {self.revision.code}: {self.status}"
 
     def get_absolute_url(self) -> str:
         return f"{self.organisation.get_absolute_url()}#system-{self.system.slug}"

@@ -77,8 +77,9 @@ class ReportedFigure(models.Model):
     def clean(self):
         errors = {}
         kinds = self.organisation_kinds
-        if not isinstance(kinds, list) or set(kinds) - set(OrganisationKind.values):
-            errors["organisation_kinds"] = f"A list of organisation kinds, from: {', '.join(OrganisationKind.values)}."
+        known = OrganisationKind.objects.values_list("slug", flat=True)
+        if not isinstance(kinds, list) or set(kinds) - set(known):
+            errors["organisation_kinds"] = f"A list of organisation kinds, from: {', '.join(known)}."
         if self.outcome and self.outcome not in Outcome.values:
             errors["outcome"] = f"An outcome is one of: {', '.join(Outcome.values)}."
         for name in MEASURE_NEEDS.get(self.measure, []):

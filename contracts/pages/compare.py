@@ -19,7 +19,7 @@ from contracts.selectors.revisions import revisions_in_order
 from contracts.services.compare import RevisionComparison, revision_compare
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 from nhsit.lib.pagination import CountedPaginator, page_of
-from organisations.models import Organisation
+from organisations.models import Organisation, Succession
 
 MATRIX_ORGANISATIONS_PER_PAGE = 100
 
@@ -45,7 +45,7 @@ def outcome_matrix(*, comparison: RevisionComparison, counts: dict[str, Counter]
     and how many organisations there are (unless the counts show only one system).
     """
     systems = list(System.objects.filter(slug__in=counts).order_by("name"))
-    organisations = comparison.organisations.order_by("name", "ods_code")
+    organisations = comparison.organisations.order_by("name", "code")
     paginator: Paginator
     if len(counts) <= 1:
         # One system: an organisation has one row at most, so the rows counted are the organisations.
@@ -56,10 +56,10 @@ def outcome_matrix(*, comparison: RevisionComparison, counts: dict[str, Counter]
     matrix_page = page_of(paginator, page, of="the matrix's organisations")
     on_page = list(matrix_page.object_list)
     cells: dict[tuple[str, str], dict] = {}
-    for row in comparison.rows.filter(ods_code__in=[organisation.ods_code for organisation in on_page]).order_by():
-        cells[(row["ods_code"], row["system_slug"])] = row
+    for row in comparison.rows.filter(organisation_id__in=[organisation.pk for organisation in on_page]).order_by():
+        cells[(row["organisation_id"], row["system_slug"])] = row
     rows = [
-        MatrixRow(organisation, [cells.get((organisation.ods_code, system.slug)) for system in systems])
+        MatrixRow(organisation, [cells.get((organisation.pk, system.slug)) for system in systems])
         for organisation in on_page
     ]
     return OutcomeMatrix(
@@ -145,3 +145,86 @@ def compare_picture(
         systems=pictures,
         evidence=page_evidence([check.figure for picture in pictures for check in picture.figures], drafts=drafts),
     )
+
+
+@dataclass(frozen=True)
+class RolledUpMember:
+    """A body the contract named, now part of today's organisation: its outcome per system, the mergers that
+    brought it there, and, where it was split, the other organisations it also counts toward."""
+
+    organisation: Organisation
+    via: list[Succession]
+    also_counted_under: list[Organisation]
+    rows: list[dict]
+
+
+@dataclass(frozen=True)
+class RolledUp:
+    today: Organisation
+    members: list[RolledUpMember]
+    # Per system name, how many of its members had each outcome, in outcome order.
+    outcomes: list[tuple[str, list[tuple[str, int]]]]
+
+
+def rolled_up(comparison: RevisionComparison) -> list[RolledUp]:
+    """The comparison's merged bodies grouped under the organisations they are part of today (following every
+    merger), each with today's organisation's own rows where the contract names it too. A body split between
+    several successors counts toward each, and says so. Three queries."""
+    successions = list(Succession.objects.select_related("predecessor", "successor"))
+    onward: dict[int, list[Succession]] = {}
+    for succession in successions:
+        onward.setdefault(succession.predecessor_id, []).append(succession)
+    merged = [
+        row["organisation_id"]
+        for row in comparison.rows.filter(organisation_id__in=list(onward))
+        .order_by()
+        .values("organisation_id")
+        .distinct()
+    ]
+    chains: dict[int, list[tuple[Organisation, list[Succession]]]] = {}
+    for organisation_id in merged:
+        chains[organisation_id] = _today(organisation_id, onward)
+    todays = {today.pk: today for paths in chains.values() for today, _via in paths}
+    rows_of: dict[int, list[dict]] = {}
+    wanted = [*chains, *todays]
+    for row in comparison.rows.filter(organisation_id__in=wanted):
+        rows_of.setdefault(row["organisation_id"], []).append(row)
+    organisations = Organisation.objects.in_bulk(wanted)
+    groups: dict[int, list[RolledUpMember]] = {today_id: [] for today_id in todays}
+    for today_id in todays:
+        if rows_of.get(today_id):
+            groups[today_id].append(RolledUpMember(todays[today_id], [], [], rows_of[today_id]))
+    for organisation_id, paths in chains.items():
+        for today, via in paths:
+            others = [other for other, _via in paths if other.pk != today.pk]
+            groups[today.pk].append(
+                RolledUpMember(organisations[organisation_id], via, others, rows_of.get(organisation_id, []))
+            )
+    result = []
+    for today_id, members in groups.items():
+        outcomes: dict[str, Counter] = {}
+        for member in members:
+            for row in member.rows:
+                outcomes.setdefault(row["system_name"], Counter())[row["outcome"]] += 1
+        in_order = [
+            (system, [(outcome.value, counts[outcome.value]) for outcome in Outcome if counts[outcome.value]])
+            for system, counts in sorted(outcomes.items())
+        ]
+        result.append(RolledUp(today=todays[today_id], members=members, outcomes=in_order))
+    return sorted(result, key=lambda group: (group.today.name, group.today.code))
+
+
+def _today(organisation_id: int, onward: dict[int, list[Succession]]) -> list[tuple[Organisation, list[Succession]]]:
+    """The organisations a body passed into that passed into none, each with the mergers on the way."""
+    found: list[tuple[Organisation, list[Succession]]] = []
+    stack: list[tuple[int, list[Succession]]] = [(organisation_id, [])]
+    while stack:
+        current, via = stack.pop()
+        nexts = [succession for succession in onward.get(current, []) if succession not in via]
+        if not nexts and via:
+            found.append((via[-1].successor, via))
+        for succession in nexts:
+            if len(via) < 6:
+                stack.append((succession.successor_id, [*via, succession]))
+    unique = {today.pk: (today, via) for today, via in reversed(found)}
+    return sorted(unique.values(), key=lambda pair: pair[0].name)

@@ -1,33 +1,35 @@
-"""A contract's page: its revisions in order with what each changed, the sources' numbers beside the records',
-and the evidence for every date, value and quantity shown."""
+"""The contracts in the records, each with its headline change: its value from its first revision to its latest,
+and how many revisions it has."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from contracts.models import Contract
-from contracts.pages.evidence import PageEvidence, page_evidence
-from contracts.pages.figures import FigureCheck, figure_checks
-from contracts.pages.timeline import TimelineEntry, revision_timeline
-from contracts.services.reconcile import contract_figures, reported_figure_reconcile
+from contracts.models import Contract, Revision
+from contracts.pages.overview import value_change
 
 
 @dataclass(frozen=True)
-class ContractPage:
+class ContractHeadline:
     contract: Contract
-    timeline: list[TimelineEntry]
-    figures: list[FigureCheck]
-    evidence: PageEvidence
+    revisions: int
+    first: Revision | None
+    latest: Revision | None
+    value_change: Decimal | None
+    value_change_percent: Decimal | None
 
 
-def contract_page(*, contract: Contract, drafts: bool = False) -> ContractPage:
-    timeline = revision_timeline(contract=contract, drafts=drafts)
-    revisions = [entry.revision for entry in timeline]
-    reconciliations = reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts))
-    figures = figure_checks(reconciliations, revisions=revisions)
-    records = [
-        contract,
-        *(record for entry in timeline for record in [entry.revision, *entry.line_changes]),
-        *(check.figure for check in figures),
-    ]
-    return ContractPage(
-        contract=contract, timeline=timeline, figures=figures, evidence=page_evidence(records, drafts=drafts)
-    )
+def contract_headlines(*, drafts: bool = False) -> list[ContractHeadline]:
+    """Every contract, first signed first, in two queries whatever their number."""
+    contracts = list(Contract.objects.select_related("supplier").order_by("signed_on", "title", "pk"))
+    revisions: dict[int, list[Revision]] = {}
+    for revision in (
+        Revision.objects.visible(drafts=drafts).select_related("contract").order_by("contract_id", "sequence")
+    ):
+        revisions.setdefault(revision.contract_id, []).append(revision)
+    headlines = []
+    for contract in contracts:
+        own = revisions.get(contract.pk, [])
+        first, latest = (own[0], own[-1]) if own else (None, None)
+        change, percent = value_change(first, latest) if len(own) > 1 else (None, None)
+        headlines.append(ContractHeadline(contract, len(own), first, latest, change, percent))
+    return headlines

@@ -1,20 +1,21 @@
 """An organisation's page, and the status grid of the organisation list: what each was promised under every
-revision, the outcome, what was delivered, and every citation behind them, numbered in page order."""
+revision, the outcome between two revisions, what was delivered, and every citation behind them, numbered in page
+order. A successor's page shows its predecessors' records too, each row saying which body it was."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from contracts.models import Contract, Deployment, Entitlement, Revision, System
 from contracts.pages.evidence import PageEvidence, page_evidence
-from contracts.selectors.organisations import organisation_citations, organisation_entitlements
-from contracts.selectors.revisions import RevisionPair
-from contracts.services.compare import revision_compare
+from contracts.selectors.organisations import organisation_citations, predecessors_of
+from contracts.selectors.revisions import RevisionChoice, RevisionPair, UnknownRevision, revision_choice
+from contracts.services.compare import revision_compare, union_rows
 from organisations.models import LocalSystem, Organisation, Succession
 
 
 @dataclass(frozen=True)
 class StatusCell:
-    """One organisation's entitlement to one system: in the latest revision, and the outcome since the previous."""
+    """One organisation's entitlement to one system: in the later revision, and the outcome since the earlier."""
 
     status: str
     outcome: str | None
@@ -22,21 +23,27 @@ class StatusCell:
 
 
 def organisation_statuses(
-    *, pair: RevisionPair, organisations: Iterable[Organisation]
-) -> dict[str, dict[str, StatusCell]]:
-    """{ODS code: {system slug: StatusCell}} for the given organisations, in one query.
+    *, pairs: Iterable[RevisionPair], organisations: Iterable[Organisation]
+) -> dict[int, dict[tuple[int, str], StatusCell]]:
+    """{organisation id: {(contract id, system slug): StatusCell}} for the given organisations under each pair of
+    revisions (one pair per contract), in one query whatever the number of contracts.
 
-    The outcome is against the previous revision; a contract with one revision has none.
+    The outcome is from the pair's earlier revision; a pair without one (a contract of one revision) has none.
     """
-    codes = [organisation.ods_code for organisation in organisations]
-    if not codes or pair.latest is None:
+    ids = [organisation.pk for organisation in organisations]
+    pairs = [pair for pair in pairs if pair.latest is not None]
+    if not ids or not pairs:
         return {}
-    comparison = revision_compare(base=pair.previous or pair.latest, target=pair.latest, ods_codes=codes)
-    cells: dict[str, dict[str, StatusCell]] = {}
-    for row in comparison.rows.order_by():
-        cells.setdefault(row["ods_code"], {})[row["system_slug"]] = StatusCell(
+    comparisons = [
+        revision_compare(base=pair.previous or pair.latest, target=pair.latest, organisations=ids)  # type: ignore[arg-type]
+        for pair in pairs
+    ]
+    compared = {pair.latest.contract_id: pair.previous is not None for pair in pairs}  # type: ignore[union-attr]
+    cells: dict[int, dict[tuple[int, str], StatusCell]] = {}
+    for row in union_rows(comparisons):
+        cells.setdefault(row["organisation_id"], {})[(row["contract_id"], row["system_slug"])] = StatusCell(
             status=row["target_status"],
-            outcome=row["outcome"] if pair.previous else None,
+            outcome=row["outcome"] if compared[row["contract_id"]] else None,
             live=row["live"],
         )
     return cells
@@ -44,9 +51,12 @@ def organisation_statuses(
 
 @dataclass
 class SystemEntitlements:
-    """One system's entitlement of an organisation in each revision of a contract, and the latest outcome."""
+    """One system's entitlement of one organisation (the page's own, or a predecessor's: `via`) in each revision
+    of a contract, and the outcome between the chosen two."""
 
     system: System
+    organisation: Organisation
+    via: Succession | None
     by_revision: list[Entitlement | None]
     cell: StatusCell | None = None
 
@@ -54,25 +64,69 @@ class SystemEntitlements:
 @dataclass
 class ContractEntitlements:
     contract: Contract
-    revisions: list[Revision]
-    pair: RevisionPair
+    choice: RevisionChoice
     systems: list[SystemEntitlements] = field(default_factory=list)
+
+    @property
+    def revisions(self) -> list[Revision]:
+        return self.choice.revisions
+
+
+@dataclass(frozen=True)
+class DeploymentRow:
+    deployment: Deployment
+    # The merger that brought a predecessor's deployment to this page; None for the organisation's own.
+    via: Succession | None
 
 
 @dataclass
 class TrustProfile:
     organisation: Organisation
     contracts: list[ContractEntitlements]
-    deployments: list[Deployment]
+    deployments: list[DeploymentRow]
     local_systems: list[LocalSystem]
     predecessors: list[Succession]
     successors: list[Succession]
+    # Every body that passed into this one, directly or through another, with the merger that brought it.
+    merged_in: list[Succession]
     evidence: PageEvidence
 
 
-def trust_profile(*, organisation: Organisation, drafts: bool = False) -> TrustProfile:
-    """Everything the organisation's page shows, with the evidence for each record numbered in page order."""
-    entitlements = list(organisation_entitlements(organisation=organisation, drafts=drafts))
+def _grid_named(grids: list[ContractEntitlements], slug: str) -> ContractEntitlements:
+    """The contract `slug` names among the page's ("" when the page has only one)."""
+    named = [grid for grid in grids if grid.contract.slug == slug] if slug else grids
+    if len(named) == 1:
+        return named[0]
+    slugs = ", ".join(grid.contract.slug for grid in grids) or "none"
+    if slug:
+        raise UnknownRevision(
+            f"contract: “{slug[:60]}” is not a contract that names this organisation; these do: {slugs}."
+        )
+    raise UnknownRevision(
+        "contract: say which contract the revisions are of (a revision code means nothing without its contract): "
+        f"{slugs}."
+    )
+
+
+def trust_profile(
+    *,
+    organisation: Organisation,
+    drafts: bool = False,
+    chosen: dict[str, tuple[str, str]] | None = None,
+) -> TrustProfile:
+    """Everything the organisation's page shows, its predecessors' records with it, and the evidence for each
+    record numbered in page order. `chosen` gives, by contract slug, the codes of the two revisions to compare
+    (else the first and the latest); a code that is not a revision of that contract raises UnknownRevision."""
+    chosen = chosen or {}
+    merged_in = predecessors_of(organisation)
+    via = {succession.predecessor_id: succession for succession in merged_in}
+    bodies = [organisation, *(succession.predecessor for succession in merged_in)]
+    entitlements = list(
+        Entitlement.objects.filter(organisation__in=bodies)
+        .filter(**({} if drafts else {"revision__is_published": True}))
+        .select_related("revision__contract", "system", "organisation")
+        .order_by("revision__contract__slug", "system__name", "organisation__name", "revision__sequence")
+    )
     contract_ids = {entitlement.revision.contract_id for entitlement in entitlements}
     revisions: dict[int, list[Revision]] = {}
     visible = Revision.objects.visible(drafts=drafts).filter(contract_id__in=contract_ids)
@@ -83,34 +137,49 @@ def trust_profile(*, organisation: Organisation, drafts: bool = False) -> TrustP
     for entitlement in entitlements:
         contract = entitlement.revision.contract
         if contract.pk not in contracts:
-            in_order = revisions[contract.pk]
-            pair = RevisionPair(previous=in_order[-2] if len(in_order) > 1 else None, latest=in_order[-1])
-            contracts[contract.pk] = ContractEntitlements(contract=contract, revisions=in_order, pair=pair)
+            choice = revision_choice(contract=contract, revisions=revisions[contract.pk])
+            contracts[contract.pk] = ContractEntitlements(contract=contract, choice=choice)
         grid = contracts[contract.pk]
-        if not grid.systems or grid.systems[-1].system != entitlement.system:
-            grid.systems.append(SystemEntitlements(system=entitlement.system, by_revision=[None] * len(grid.revisions)))
+        last = grid.systems[-1] if grid.systems else None
+        if last is None or last.system != entitlement.system or last.organisation != entitlement.organisation:
+            grid.systems.append(
+                SystemEntitlements(
+                    system=entitlement.system,
+                    organisation=entitlement.organisation,
+                    via=via.get(entitlement.organisation_id),
+                    by_revision=[None] * len(grid.revisions),
+                )
+            )
         grid.systems[-1].by_revision[grid.revisions.index(entitlement.revision)] = entitlement
+    for slug, (base, target) in chosen.items():
+        grid = _grid_named(list(contracts.values()), slug)
+        grid.choice = revision_choice(contract=grid.contract, base=base, target=target, revisions=grid.revisions)
+    cells = organisation_statuses(pairs=[grid.choice.pair for grid in contracts.values()], organisations=bodies)
     for grid in contracts.values():
-        cells = organisation_statuses(pair=grid.pair, organisations=[organisation]).get(organisation.ods_code, {})
         for row in grid.systems:
-            row.cell = cells.get(row.system.slug)
+            row.cell = cells.get(row.organisation.pk, {}).get((grid.contract.pk, row.system.slug))
+        # The page's own rows first, then each predecessor's.
+        grid.systems.sort(key=lambda row: (row.system.name, row.via is not None, row.organisation.name))
 
     deployments = list(
-        organisation.deployments.select_related("system", "delivered_by", "contract").order_by(
-            "system__name", "go_live_on", "site", "phase"
-        )
+        Deployment.objects.filter(organisation__in=bodies)
+        .select_related("system", "delivered_by", "contract", "organisation")
+        .order_by("system__name", "go_live_on", "site", "phase")
     )
     local_systems = list(organisation.local_systems.select_related("vendor").order_by("product"))
-    predecessors = list(organisation.predecessions.select_related("predecessor").order_by("effective_on"))
+    predecessors = [succession for succession in merged_in if succession.successor_id == organisation.pk]
     successors = list(organisation.successions.select_related("successor").order_by("effective_on"))
-    records = [organisation, *predecessors, *successors, *entitlements, *deployments, *local_systems]
-    citations = organisation_citations(organisation=organisation, drafts=drafts)
+    records = [
+        organisation, *predecessors, *successors, *merged_in, *entitlements, *deployments, *local_systems
+    ]  # fmt: skip
+    citations = organisation_citations(organisation=organisation, drafts=drafts, also=bodies[1:])
     return TrustProfile(
         organisation=organisation,
         contracts=list(contracts.values()),
-        deployments=deployments,
+        deployments=[DeploymentRow(deployment, via.get(deployment.organisation_id)) for deployment in deployments],
         local_systems=local_systems,
         predecessors=predecessors,
         successors=successors,
-        evidence=page_evidence(records, citations=citations),
+        merged_in=merged_in,
+        evidence=page_evidence(list(dict.fromkeys(records)), citations=citations),
     )

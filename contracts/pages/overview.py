@@ -1,7 +1,8 @@
-"""A contract at a glance (the home page): value then and now, who kept and lost what, lines cut, and the
+"""A contract at a glance (its page, and the home page for the featured one): value then and now, who kept and lost
+what between two of its revisions (the first and the latest unless the reader chooses), lines cut, and the
 sources' numbers beside the records'."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from contracts.models import Contract, Deliverable, Revision
@@ -9,7 +10,8 @@ from contracts.outcomes import Outcome
 from contracts.pages.charts import OutcomeBar, outcome_bars
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.pages.figures import FigureCheck, figure_checks
-from contracts.selectors.revisions import RevisionPair, latest_pair, revisions_in_order
+from contracts.pages.timeline import TimelineEntry, revision_timeline
+from contracts.selectors.revisions import RevisionChoice
 from contracts.selectors.systems import contract_systems
 from contracts.services.compare import deliverable_compare, revision_compare
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
@@ -18,61 +20,80 @@ from contracts.services.reconcile import contract_figures, reported_figure_recon
 @dataclass(frozen=True)
 class ContractOverview:
     contract: Contract
-    pair: RevisionPair
-    first: Revision | None
+    choice: RevisionChoice
     value_change: Decimal | None
     value_change_percent: Decimal | None
     bars: list[OutcomeBar]
-    # Lines delivering less in the latest revision: each a row of deliverable_compare, with the two records as
+    # Lines delivering less in the target revision: each a row of deliverable_compare, with the two records as
     # `base_line` and `target_line` (for their evidence).
     line_changes: list[dict]
     figures: list[FigureCheck]
     evidence: PageEvidence
+    # The revisions in order with what each changed (on the contract's own page).
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def base(self) -> Revision | None:
+        return self.choice.base
+
+    @property
+    def target(self) -> Revision | None:
+        return self.choice.target
+
+    @property
+    def compares(self) -> bool:
+        return self.base is not None and self.target is not None and self.base != self.target
 
 
-def contract_overview(*, contract: Contract, drafts: bool = False) -> ContractOverview:
-    pair = latest_pair(contract, drafts=drafts)
-    first = revisions_in_order(contract=contract, drafts=drafts).first()
-    value_change = value_change_percent = None
-    if first and pair.latest and first.total_value is not None and pair.latest.total_value is not None:
-        value_change = pair.latest.total_value - first.total_value
-        value_change_percent = value_change * 100 / first.total_value if first.total_value else None
+def value_change(base: Revision | None, target: Revision | None) -> tuple[Decimal | None, Decimal | None]:
+    """The change in total value from base to target (GBP), and as a percentage of base's."""
+    if base is None or target is None or base.total_value is None or target.total_value is None:
+        return None, None
+    change = target.total_value - base.total_value
+    return change, (change * 100 / base.total_value if base.total_value else None)
+
+
+def contract_overview(*, choice: RevisionChoice, drafts: bool = False, with_timeline: bool = False) -> ContractOverview:
+    contract, base, target = choice.contract, choice.base, choice.target
+    change, change_percent = value_change(base, target)
     bars: list[OutcomeBar] = []
     line_changes: list[dict] = []
-    if pair.previous and pair.latest:
-        comparison = revision_compare(base=pair.previous, target=pair.latest)
+    if base is not None and target is not None and base != target:
+        comparison = revision_compare(base=base, target=target)
         systems = list(contract_systems(contract=contract, per_organisation=True, drafts=drafts))
         bars = outcome_bars(systems=systems, counts=comparison.outcome_counts())
         line_changes = [
             line
-            for line in deliverable_compare(base=pair.previous, target=pair.latest)
+            for line in deliverable_compare(base=base, target=target)
             if line["outcome"] == Outcome.LOST or line["reduced"]
         ]
-        lines = Deliverable.objects.filter(revision__in=[pair.previous, pair.latest], code__in=[
+        lines = Deliverable.objects.filter(revision__in=[base, target], code__in=[
             line["code"] for line in line_changes
         ]).select_related("system", "revision")  # fmt: skip
         by_side = {(line.revision_id, line.code): line for line in lines}
         for line in line_changes:
-            line["base_line"] = by_side.get((pair.previous.pk, line["code"]))
-            line["target_line"] = by_side.get((pair.latest.pk, line["code"]))
-    revisions = list(revisions_in_order(contract=contract, drafts=drafts))
+            line["base_line"] = by_side.get((base.pk, line["code"]))
+            line["target_line"] = by_side.get((target.pk, line["code"]))
     figures = figure_checks(
-        reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts)), revisions=revisions
+        reported_figure_reconcile(figures=contract_figures(contract=contract, drafts=drafts)),
+        revisions=choice.revisions,
     )
+    timeline = revision_timeline(contract=contract, drafts=drafts) if with_timeline else []
     records = [
         contract,
-        *[revision for revision in [first, pair.latest] if revision is not None],
+        *[revision for revision in [base, target] if revision is not None],
         *[line[side] for line in line_changes for side in ["base_line", "target_line"] if line.get(side)],
+        *(record for entry in timeline for record in [entry.revision, *entry.line_changes]),
         *(check.figure for check in figures),
     ]
     return ContractOverview(
         contract=contract,
-        pair=pair,
-        first=first,
-        value_change=value_change,
-        value_change_percent=value_change_percent,
+        choice=choice,
+        value_change=change,
+        value_change_percent=change_percent,
         bars=bars,
         line_changes=line_changes,
         figures=figures,
         evidence=page_evidence(list(dict.fromkeys(records)), drafts=drafts),
+        timeline=timeline,
     )

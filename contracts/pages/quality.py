@@ -124,11 +124,8 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False) ->
         entitlements = entitlements.filter(revision__contract=contract)
     unknown = entitlements.filter(status=EntitlementStatus.UNKNOWN)
     citations = Citation.objects.filter(citations_within(scope, drafts=drafts))
-    verdicts = Counter(
-        reconciliation.verdict
-        for figures_of in (Contract.objects.filter(pk=contract.pk) if contract else Contract.objects.all())
-        for reconciliation in reported_figure_reconcile(figures=contract_figures(contract=figures_of, drafts=drafts))
-    )
+    figures = contract_figures(contract=[contract] if contract else list(Contract.objects.all()), drafts=drafts)
+    verdicts = Counter(reconciliation.verdict for reconciliation in reported_figure_reconcile(figures=figures))
     checks = [
         LinkedCount("Entitlements whose status no source gives (unknown)", unknown.count(),
                     _link("entitlement_list", [*within, ("status", "unknown")])),
@@ -175,20 +172,20 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False) ->
     ]
 
     by_organisation = fact_counts_by("organisation", scope=scope, drafts=drafts)
-    unknown_by_organisation = dict(unknown.values_list("organisation__ods_code").annotate(count=Count("pk")))
+    unknown_by_organisation = dict(unknown.values_list("organisation_id").annotate(count=Count("pk")))
     named = by_organisation.keys() | unknown_by_organisation.keys()
     organisations = [
         QualityRow(
-            name=f"{organisation.name} ({organisation.ods_code})",
+            name=f"{organisation.name} ({organisation.identifier})",
             url=organisation.get_absolute_url(),
             counts=_row_counts(
-                by_organisation.get(organisation.ods_code, FactCounts(evidence={})),
-                unknown_by_organisation.get(organisation.ods_code, 0),
-                entitlements=[*within, ("ods_code", organisation.ods_code)],
-                facts=[*within, ("organisation", organisation.ods_code)],
+                by_organisation.get(organisation.pk, FactCounts(evidence={})),
+                unknown_by_organisation.get(organisation.pk, 0),
+                entitlements=[*within, ("ods_code", organisation.identifier)],
+                facts=[*within, ("organisation", organisation.identifier)],
             ),
         )
-        for organisation in Organisation.objects.filter(ods_code__in=named).order_by("name", "ods_code")
+        for organisation in Organisation.objects.filter(pk__in=named).order_by("name", "code")
     ]
     return QualityReport(
         contract=contract,

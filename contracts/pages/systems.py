@@ -1,73 +1,119 @@
-"""One system across its contract: who keeps, loses and gains it, what the sources say of it, its programme lines
-and where it was deployed, with the evidence for each."""
+"""One system across its contracts: for each, who keeps, loses and gains it between two revisions (the first and
+the latest unless the reader chooses), and what the sources say of it; then its programme lines and where it was
+deployed, with the evidence for each."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from contracts.models import Contract, Deliverable, Deployment, System
+from contracts.models import Contract, Deliverable, Deployment, Revision, System
 from contracts.outcomes import Outcome
 from contracts.pages.charts import OutcomeBar, outcome_bars
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.pages.figures import FigureCheck, figure_checks
-from contracts.selectors.revisions import RevisionPair, latest_pair, revisions_in_order
+from contracts.selectors.revisions import RevisionChoice, UnknownRevision, revision_choice
 from contracts.selectors.systems import contracts_of_system, system_deliverables, system_deployments
-from contracts.services.compare import revision_compare
+from contracts.services.compare import revision_compare, union_outcome_counts, union_rows
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 
 SYSTEM_PAGE_LIST = 100
 
 
 @dataclass(frozen=True)
-class SystemOverview:
-    system: System
-    contract: Contract | None
-    pair: RevisionPair
+class SystemInContract:
+    choice: RevisionChoice
     bar: OutcomeBar | None
     # (outcome, how many, the first SYSTEM_PAGE_LIST of their rows) for each outcome that has any.
     by_outcome: list[tuple[str, int, list[dict]]]
+    # The sources' numbers about this system in this contract, beside the records'.
+    figures: list[FigureCheck]
+
+    @property
+    def contract(self) -> Contract:
+        return self.choice.contract
+
+
+@dataclass(frozen=True)
+class SystemOverview:
+    system: System
+    contracts: list[SystemInContract]
     deliverables: list[Deliverable]
     deployments: list[Deployment]
-    # The sources' numbers about this system, beside the records'.
-    figures: list[FigureCheck]
     evidence: PageEvidence
 
 
-def system_overview(*, system: System, drafts: bool = False) -> SystemOverview:
-    """Who keeps, loses and gains a system between the latest two revisions of its contract, and its lines."""
-    contracts = contracts_of_system(system=system, drafts=drafts)
-    contract = contracts.filter(slug=settings.DEFAULT_CONTRACT).first() or contracts.order_by("slug").first()
-    pair = latest_pair(contract, drafts=drafts) if contract else RevisionPair(previous=None, latest=None)
-    bar, by_outcome = None, []
-    if pair.previous and pair.latest:
-        comparison = revision_compare(base=pair.previous, target=pair.latest, systems=[system])
-        bar = outcome_bars(systems=[system], counts=comparison.outcome_counts())[0]
-        # Each outcome's organisations, up to a list's length, in one query; the compare page lists them all.
-        place = Window(RowNumber(), partition_by=F("outcome"), order_by=["organisation_name", "ods_code"])
-        listed: dict[str, list[dict]] = {}
-        for row in comparison.rows.annotate(place=place).filter(place__lte=SYSTEM_PAGE_LIST):
-            listed.setdefault(row["outcome"], []).append(row)
-        by_outcome = [
-            (outcome.value, bar.count(outcome.value), listed[outcome.value]) for outcome in Outcome if outcome in listed
-        ]
-    figures: list[FigureCheck] = []
-    if contract is not None:
-        revisions = list(revisions_in_order(contract=contract, drafts=drafts))
-        about = contract_figures(contract=contract, drafts=drafts).filter(system=system)
-        figures = figure_checks(reported_figure_reconcile(figures=about), revisions=revisions)
+def system_overview(
+    *, system: System, drafts: bool = False, contract: str = "", base: str = "", target: str = ""
+) -> SystemOverview:
+    """Who keeps, loses and gains a system in each contract dealing with it (or in the one `contract` names),
+    between the revisions `base` and `target` name (of that contract, or of the only one), and its lines.
+    Raises UnknownRevision for a contract or a revision code the system's contracts do not have."""
+    contracts = list(contracts_of_system(system=system, drafts=drafts).order_by("-is_featured", "signed_on", "pk"))
+    if contract:
+        named = [own for own in contracts if own.slug == contract]
+        if not named:
+            slugs = ", ".join(own.slug for own in contracts) or "none"
+            raise UnknownRevision(f"contract: “{contract[:60]}” does not deal with {system.name}; these do: {slugs}.")
+        contracts = named
+    elif (base or target) and len(contracts) > 1:
+        raise UnknownRevision(
+            "contract: say which contract the revisions are of (a revision code means nothing without its "
+            f"contract): {', '.join(own.slug for own in contracts)}."
+        )
+    revisions: dict[int, list[Revision]] = {own.pk: [] for own in contracts}
+    for revision in (
+        Revision.objects.visible(drafts=drafts).filter(contract__in=contracts).order_by("contract_id", "sequence")
+    ):
+        revisions[revision.contract_id].append(revision)
+    choices = [
+        revision_choice(contract=own, base=base, target=target, revisions=revisions[own.pk]) for own in contracts
+    ]
+    compared = [choice for choice in choices if choice.pair.previous is not None]
+    comparisons = {
+        choice.contract.pk: revision_compare(base=choice.base, target=choice.target, systems=[system])  # type: ignore[arg-type]
+        for choice in compared
+    }
+    counts = union_outcome_counts(list(comparisons.values()))
+    # Each outcome's organisations, up to a list's length, for every contract in one query; the compare page lists
+    # them all.
+    place = Window(RowNumber(), partition_by=F("outcome"), order_by=["organisation_name", "organisation_code"])
+    listed: dict[tuple[int, str], list[dict]] = {}
+    first_rows = [
+        replace(comparison, rows=comparison.rows.annotate(place=place).filter(place__lte=SYSTEM_PAGE_LIST))
+        for comparison in comparisons.values()
+    ]
+    for row in sorted(union_rows(first_rows), key=lambda row: (row["organisation_name"], row["organisation_code"])):
+        listed.setdefault((row["contract_id"], row["outcome"]), []).append(row)
+    figures_by_contract: dict[int, list] = {}
+    about = contract_figures(contract=contracts, drafts=drafts).filter(system=system)
+    for reconciliation in reported_figure_reconcile(figures=about):
+        figures_by_contract.setdefault(reconciliation.figure.contract_id, []).append(reconciliation)
+    sections = []
+    for choice in choices:
+        own = choice.contract.pk
+        bar, by_outcome = None, []
+        if own in comparisons:
+            bar = outcome_bars(systems=[system], counts=counts.get(own, {}))[0]
+            by_outcome = [
+                (outcome.value, bar.count(outcome.value), listed[(own, outcome.value)])
+                for outcome in Outcome
+                if (own, outcome.value) in listed
+            ]
+        figures = figure_checks(figures_by_contract.get(own, []), revisions=choice.revisions)
+        sections.append(SystemInContract(choice=choice, bar=bar, by_outcome=by_outcome, figures=figures))
     deliverables = list(system_deliverables(system=system, drafts=drafts))
     deployments = list(system_deployments(system=system))
-    records = [system, *(check.figure for check in figures), *deliverables, *deployments]
+    records = [
+        system,
+        *(check.figure for section in sections for check in section.figures),
+        *deliverables,
+        *deployments,
+    ]
     return SystemOverview(
         system=system,
-        contract=contract,
-        pair=pair,
-        bar=bar,
-        by_outcome=by_outcome,
+        contracts=sections,
         deliverables=deliverables,
         deployments=deployments,
-        figures=figures,
         evidence=page_evidence(records, drafts=drafts),
     )

@@ -7,6 +7,7 @@ page counts these, and the facts list shows the same rows.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -25,7 +26,7 @@ from contracts.models import (
 )
 from contracts.selectors.citations import strongest_grade, visible_citations
 from contracts.selectors.revisions import in_visible_revisions
-from organisations.models import LocalSystem, Organisation, Succession
+from organisations.models import LocalSystem, Organisation, Succession, identified_by
 
 # The kinds of fact, by the name the facts list's `kind` filter gives them, in the order pages list them.
 FACT_KINDS: dict[str, type[models.Model]] = {str(model._meta.model_name): model for model in FACTS}
@@ -60,7 +61,7 @@ NARROWING: dict[type[models.Model], dict[str, Callable[[str], Q]]] = {
     System: {"system": lambda slug: Q(slug=slug)},
     Entitlement: {
         "contract": lambda slug: Q(revision__contract__slug=slug),
-        "organisation": lambda ods: Q(organisation__ods_code=ods),
+        "organisation": lambda identifier: identified_by(identifier, "organisation__"),
         "system": lambda slug: Q(system__slug=slug),
     },
     Deliverable: {
@@ -69,19 +70,20 @@ NARROWING: dict[type[models.Model], dict[str, Callable[[str], Q]]] = {
     },
     Deployment: {
         "contract": lambda slug: Q(contract__slug=slug),
-        "organisation": lambda ods: Q(organisation__ods_code=ods),
+        "organisation": lambda identifier: identified_by(identifier, "organisation__"),
         "system": lambda slug: Q(system__slug=slug),
     },
     ReportedFigure: {"contract": lambda slug: Q(contract__slug=slug), "system": lambda slug: Q(system__slug=slug)},
-    Organisation: {"contract": _named_in_contract, "organisation": lambda ods: Q(ods_code=ods)},
+    Organisation: {"contract": _named_in_contract, "organisation": identified_by},
     Succession: {
         "contract": lambda slug: _about_organisations("predecessor", _named_in_contract(slug))
         | _about_organisations("successor", _named_in_contract(slug)),
-        "organisation": lambda ods: Q(predecessor__ods_code=ods) | Q(successor__ods_code=ods),
+        "organisation": lambda identifier: identified_by(identifier, "predecessor__")
+        | identified_by(identifier, "successor__"),
     },
     LocalSystem: {
         "contract": lambda slug: _about_organisations("organisation", _named_in_contract(slug)),
-        "organisation": lambda ods: Q(organisation__ods_code=ods),
+        "organisation": lambda identifier: identified_by(identifier, "organisation__"),
     },
 }  # fmt: skip
 
@@ -148,7 +150,7 @@ def citations_within(scope: Scope, *, drafts: bool = False) -> Q:
     return condition & within
 
 
-# The paths to group each kind's facts by a system's slug or an organisation's ODS code: the same facts NARROWING
+# The paths to group each kind's facts by a system's slug or an organisation's id: the same facts NARROWING
 # finds for one system or one organisation (a merger is a fact about both organisations).
 GROUPING: dict[str, dict[type[models.Model], list[str]]] = {
     "system": {
@@ -158,11 +160,11 @@ GROUPING: dict[str, dict[type[models.Model], list[str]]] = {
         ReportedFigure: ["system__slug"],
     },
     "organisation": {
-        Entitlement: ["organisation__ods_code"],
-        Deployment: ["organisation__ods_code"],
-        Organisation: ["ods_code"],
-        Succession: ["predecessor__ods_code", "successor__ods_code"],
-        LocalSystem: ["organisation__ods_code"],
+        Entitlement: ["organisation_id"],
+        Deployment: ["organisation_id"],
+        Organisation: ["pk"],
+        Succession: ["predecessor_id", "successor_id"],
+        LocalSystem: ["organisation_id"],
     },
 }
 
@@ -190,9 +192,10 @@ def fact_counts(*, scope: Scope = Scope(), drafts: bool = False) -> FactCounts:
     return counts
 
 
-def fact_counts_by(by: str, *, scope: Scope = Scope(), drafts: bool = False) -> dict[str, FactCounts]:
-    """{system slug or ODS code: its facts' counts} within the scope, for `by` "system" or "organisation"."""
-    grouped: dict[str, FactCounts] = {}
+def fact_counts_by(by: str, *, scope: Scope = Scope(), drafts: bool = False) -> dict[Any, FactCounts]:
+    """{system slug or organisation id: its facts' counts} within the scope, for `by` "system" or
+    "organisation"."""
+    grouped: dict[Any, FactCounts] = {}
     for model, paths in GROUPING[by].items():
         rows = fact_rows(model, scope=scope, drafts=drafts).order_by()
         for path in paths:

@@ -1,21 +1,76 @@
 """Organisations as the contract pages read them: the organisation list, and an organisation's own records."""
 
 from collections.abc import Sequence
+from functools import reduce
+from operator import or_
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from contracts.models import Citation, Entitlement, Revision, System
+from contracts.models import Citation, Contract, Entitlement, Revision, System
 from contracts.selectors.citations import citation_rows
 from contracts.selectors.revisions import in_visible_revisions
-from organisations.models import Organisation, Succession
+from nhsit.lib.aggregates import JoinedText
+from organisations.models import ODS, Organisation, Succession, identified_by, identifier_of, identifier_parts
 
 
 def organisation_rows() -> QuerySet[Organisation]:
-    """Every organisation with its successor's ODS code (the first, where it was split)."""
-    successor = Succession.objects.filter(predecessor=OuterRef("pk")).order_by("effective_on", "successor__ods_code")
-    return Organisation.objects.annotate(
-        successor_ods_code=Subquery(successor.values("successor__ods_code")[:1])
-    ).order_by("name", "ods_code")
+    """Every organisation with its identifier and its successors' identifiers (several where it was split),
+    joined by "; "."""
+    successors = (
+        Succession.objects.filter(predecessor=OuterRef("pk"))
+        .order_by()
+        .values("predecessor")
+        .annotate(identifiers=JoinedText(identifier_of("successor__")))
+        .values("identifiers")
+    )
+    return (
+        Organisation.objects.select_related("kind")
+        .annotate(identifier_text=identifier_of(), successors=Coalesce(Subquery(successors), Value("")))
+        .order_by("name", "code")
+    )
+
+
+def organisations_identified(identifiers: Sequence[str]) -> dict[str, Organisation]:
+    """{identifier: organisation} for those of the identifiers (RAN, GB-LAE-WSM) that name one, in one query."""
+    if not identifiers:
+        return {}
+    condition = reduce(or_, (identified_by(identifier) for identifier in identifiers))
+    found = {organisation.identifier: organisation for organisation in Organisation.objects.filter(condition)}
+    canonical = {identifier: _canonical(identifier) for identifier in identifiers}
+    return {identifier: found[canonical[identifier]] for identifier in identifiers if canonical[identifier] in found}
+
+
+def _canonical(identifier: str) -> str:
+    scheme, code = identifier_parts(identifier)
+    return code if scheme == ODS else f"{scheme}-{code}"
+
+
+def organisations_named_in(contract: Contract, *, drafts: bool = False) -> QuerySet:
+    """The ids (as `organisation_id`) of the organisations an entitlement of the contract names."""
+    return (
+        Entitlement.objects.filter(in_visible_revisions("revision", drafts=drafts), revision__contract=contract)
+        .order_by()
+        .values("organisation_id")
+    )
+
+
+def organisation_contracts(organisations: Sequence[Organisation], *, drafts: bool = False) -> dict[int, list[Contract]]:
+    """{organisation id: the contracts naming it, by title} for the organisations, in one query."""
+    named = (
+        Entitlement.objects.filter(in_visible_revisions("revision", drafts=drafts), organisation__in=organisations)
+        .order_by()
+        .values_list("organisation_id", "revision__contract_id")
+        .distinct()
+    )
+    pairs = list(named)
+    contracts = Contract.objects.in_bulk({contract_id for _organisation, contract_id in pairs})
+    found: dict[int, list[Contract]] = {}
+    for organisation_id, contract_id in pairs:
+        found.setdefault(organisation_id, []).append(contracts[contract_id])
+    for listed in found.values():
+        listed.sort(key=lambda contract: contract.title)
+    return found
 
 
 def organisation_ids_with_status(
@@ -37,17 +92,46 @@ def organisation_entitlements(*, organisation: Organisation, drafts: bool = Fals
     )
 
 
-def organisation_citations(*, organisation: Organisation, drafts: bool = False) -> QuerySet[Citation]:
-    """Every citation of the organisation or of a record about it."""
+# How far back a successor's page follows mergers (a body that merged into one that merged into this one...).
+MOST_MERGER_STEPS = 6
+
+
+def predecessors_of(organisation: Organisation) -> list[Succession]:
+    """Every merger that brought a body into this one, directly or through others, nearest first: one query per
+    step back."""
+    found: list[Succession] = []
+    seen = {organisation.pk}
+    frontier = [organisation.pk]
+    for _step in range(MOST_MERGER_STEPS):
+        step = list(
+            Succession.objects.filter(successor_id__in=frontier)
+            .exclude(predecessor_id__in=seen)
+            .select_related("predecessor", "successor")
+            .order_by("effective_on", "predecessor__name")
+        )
+        if not step:
+            break
+        found.extend(step)
+        frontier = [succession.predecessor_id for succession in step]
+        seen.update(frontier)
+    return found
+
+
+def organisation_citations(
+    *, organisation: Organisation, drafts: bool = False, also: Sequence[Organisation] = ()
+) -> QuerySet[Citation]:
+    """Every citation of the organisation or of a record about it, and of the entitlements and deployments of
+    the bodies `also` names (its predecessors)."""
+    bodies = [organisation, *also]
     return (
         citation_rows(drafts=drafts)
         .filter(
             Q(organisation=organisation)
-            | Q(entitlement__organisation=organisation)
-            | Q(deployment__organisation=organisation)
+            | Q(entitlement__organisation__in=bodies)
+            | Q(deployment__organisation__in=bodies)
             | Q(local_system__organisation=organisation)
             | Q(succession__predecessor=organisation)
-            | Q(succession__successor=organisation)
+            | Q(succession__successor__in=bodies)
         )
         .order_by("id")
     )

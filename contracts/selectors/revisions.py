@@ -6,16 +6,14 @@ reads a revision's rows, takes `drafts`, false unless an editor is previewing dr
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Revision
 
 
-def default_contract() -> Contract | None:
-    """The contract the home page and the organisation list describe: DEFAULT_CONTRACT, else the first signed."""
-    contracts = Contract.objects.select_related("supplier")
-    return contracts.filter(slug=settings.DEFAULT_CONTRACT).first() or contracts.order_by("signed_on", "pk").first()
+def featured_contract() -> Contract | None:
+    """The contract the home page features: the one an editor chose, else the first signed."""
+    return Contract.objects.select_related("supplier").order_by("-is_featured", "signed_on", "pk").first()
 
 
 @dataclass(frozen=True)
@@ -40,3 +38,67 @@ def revisions_in_order(*, contract: Contract, drafts: bool = False) -> QuerySet[
 def in_visible_revisions(prefix: str, *, drafts: bool) -> Q:
     """Rows (through `prefix`, the path to their revision) of the revisions the page may show."""
     return Q() if drafts else Q(**{f"{prefix}__is_published": True})
+
+
+class UnknownRevision(ValueError):
+    """A revision code that is not one of the contract's revisions the page may show."""
+
+
+@dataclass(frozen=True)
+class RevisionChoice:
+    """Two revisions of a contract a page compares (by default its first and its latest), and all of them."""
+
+    contract: Contract
+    revisions: list[Revision]
+    base: Revision | None
+    target: Revision | None
+
+    @property
+    def is_default(self) -> bool:
+        return bool(self.revisions) and self.base == self.revisions[0] and self.target == self.revisions[-1]
+
+    @property
+    def pair(self) -> RevisionPair:
+        """The two as a RevisionPair, for the helpers that compare a pair (None as base when they are one)."""
+        base = self.base if self.base != self.target else None
+        return RevisionPair(previous=base, latest=self.target)
+
+
+def revision_choice(
+    *,
+    contract: Contract,
+    base: str = "",
+    target: str = "",
+    drafts: bool = False,
+    revisions: list[Revision] | None = None,
+) -> RevisionChoice:
+    """The revisions `base` and `target` name (codes of the contract's revisions), the first and the latest where
+    one is not given. Raises UnknownRevision, saying which codes there are, for a code that is not one."""
+    if revisions is None:
+        revisions = list(revisions_in_order(contract=contract, drafts=drafts))
+    by_code = {revision.code: revision for revision in revisions}
+    for name, code in [("base", base), ("target", target)]:
+        if code and code not in by_code:
+            codes = ", ".join(by_code) or "none yet"
+            raise UnknownRevision(
+                f"{name}: “{code[:40]}” is not a revision of {contract.title}; its revisions are: {codes}."
+            )
+    first, latest = (revisions[0], revisions[-1]) if revisions else (None, None)
+    return RevisionChoice(
+        contract=contract,
+        revisions=revisions,
+        base=by_code.get(base, first) if base else first,
+        target=by_code.get(target, latest) if target else latest,
+    )
+
+
+def latest_pairs(contracts: list[Contract], *, drafts: bool = False) -> dict[int, RevisionPair]:
+    """{contract id: its latest revision and the one before it}, in one query for every contract."""
+    in_order: dict[int, list[Revision]] = {contract.pk: [] for contract in contracts}
+    revisions = Revision.objects.visible(drafts=drafts).filter(contract__in=contracts).select_related("contract")
+    for revision in revisions.order_by("contract_id", "sequence"):
+        in_order[revision.contract_id].append(revision)
+    return {
+        contract_id: RevisionPair(previous=own[-2] if len(own) > 1 else None, latest=own[-1] if own else None)
+        for contract_id, own in in_order.items()
+    }

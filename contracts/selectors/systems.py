@@ -1,5 +1,9 @@
 """Systems: which a contract deals with, the systems list, and a system's programme lines."""
 
+from functools import reduce
+from operator import or_
+from typing import Any
+
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -78,3 +82,25 @@ def system_deployments(*, system: System) -> QuerySet[Deployment]:
         .select_related("organisation", "delivered_by", "system")
         .order_by("organisation__name", "go_live_on", "site", "phase")
     )
+
+
+def contract_system_columns(
+    *, contracts: list[Contract], drafts: bool = False, with_lines: bool = False
+) -> list[tuple[Contract, System]]:
+    """(contract, system) for each system each contract has entitlements to (or, `with_lines`, programme lines
+    of), contract by contract: one query."""
+    if not contracts:
+        return []
+    visible = in_visible_revisions("revision", drafts=drafts)
+    named: dict[str, Any] = {}
+    for contract in contracts:
+        named[f"in_{contract.pk}"] = Exists(
+            Entitlement.objects.filter(visible, system=OuterRef("pk"), revision__contract=contract)
+        )
+        if with_lines:
+            lines = Deliverable.objects.filter(visible, system=OuterRef("pk"), revision__contract=contract)
+            named[f"in_{contract.pk}"] = named[f"in_{contract.pk}"] | Exists(lines)
+    systems = list(
+        System.objects.annotate(**named).filter(reduce(or_, (Q(**{name: True}) for name in named))).order_by("name")
+    )
+    return [(contract, system) for contract in contracts for system in systems if getattr(system, f"in_{contract.pk}")]

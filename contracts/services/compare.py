@@ -1,7 +1,7 @@
 """Compare two revisions of a contract: who kept, lost or gained what, computed in the database."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -32,7 +32,7 @@ from contracts.models import (
     System,
 )
 from contracts.outcomes import Outcome
-from organisations.models import Organisation
+from organisations.models import Organisation, identifier_of
 
 # Statuses under which an organisation does not get the system.
 NOT_GETTING = [EntitlementStatus.NOT_ENTITLED, EntitlementStatus.WITHDRAWN, EntitlementStatus.DECLINED]
@@ -82,7 +82,7 @@ def live_deployment() -> Exists:
 class RevisionComparison:
     base: Revision
     target: Revision
-    # One dict per (organisation, system): ods_code, organisation_name, kind, sector, system_slug,
+    # One dict per (organisation, system): identifier, organisation_code, organisation_name, kind, sector, system_slug,
     # system_name, base_status, target_status, outcome, live, delivery_model. Lazy: one query.
     rows: QuerySet
     # The organisations with at least one of those rows.
@@ -112,12 +112,12 @@ def revision_compare(
     sectors: Iterable[str] | None = None,
     outcomes: Iterable[str] | None = None,
     live: bool | None = None,
-    ods_codes: Iterable[str] | None = None,
+    organisations: Iterable[int] | None = None,
 ) -> RevisionComparison:
     """Every (organisation, system) with an entitlement in either revision, and its outcome.
 
     A side with no entitlement row counts as unknown: the records do not say.
-    Filters take systems, and stable codes (organisation kinds, ODS codes); None means all.
+    Filters take systems, and stable codes (organisation kinds), organisations' ids; None means all.
 
     Each (organisation, system) is one row, not a group: its target entitlement, or its base entitlement where
     the target has none, joined to both sides' rows. So counting, filtering and taking a sorted page need no
@@ -133,8 +133,8 @@ def revision_compare(
         entitlements = entitlements.filter(organisation__kind__in=list(kinds))
     if sectors is not None:
         entitlements = entitlements.filter(organisation__sector__in=list(sectors))
-    if ods_codes is not None:
-        entitlements = entitlements.filter(organisation__ods_code__in=[code.upper() for code in ods_codes])
+    if organisations is not None:
+        entitlements = entitlements.filter(organisation_id__in=list(organisations))
     pairs = entitlements.annotate(base_row=_same_pair_in(base), target_row=_same_pair_in(target)).filter(
         Q(revision=target) | Q(revision=base, target_row__status__isnull=True)
     )
@@ -142,9 +142,11 @@ def revision_compare(
         pairs.values(
             "organisation_id",
             "system_id",
-            ods_code=F("organisation__ods_code"),
+            identifier=identifier_of("organisation__"),
+            organisation_code=F("organisation__code"),
             organisation_name=F("organisation__name"),
             kind=F("organisation__kind"),
+            kind_name=F("organisation__kind__name"),
             sector=F("organisation__sector"),
             system_slug=F("system__slug"),
             system_name=F("system__name"),
@@ -155,7 +157,7 @@ def revision_compare(
             delivery_model=Coalesce(_in_target(target, "delivery_model"), Value("")),
         )
         .annotate(outcome=entitlement_outcome(), live=live_deployment())
-        .order_by("organisation_name", "ods_code", "system_name")
+        .order_by("organisation_name", "organisation_code", "system_name")
     )
     # Which organisations have a row: without outcome or live filters, any entitlement on either side says so,
     # which an index answers without joining the two sides.
@@ -166,8 +168,8 @@ def revision_compare(
     if live is not None:
         rows = rows.filter(live=live)
         in_comparison = rows
-    organisations = Organisation.objects.filter(pk__in=in_comparison.order_by().values("organisation_id"))
-    return RevisionComparison(base=base, target=target, rows=rows, organisations=organisations)
+    named = Organisation.objects.filter(pk__in=in_comparison.order_by().values("organisation_id"))
+    return RevisionComparison(base=base, target=target, rows=rows, organisations=named)
 
 
 def _in_target(target: Revision, field: str) -> Subquery:
@@ -250,3 +252,39 @@ def organisation_ids_with_outcome(
     if outcomes:
         rows = rows.filter(outcome__in=list(outcomes))
     return rows.values("organisation_id")
+
+
+def union_rows(comparisons: Sequence[RevisionComparison]) -> list[dict]:
+    """The rows of several comparisons (each of its own contract) in one query, each with its `contract_id`."""
+    parts = [
+        comparison.rows.order_by().annotate(contract_id=Value(comparison.base.contract_id))
+        for comparison in comparisons
+    ]
+    if not parts:
+        return []
+    return list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+
+
+def union_outcome_counts(comparisons: Sequence[RevisionComparison]) -> dict[int, dict[str, Counter]]:
+    """Per contract id, per system slug, how many organisations had each outcome: one query for them all."""
+    parts = [
+        comparison.rows.order_by()
+        .values("system_slug", "outcome")
+        .annotate(contract_id=Value(comparison.base.contract_id))
+        for comparison in comparisons
+    ]
+    counts: dict[int, dict[str, Counter]] = {comparison.base.contract_id: {} for comparison in comparisons}
+    if not parts:
+        return counts
+    matrix = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    sql, params = matrix.query.sql_with_params()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('contract_id')}, {quote('system_slug')}, {quote('outcome')}, COUNT(*) "
+            f"FROM ({sql}) matrix GROUP BY 1, 2, 3",
+            params,
+        )
+        for contract_id, system_slug, outcome, number in cursor.fetchall():
+            counts.setdefault(contract_id, {}).setdefault(system_slug, Counter())[outcome] = number
+    return counts

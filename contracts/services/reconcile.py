@@ -7,7 +7,7 @@ Disagreements are information for analysts, not errors: the records stay true to
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
@@ -230,9 +230,13 @@ def reported_figure_reconcile(*, figures: Iterable[ReportedFigure]) -> list[Reco
     return results
 
 
-def contract_figures(*, contract: Contract, drafts: bool = False) -> models.QuerySet[ReportedFigure]:
-    """A contract's reported figures with what reconciling them reads (none about a draft revision)."""
-    figures = ReportedFigure.objects.filter(contract=contract)
+def contract_figures(
+    *, contract: Contract | Sequence[Contract], drafts: bool = False
+) -> models.QuerySet[ReportedFigure]:
+    """A contract's (or several contracts') reported figures with what reconciling them reads (none about a draft
+    revision)."""
+    contracts = [contract] if isinstance(contract, Contract) else list(contract)
+    figures = ReportedFigure.objects.filter(contract__in=contracts)
     if not drafts:
         figures = figures.exclude(revision__is_published=False).exclude(base_revision__is_published=False)
     return figures.select_related(

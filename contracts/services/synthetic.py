@@ -16,18 +16,18 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from contracts.models import Contract, Deployment, Entitlement, EntitlementStatus, Revision, System, SystemScope
-from organisations.models import Organisation, OrganisationKind, Supplier
+from organisations.models import Organisation, Supplier
 
 CONTRACT_SLUG = "synthetic-national"
 ODS_PREFIX = "Z"
 SECTORS = ["North East", "North West", "Midlands", "East", "London", "South East", "South West"]
 KINDS: list[tuple[str, int]] = [  # (kind, weight): roughly the mix of NHS bodies
-    (OrganisationKind.PRIMARY_CARE_TRUST, 30),
-    (OrganisationKind.ACUTE, 35),
-    (OrganisationKind.SPECIALIST_ACUTE, 5),
-    (OrganisationKind.MENTAL_HEALTH, 15),
-    (OrganisationKind.COMMUNITY, 10),
-    (OrganisationKind.AMBULANCE, 5),
+    ("primary_care_trust", 30),
+    ("acute", 35),
+    ("specialist_acute", 5),
+    ("mental_health", 15),
+    ("community", 10),
+    ("ambulance", 5),
 ]
 # How an entitlement's status moves from one revision to the next: {status: [(next status, weight)]}.
 TRANSITIONS: dict[str, list[tuple[str, int]]] = {
@@ -89,6 +89,7 @@ def synthetic_generate(
         contract = Contract.objects.create(
             slug=CONTRACT_SLUG,
             title="Synthetic national contract (generated, not real)",
+            is_featured=True,
             programme="Synthetic data for measuring the tool",
             supplier=supplier,
             region="Synthetic",
@@ -119,10 +120,10 @@ def synthetic_generate(
         organisation_rows = Organisation.objects.bulk_create(
             (
                 Organisation(
-                    ods_code=f"{ODS_PREFIX}{number:05d}",
+                    code=f"{ODS_PREFIX}{number:05d}",
                     name=f"Synthetic Trust {number:05d}",
                     short_name=f"Synthetic {number:05d}",
-                    kind=_pick(rng, KINDS),
+                    kind_id=_pick(rng, KINDS),
                     region="Synthetic",
                     sector=rng.choice(SECTORS),
                     version=1,

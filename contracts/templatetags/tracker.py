@@ -14,7 +14,6 @@ from contracts.outcomes import Outcome
 from contracts.pages.evidence import PageEvidence
 from nhsit.lib.money import gbp_change_display, gbp_display, percent_change_display
 from nhsit.lib.qualifiers import Qualifier
-from organisations.models import OrganisationKind
 
 register = template.Library()
 
@@ -101,11 +100,6 @@ def evidence_badge(grade: str | None) -> str:
     """How a value is supported, in a word: stated, inferred, derived, unsourced, or uncited when nothing is."""
     word = grade or UNCITED
     return format_html('<span class="grade grade-{}">{}</span>', word, word)
-
-
-@register.filter
-def kind_label(value: str) -> str:
-    return _label(OrganisationKind, value)
 
 
 @register.filter
@@ -203,7 +197,7 @@ def record_label(record) -> str:
     """What a cited record says, in words: "Cerner Millennium under CCN3: withdrawn"."""
     if isinstance(record, Entitlement):
         return (
-            f"{record.organisation.ods_code}: {record.system.name} under {record.revision.title}: "
+            f"{record.organisation.identifier}: {record.system.name} under {record.revision.title}: "
             f"{status_label(record.status)}"
         )
     return str(record)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from contracts.exports import COMPARE_COLUMNS, compare_csv_body
 from contracts.filters import CompareFilter
 from contracts.models import Contract
-from contracts.pages.compare import compare_picture, outcome_matrix
+from contracts.pages.compare import compare_picture, outcome_matrix, rolled_up
 from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
@@ -41,6 +41,7 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         context=lambda table: {
             "contract": contract, "comparison": comparison,
             "matrix": outcome_matrix(comparison=comparison, counts=counts(), page=matrix_page),
+            "rolled_up": rolled_up(comparison) if filterset.rolls_up() else None,
             "picture": compare_picture(
                 comparison=comparison, counts=counts(), systems=filterset.comparison_filters()["systems"],
                 narrowed=filterset.narrows(), drafts=drafts,

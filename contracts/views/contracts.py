@@ -4,23 +4,32 @@ from django.views.decorators.http import require_safe
 
 from contracts.filters import CompareFilter
 from contracts.models import Contract
-from contracts.pages.contracts import contract_page
+from contracts.pages.contracts import contract_headlines
+from contracts.pages.overview import contract_overview
+from contracts.views.choosing import CHOICE_PARAMETERS, chosen_revisions, refuse_unknown_parameters
 from contracts.views.preview import shows_drafts
 
 
 @require_safe
 def contract_list(request: HttpRequest) -> HttpResponse:
-    contracts = Contract.objects.select_related("supplier").order_by("signed_on", "title")
-    return render(request, "contracts/contract_list.html", {"contracts": contracts})
+    refuse_unknown_parameters(request, [])
+    return render(
+        request, "contracts/contract_list.html", {"headlines": contract_headlines(drafts=shows_drafts(request))}
+    )
 
 
 @require_safe
 def contract_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A contract's overview between two of its revisions (the first and the latest unless chosen), and its
+    revisions as a timeline."""
     contract = get_object_or_404(Contract.objects.select_related("supplier"), slug=slug)
+    refuse_unknown_parameters(request, CHOICE_PARAMETERS)
     drafts = shows_drafts(request)
+    choice = chosen_revisions(request, contract, drafts=drafts)
+    overview = contract_overview(choice=choice, drafts=drafts, with_timeline=True)
     context = {
         "contract": contract,
-        "page": contract_page(contract=contract, drafts=drafts),
+        "overview": overview,
         "compare_form": CompareFilter(None, contract=contract, drafts=drafts).form,
     }
     return render(request, "contracts/contract_detail.html", context)

@@ -1,3 +1,4 @@
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -6,12 +7,14 @@ from django.views.decorators.http import require_safe
 
 from contracts.exports import organisation_columns, organisation_csv_body
 from contracts.filters import TrustFilter
+from contracts.models import Contract
 from contracts.pages.compare import compare_picture
 from contracts.pages.organisations import organisation_statuses, trust_profile
-from contracts.selectors.organisations import organisation_rows
-from contracts.selectors.revisions import RevisionPair, default_contract, latest_pair
-from contracts.selectors.systems import contract_systems
+from contracts.selectors.organisations import organisation_contracts, organisation_rows
+from contracts.selectors.revisions import UnknownRevision, latest_pairs
+from contracts.selectors.systems import contract_system_columns
 from contracts.tables import TrustTable
+from contracts.views.choosing import CHOICE_PARAMETERS, refuse_unknown_parameters
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
@@ -22,21 +25,32 @@ from organisations.search import organisation_search
 
 @require_safe
 def trust_list(request: HttpRequest) -> HttpResponseBase:
+    """Every organisation, with its status for each system of each contract (or of the chosen one) in that
+    contract's latest revision, and the outcome since the one before."""
     drafts = shows_drafts(request)
-    contract = default_contract()
-    pair = latest_pair(contract, drafts=drafts) if contract else RevisionPair(previous=None, latest=None)
-    systems = list(contract_systems(contract=contract, per_organisation=True, drafts=drafts))
+    contracts = list(Contract.objects.order_by("signed_on", "title", "pk"))
+    pairs = latest_pairs(contracts, drafts=drafts)
+    all_columns = contract_system_columns(contracts=contracts, drafts=drafts)
     filterset = TrustFilter(
         request.GET or None,
         queryset=organisation_rows(),
-        pair=pair,
-        systems=systems,
+        contracts=contracts,
+        pairs=pairs,
+        columns=all_columns,
+        drafts=drafts,
         sortable=sortable_columns(TrustTable),
     )
-    table = TrustTable(strict_rows(filterset), systems=systems)
+    contract = filterset.contract
+    columns = [(owner, system) for owner, system in all_columns if contract is None or owner == contract]
+    several = len({owner for owner, _system in columns}) > 1
+    table = TrustTable(strict_rows(filterset), columns=columns, label_contracts=several)
 
     def with_statuses(table: TrustTable) -> dict:
-        table.cells = organisation_statuses(pair=pair, organisations=[row.record for row in table.page.object_list])
+        on_page = [row.record for row in table.page.object_list]
+        table.cells = organisation_statuses(
+            pairs=[pairs[owner.pk] for owner in {owner for owner, _system in columns}], organisations=on_page
+        )
+        table.contracts_of = organisation_contracts(on_page, drafts=drafts)
         narrowed = filterset.narrowed_comparison()
         picture = None
         if narrowed is not None:
@@ -45,12 +59,12 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
             picture = compare_picture(
                 comparison=narrowed, counts=counts, systems=chosen or None, narrowed=True, drafts=drafts
             )
-        return {"contract": contract, "pair": pair, "picture": picture, "comparison": narrowed}
+        return {"contract": contract, "pair": filterset.pair, "picture": picture, "comparison": narrowed}
 
     download = Download(
         filename=csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset)),
-        header=organisation_columns(systems),
-        body=lambda rows: organisation_csv_body(organisations=rows, pair=pair, systems=systems),
+        header=organisation_columns(columns, label_contracts=several),
+        body=lambda rows: organisation_csv_body(organisations=rows, pairs=pairs, columns=columns, drafts=drafts),
     )
     return table_response(
         request, filterset=filterset, table=table, download=download, template="trusts/trust_list.html",
@@ -60,12 +74,18 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 def trust_detail(request: HttpRequest, ods: str) -> HttpResponse:
-    organisation = Organisation.objects.filter(ods_code=ods.upper()).first()
+    organisation = Organisation.objects.by_identifier(ods[:60])
     if organisation is None:
-        raise Http404(f"No organisation has the ODS code “{ods[:12]}”.")
-    if ods != organisation.ods_code:
+        raise Http404(f"No organisation has the code “{ods[:60]}”.")
+    if ods != organisation.identifier:
         return redirect(organisation, permanent=True)
-    profile = trust_profile(organisation=organisation, drafts=shows_drafts(request))
+    refuse_unknown_parameters(request, CHOICE_PARAMETERS | {"contract"})
+    slug, base, target = (request.GET.get(name, "").strip() for name in ["contract", "base", "target"])
+    chosen = {slug: (base, target)} if (slug or base or target) else {}
+    try:
+        profile = trust_profile(organisation=organisation, drafts=shows_drafts(request), chosen=chosen)
+    except UnknownRevision as error:
+        raise BadRequest(str(error)) from error
     return render(request, "trusts/trust_detail.html", {"profile": profile})
 
 
@@ -75,7 +95,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:100]
     if not text:
         return redirect("trust_list")
-    exact = Organisation.objects.filter(ods_code=text.upper()).first()
+    exact = Organisation.objects.by_identifier(text)
     matches = [exact] if exact else list(organisation_search(Organisation.objects.all(), text)[:2])
     if len(matches) == 1:
         return redirect(matches[0])

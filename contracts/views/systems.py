@@ -1,20 +1,35 @@
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from contracts.models import System
+from contracts.models import Contract, System
 from contracts.pages.systems import system_overview
-from contracts.selectors.systems import system_rows
+from contracts.selectors.revisions import UnknownRevision
+from contracts.selectors.systems import contract_system_columns, system_rows
+from contracts.views.choosing import CHOICE_PARAMETERS, refuse_unknown_parameters
 from contracts.views.preview import shows_drafts
 
 
 @require_safe
 def system_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "contracts/system_list.html", {"systems": system_rows(drafts=shows_drafts(request))})
+    refuse_unknown_parameters(request, [])
+    drafts = shows_drafts(request)
+    contracts = list(Contract.objects.order_by("title"))
+    contracts_of: dict[int, list[Contract]] = {}
+    for contract, system in contract_system_columns(contracts=contracts, drafts=drafts, with_lines=True):
+        contracts_of.setdefault(system.pk, []).append(contract)
+    rows = [(system, contracts_of.get(system.pk, [])) for system in system_rows(drafts=drafts)]
+    return render(request, "contracts/system_list.html", {"rows": rows})
 
 
 @require_safe
 def system_detail(request: HttpRequest, slug: str) -> HttpResponse:
     system = get_object_or_404(System.objects.select_related("vendor"), slug=slug)
-    overview = system_overview(system=system, drafts=shows_drafts(request))
+    refuse_unknown_parameters(request, CHOICE_PARAMETERS | {"contract"})
+    chosen = {name: request.GET.get(name, "").strip() for name in ["contract", "base", "target"]}
+    try:
+        overview = system_overview(system=system, drafts=shows_drafts(request), **chosen)
+    except UnknownRevision as error:
+        raise BadRequest(str(error)) from error
     return render(request, "contracts/system_detail.html", {"overview": overview})

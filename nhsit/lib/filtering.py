@@ -121,3 +121,44 @@ def filter_words(filterset: django_filters.FilterSet) -> list[str]:
         elif value not in (None, ""):
             words.append(str(value))
     return words
+
+
+class CodeListWidget(forms.TextInput):
+    """One text box for a repeatable parameter: `?ods=RNJ&ods=RNH` fills it with "RNJ RNH", and a box of codes
+    separated by spaces or commas submits them all."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+        return [value for value in values if value is not None]
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, list | tuple):
+            return " ".join(str(item) for item in value) or None
+        return super().format_value(value)
+
+
+class CodeListField(forms.Field):
+    """Codes, each up to `max_length` characters, at most `max_items` of them, upper-cased."""
+
+    widget = CodeListWidget
+
+    def __init__(self, *, max_items: int = 50, max_length: int = 60, **kwargs: Any):
+        self.max_items, self.max_length = max_items, max_length
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        codes = [code.upper() for text in values for code in str(text).replace(",", " ").split()]
+        return list(dict.fromkeys(codes))
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if len(value) > self.max_items:
+            raise forms.ValidationError(f"At most {self.max_items} codes, please.")
+        too_long = [code for code in value if len(code) > self.max_length]
+        if too_long:
+            raise forms.ValidationError(f"“{too_long[0][:40]}…” is longer than any code.")
+
+
+class CodeListFilter(django_filters.Filter):
+    field_class = CodeListField

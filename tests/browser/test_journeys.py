@@ -27,7 +27,9 @@ def test_an_analyst_follows_cerner_to_the_acute_trusts_that_lost_it_and_download
     page.goto("/")
     cerner = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Cerner Millennium"))
     cerner.get_by_role("listitem").filter(has_text=re.compile(r"^lost")).get_by_role("link", name="1").click()
-    expect(page).to_have_url(re.compile(r"/systems/cerner-millennium/#outcome-lost$"))
+    expect(page).to_have_url(
+        re.compile(r"/systems/cerner-millennium/\?contract=london-lsp&base=original&target=ccn3#outcome-lost$")
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cerner Millennium")
     expect(page.locator(":target")).to_have_text("Lost (1)")
     expect(page.locator("#outcome-lost + ul").get_by_role("listitem")).to_have_text(
@@ -79,7 +81,9 @@ def test_an_analyst_follows_cerner_to_the_acute_trusts_that_lost_it_and_download
     download.value.save_as(saved)
     with saved.open(newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
-    assert [(row["ods_code"], row["system"], row["outcome"]) for row in rows] == [("RAN", "cerner-millennium", "lost")]
+    assert [(row["identifier"], row["system"], row["outcome"]) for row in rows] == [
+        ("RAN", "cerner-millennium", "lost")
+    ]
     assert download.value.suggested_filename.startswith("london-lsp-compare")
 
 

@@ -31,8 +31,10 @@ def revision(contract: Contract, code: str) -> Revision:
     return contract.revisions.get(code=code)
 
 
-def organisation(ods_code: str, kind: str = "acute", region: str = ""):
-    return baker.make("trusts.Organisation", ods_code=ods_code, name=f"Trust {ods_code}", kind=kind, region=region)
+def organisation(code: str, kind: str = "acute", region: str = "", scheme: str = "GB-NHS"):
+    return baker.make(
+        "trusts.Organisation", scheme_id=scheme, code=code, name=f"Trust {code}", kind_id=kind, region=region
+    )
 
 
 def system(slug: str):

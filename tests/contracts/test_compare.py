@@ -3,6 +3,7 @@ from model_bakery import baker
 
 from contracts.models import Entitlement, System
 from contracts.services.compare import RevisionMismatch, deliverable_compare, revision_compare
+from organisations.models import Organisation
 from tests.contracts.factories import contract_with_revisions, entitle, organisation, revision, system
 
 
@@ -12,8 +13,12 @@ def two_revisions(db):
     return revision(contract, "before"), revision(contract, "after")
 
 
+def ids(*codes):
+    return list(Organisation.objects.filter(code__in=codes).values_list("pk", flat=True))
+
+
 def outcome_of(comparison, ods_code, system_slug):
-    (row,) = [r for r in comparison.rows if r["ods_code"] == ods_code and r["system_slug"] == system_slug]
+    (row,) = [r for r in comparison.rows if r["identifier"] == ods_code and r["system_slug"] == system_slug]
     return row["outcome"]
 
 
@@ -49,7 +54,7 @@ def test_a_side_with_no_record_is_unknown(two_revisions):
     entitle(base, organisation("TST1"), pas, "entitled")
     entitle(target, organisation("TST2"), pas, "entitled")
     comparison = revision_compare(base=base, target=target)
-    rows = {row["ods_code"]: row for row in comparison.rows}
+    rows = {row["identifier"]: row for row in comparison.rows}
     assert (rows["TST1"]["target_status"], rows["TST1"]["outcome"]) == ("unknown", "unknown")
     assert (rows["TST2"]["base_status"], rows["TST2"]["outcome"]) == ("unknown", "unknown")
 
@@ -64,8 +69,8 @@ def test_it_shows_whether_the_system_is_live_there(two_revisions):
     baker.make("contracts.Deployment", organisation=running, system=pas, status="live")
     baker.make("contracts.Deployment", organisation=waiting, system=pas, status="scheduled")
     comparison = revision_compare(base=base, target=target)
-    assert {row["ods_code"]: row["live"] for row in comparison.rows} == {"TST1": True, "TST2": False}
-    assert [row["ods_code"] for row in revision_compare(base=base, target=target, live=True).rows] == ["TST1"]
+    assert {row["identifier"]: row["live"] for row in comparison.rows} == {"TST1": True, "TST2": False}
+    assert [row["identifier"] for row in revision_compare(base=base, target=target, live=True).rows] == ["TST1"]
 
 
 def test_it_filters_by_system_kind_outcome_and_organisation(two_revisions):
@@ -79,13 +84,13 @@ def test_it_filters_by_system_kind_outcome_and_organisation(two_revisions):
         entitle(target, trust, epr, "entitled")
 
     def pairs(**filters):
-        return {(r["ods_code"], r["system_slug"]) for r in revision_compare(base=base, target=target, **filters).rows}
+        return {(r["identifier"], r["system_slug"]) for r in revision_compare(base=base, target=target, **filters).rows}
 
     assert pairs(systems=[pas]) == {("TST1", "pas"), ("TST2", "pas")}
     assert pairs(kinds=["mental_health"]) == {("TST2", "pas"), ("TST2", "epr")}
     assert pairs(outcomes=["lost"]) == {("TST1", "pas"), ("TST2", "pas")}
     assert pairs(outcomes=["kept"], kinds=["acute"]) == {("TST1", "epr")}
-    assert pairs(ods_codes=["tst2"], systems=[epr]) == {("TST2", "epr")}
+    assert pairs(organisations=ids("TST2"), systems=[epr]) == {("TST2", "epr")}
     assert pairs(systems=[]) == set()
 
 
@@ -97,7 +102,7 @@ def test_it_refuses_revisions_of_different_contracts(db, original):
 
 def test_it_marks_rnoh_cerner_lost(original, ccn3):
     comparison = revision_compare(
-        base=original, target=ccn3, ods_codes=["RAN"], systems=[System.objects.get(slug="cerner-millennium")]
+        base=original, target=ccn3, organisations=ids("RAN"), systems=[System.objects.get(slug="cerner-millennium")]
     )
     (row,) = comparison.rows
     assert (row["base_status"], row["target_status"], row["outcome"], row["live"]) == (
@@ -111,7 +116,7 @@ def test_it_marks_rnoh_cerner_lost(original, ccn3):
 @pytest.mark.parametrize("ods_code", ["RAL", "RJ7"])
 def test_it_marks_royal_free_and_st_georges_cerner_kept_and_live(original, ccn3, ods_code):
     comparison = revision_compare(
-        base=original, target=ccn3, ods_codes=[ods_code], systems=[System.objects.get(slug="cerner-millennium")]
+        base=original, target=ccn3, organisations=ids(ods_code), systems=[System.objects.get(slug="cerner-millennium")]
     )
     (row,) = comparison.rows
     assert (row["outcome"], row["live"]) == ("kept", True)
@@ -187,8 +192,8 @@ def test_the_organisations_compared_are_those_with_a_row(two_revisions):
 
     def compared(**filters):
         comparison = revision_compare(base=base, target=target, **filters)
-        in_rows = {row["ods_code"] for row in comparison.rows}
-        assert {trust.ods_code for trust in comparison.organisations} == in_rows
+        in_rows = {row["identifier"] for row in comparison.rows}
+        assert {trust.identifier for trust in comparison.organisations} == in_rows
         return in_rows
 
     assert compared() == {"TST1", "TST2", "TST3"}

@@ -47,7 +47,7 @@ def draft(ccn3):
     source = Source.objects.order_by("pk").first()
     support = ChangeSupport(source=source, quote=DRAFT_QUOTE)
     draft = revision_copy(revision=ccn3, code="ccn4", title=DRAFT_TITLE, total_value=Decimal(1), support=support)
-    entitlement = draft.entitlements.get(organisation__ods_code="RAS", system__slug="cerner-millennium")
+    entitlement = draft.entitlements.get(organisation__code="RAS", system__slug="cerner-millennium")
     entitlement.status = "entitled"
     entitlement.save()
     Citation.objects.create(entitlement=entitlement, source=source, quote=DRAFT_QUOTE, grade=EvidenceGrade.STATED)

@@ -65,12 +65,12 @@ def cite(row: dict, quote: str = "Words for the new value.") -> dict:
 
 
 def status_of(ods_code: str, system: str, revision: str = "ccn3") -> str:
-    return Entitlement.objects.get(revision__code=revision, organisation__ods_code=ods_code, system__slug=system).status
+    return Entitlement.objects.get(revision__code=revision, organisation__code=ods_code, system__slug=system).status
 
 
 def test_an_export_edited_and_imported_changes_only_what_was_edited(client, editor):
     rows = exported(client, revision="ccn3", system="rio")
-    row = next(row for row in rows if row["ods_code"] == "RV3")
+    row = next(row for row in rows if row["identifier"] == "RV3")
     assert row["status"] == "unknown"
     row["status"] = "entitled"
     cite(row, "RiO is live at CNWL.")
@@ -85,7 +85,7 @@ def test_an_export_edited_and_imported_changes_only_what_was_edited(client, edit
     assert confirm(editor_client, previewed).status_code == 302
     assert status_of("RV3", "rio") == "entitled"
     latest = Entitlement.objects.get(
-        revision__code="ccn3", organisation__ods_code="RV3", system__slug="rio"
+        revision__code="ccn3", organisation__code="RV3", system__slug="rio"
     ).history.first()
     assert latest.history_user == editor
     assert latest.history_change_reason == "Imported from entitlements.csv"
@@ -104,7 +104,7 @@ def test_an_import_can_add_an_entitlement(client, editor):
 @pytest.mark.parametrize(
     "column, value, message",
     [
-        ("ods_code", "ZZZ", "ods_code: there is no organisation with the ODS code “ZZZ”"),
+        ("identifier", "ZZZ", "identifier: there is no organisation with the code “ZZZ”"),
         ("system", "epic", "system: there is no system “epic”"),
         ("revision", "ccn9", "revision: there is no revision “ccn9” in the contract “london-lsp”"),
         ("status", "bogus", "bogus"),
@@ -126,7 +126,7 @@ def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(client, edi
         ((line, errors),) = result.row_errors()
         assert line == 3 and message in str(errors[0].error)
     assert previewed.context.get("confirm_form") is None
-    assert status_of(rows[0]["ods_code"], "rio") != "declined"
+    assert status_of(rows[0]["identifier"], "rio") != "declined"
 
 
 def test_a_confirm_sent_for_a_bad_file_still_writes_nothing(client, editor):
@@ -137,11 +137,11 @@ def test_a_confirm_sent_for_a_bad_file_still_writes_nothing(client, editor):
     # The stored file is replaced by a bad one between preview and confirm.
     replace_stored_file(good, as_csv(rows))
     assert confirm(client_for(editor), good).status_code == 400
-    assert status_of(rows[0]["ods_code"], "rio") != "declined"
+    assert status_of(rows[0]["identifier"], "rio") != "declined"
 
 
 def test_a_neutralised_cell_comes_back_as_it_was(client, editor, ccn3):
-    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RAN", system__slug="cerner-millennium")
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__code="RAN", system__slug="cerner-millennium")
     entitlement.delivery_model = "=not a formula"
     entitlement.save()
     rows = exported(client, revision="ccn3", organisation="RAN")
@@ -182,11 +182,11 @@ def test_organisations_import_from_a_spreadsheet(editor):
     editor_client.post(reverse("admin:trusts_organisation_process_import"), previewed.context["confirm_form"].initial)
     from organisations.models import Organisation
 
-    assert Organisation.objects.get(ods_code="RXX").history.first().history_user == editor
+    assert Organisation.objects.get(code="RXX").history.first().history_user == editor
 
 
 def entitlement(ods_code: str, system: str, revision: str = "ccn3") -> Entitlement:
-    return Entitlement.objects.get(revision__code=revision, organisation__ods_code=ods_code, system__slug=system)
+    return Entitlement.objects.get(revision__code=revision, organisation__code=ods_code, system__slug=system)
 
 
 def history_size() -> int:
@@ -262,10 +262,10 @@ def test_a_file_naming_one_entitlement_twice_is_refused_naming_both_lines(client
     previewed = preview(client_for(editor), rows)
     page = visible_text(previewed)
     assert "Nothing can be imported from this file" in page
-    expected = f"line 3 and line {len(rows) + 1} both name london-lsp · ccn3 · {rows[1]['ods_code']} · rio"
+    expected = f"line 3 and line {len(rows) + 1} both name london-lsp · ccn3 · {rows[1]['identifier']} · rio"
     assert expected in page
     assert "confirm_form" not in previewed.context and "Traceback" not in page
-    assert status_of(rows[1]["ods_code"], "rio") != "declined"
+    assert status_of(rows[1]["identifier"], "rio") != "declined"
 
 
 def test_an_xlsx_formula_is_refused_with_its_cell(client, editor):
@@ -291,7 +291,7 @@ def test_an_xlsx_formula_is_refused_with_its_cell(client, editor):
     "content, name, message",
     [
         (
-            "contract,revision,ods_code,organisation,kind,sector,system,status,delivery_model,slot,reason,sources\n"
+            "contract,revision,identifier,organisation,kind,sector,system,status,delivery_model,slot,reason,sources\n"
             "london-lsp,ccn3,RAN,Royal National Orthop\xe6dic,specialist_acute,,rio,unknown,,,,\n".encode("latin-1"),
             "latin1.csv",
             "This file is not UTF-8 text: line 2, column 42 holds the byte 0xE6, which UTF-8 cannot read.",
@@ -300,7 +300,7 @@ def test_an_xlsx_formula_is_refused_with_its_cell(client, editor):
         (
             b"contract,revision\nlondon-lsp,ccn3\n",
             "short.csv",
-            "The file's header is not right: it has no “ods_code”, “system”",
+            "The file's header is not right: it has no “identifier”, “system”",
         ),
         (
             b"contract,revision\n",
@@ -308,25 +308,25 @@ def test_an_xlsx_formula_is_refused_with_its_cell(client, editor):
             "The file has a header but no rows under it: there is nothing to import.",
         ),
         (
-            b"contract,revision,ods_code,sytem,status,delivery_model,slot,reason\nlondon-lsp,ccn3,RAN,rio,unknown,,,\n",
+            b"contract,revision,identifier,sytem,status,delivery_model,slot,reason\nlondon-lsp,ccn3,RAN,rio,unknown,,,\n",
             "misspelt.csv",
             "“sytem” is not a column of this import",
         ),
         (
             (
-                "contract,revision,ods_code,system,status,delivery_model,slot,reason\n"
+                "contract,revision,identifier,system,status,delivery_model,slot,reason\n"
                 f"london-lsp,ccn3,RAN,rio,unknown,,,{'x' * 200_000}\n"
             ).encode(),
             "huge.csv",
             "Line 2, column “reason”: this cell holds 200,000 characters; a cell may hold at most 100,000.",
         ),
         (
-            b'contract,revision,ods_code,system,status,delivery_model,slot,reason\nlondon-lsp,ccn3,"RAN\n',
+            b'contract,revision,identifier,system,status,delivery_model,slot,reason\nlondon-lsp,ccn3,"RAN\n',
             "unclosed.csv",
             "Line 2 cannot be read as CSV: unexpected end of data.",
         ),
         (
-            b"contract,revision,ods_code,system,status,delivery_model,slot,reason\nlondon-lsp,ccn3,RAN\n",
+            b"contract,revision,identifier,system,status,delivery_model,slot,reason\nlondon-lsp,ccn3,RAN\n",
             "ragged.csv",
             "Line 2 has 3 cells, but the header names 8 columns.",
         ),
@@ -349,14 +349,14 @@ def test_a_record_saved_after_the_preview_stops_the_import_with_409(client, edit
     previewed = preview(client_for(editor), rows)
     assert previewed.context["result"].totals["update"] == 1
     # Another editor changes a row this file leaves as it is.
-    untouched = entitlement(rows[1]["ods_code"], "rio")
+    untouched = entitlement(rows[1]["identifier"], "rio")
     untouched.delivery_model = "Set by the second editor"
     untouched.save()
     confirmed = confirm(client_for(editor), previewed)
     assert confirmed.status_code == 409
     assert "Nothing was imported: 1 of the records this file changes was saved" in visible_text(confirmed)
-    assert status_of(first["ods_code"], "rio") != "declined"
-    assert entitlement(rows[1]["ods_code"], "rio").delivery_model == "Set by the second editor"
+    assert status_of(first["identifier"], "rio") != "declined"
+    assert entitlement(rows[1]["identifier"], "rio").delivery_model == "Set by the second editor"
 
 
 def test_a_failed_confirmation_is_not_reported_as_a_success(client, editor):
@@ -369,7 +369,7 @@ def test_a_failed_confirmation_is_not_reported_as_a_success(client, editor):
     assert response.status_code == 400
     text = visible_text(response)
     assert "Some rows are not valid" in text and "Line 3" in text and "Import finished" not in text
-    assert status_of(rows[0]["ods_code"], "rio") != "declined"
+    assert status_of(rows[0]["identifier"], "rio") != "declined"
 
 
 def test_a_tampered_confirmation_writes_nothing(client, editor):
@@ -380,7 +380,7 @@ def test_a_tampered_confirmation_writes_nothing(client, editor):
     response = client_for(editor).post(CONFIRM_URL, data)
     assert response.status_code == 400
     assert "This confirmation is not one this site made" in visible_text(response)
-    assert status_of(rows[0]["ods_code"], "rio") != "declined"
+    assert status_of(rows[0]["identifier"], "rio") != "declined"
 
 
 def test_an_import_that_changes_a_status_without_a_new_source_is_refused(client, editor):

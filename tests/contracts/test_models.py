@@ -12,7 +12,7 @@ from organisations.models import Organisation
 
 
 def test_the_database_refuses_a_duplicate_entitlement(ccn3):
-    existing = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RAN", system__slug="cerner-millennium")
+    existing = Entitlement.objects.get(revision=ccn3, organisation__code="RAN", system__slug="cerner-millennium")
     with pytest.raises(IntegrityError), transaction.atomic():
         Entitlement.objects.create(
             revision=ccn3, organisation=existing.organisation, system=existing.system, status="entitled"
@@ -27,7 +27,7 @@ def test_the_database_refuses_an_unknown_status(ccn3):
 
 
 def test_the_database_refuses_a_withdrawal_without_a_reason(ccn3):
-    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RAL", system__slug="cerner-millennium")
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__code="RAL", system__slug="cerner-millennium")
     with pytest.raises(IntegrityError), transaction.atomic():
         Entitlement.objects.filter(pk=entitlement.pk).update(status="withdrawn", withdrawal_reason="")
     entitlement.status = EntitlementStatus.WITHDRAWN
@@ -38,7 +38,7 @@ def test_the_database_refuses_a_withdrawal_without_a_reason(ccn3):
 
 def test_a_citation_supports_exactly_one_record(ccn3):
     source = Source.objects.first()
-    organisation = Organisation.objects.get(ods_code="RAN")
+    organisation = Organisation.objects.get(code="RAN")
     with pytest.raises(IntegrityError), transaction.atomic():
         Citation.objects.create(source=source, note="Two at once", revision=ccn3, organisation=organisation)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -49,9 +49,9 @@ def test_a_citation_supports_exactly_one_record(ccn3):
 
 def test_the_database_refuses_a_lowercase_ods_code(db):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Organisation.objects.create(ods_code="ran2", name="Lower case", kind="acute")
+        Organisation.objects.create(code="ran2", name="Lower case", kind_id="acute")
     with pytest.raises(ValidationError):
-        Organisation(ods_code="R A N", name="Spaces", kind="acute").full_clean()
+        Organisation(code="R A N", name="Spaces", kind_id="acute").full_clean()
 
 
 def test_the_value_change_is_derived_from_the_previous_revision(original, ccn3):

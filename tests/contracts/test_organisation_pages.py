@@ -55,7 +55,7 @@ def test_ods_codes_are_case_insensitive(client):
 def test_an_unknown_ods_code_is_a_404_that_says_so(client, code):
     response = client.get(f"/trusts/{code}/")
     assert response.status_code == 404
-    assert "No organisation has the ODS code" in visible_text(response)
+    assert "No organisation has the code" in visible_text(response)
 
 
 def test_the_trust_list_shows_every_organisation_with_its_status_per_system(client):
@@ -90,7 +90,7 @@ def test_the_trust_list_searches_names_and_ods_codes(client):
 
 
 def test_the_trust_list_sorts_by_ods_code(client):
-    response = client.get("/trusts/", {"sort": "-ods_code"})
+    response = client.get("/trusts/", {"sort": "-identifier"})
     html = response.content.decode()
     assert html.index("/trusts/RYQ/") < html.index("/trusts/RAN/")
 
@@ -115,18 +115,19 @@ def test_the_trust_csv_holds_the_filtered_rows_with_a_status_column_per_system(c
     response = client.get("/trusts/", {"system": "cerner-millennium", "status": "entitled", "_export": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="london-lsp-trusts-cerner-millennium-entitled.csv"'
     rows = csv_rows(response)
-    assert {row["ods_code"] for row in rows} == {"RNJ", "RAL", "RYQ", "RAX", "RJ7", "RYJ", "RJ6"}
+    assert {row["identifier"] for row in rows} == {"RNJ", "RAL", "RYQ", "RAX", "RJ7", "RYJ", "RJ6"}
     assert all(row["cerner-millennium"] == "entitled" for row in rows)
 
 
 def test_the_trust_csv_columns_are_codes_then_one_per_system(client):
     header = csv_header(client.get("/trusts/", {"_export": "csv"}))
     assert header == [
-        "ods_code",
+        "identifier",
         "name",
         "kind",
         "sector",
-        "successor_ods_code",
+        "successors",
+        "contracts",
         "ambulance",
         "cerner-millennium",
         "rio",
@@ -134,9 +135,9 @@ def test_the_trust_csv_columns_are_codes_then_one_per_system(client):
 
 
 def test_the_trust_csv_names_each_merged_trusts_successor(client):
-    rows = {row["ods_code"]: row for row in csv_rows(client.get("/trusts/", {"_export": "csv"}))}
-    assert rows["RVL"]["successor_ods_code"] == "RAL"
-    assert rows["RAN"]["successor_ods_code"] == ""
+    rows = {row["identifier"]: row for row in csv_rows(client.get("/trusts/", {"_export": "csv"}))}
+    assert rows["RVL"]["successors"] == "RAL"
+    assert rows["RAN"]["successors"] == ""
 
 
 def test_the_html_count_and_the_csv_agree(client):
@@ -172,8 +173,8 @@ def test_a_search_with_no_text_goes_to_the_list(client):
 
 
 def test_the_trust_csv_follows_the_tables_sort_order(client):
-    rows = csv_rows(client.get("/trusts/", {"sort": "-ods_code", "_export": "csv"}))
-    codes = [row["ods_code"] for row in rows]
+    rows = csv_rows(client.get("/trusts/", {"sort": "-identifier", "_export": "csv"}))
+    codes = [row["identifier"] for row in rows]
     assert codes == sorted(codes, reverse=True)
 
 
@@ -181,7 +182,7 @@ def test_the_trust_csv_says_what_the_table_says_where_only_the_earlier_revision_
     from contracts.models import Entitlement, System
     from organisations.models import Organisation
 
-    trust = Organisation.objects.create(ods_code="ZZ9", name="Only In The Original NHS Trust", kind="acute")
+    trust = Organisation.objects.create(code="ZZ9", name="Only In The Original NHS Trust", kind_id="acute")
     Entitlement.objects.create(
         revision=original, organisation=trust, system=System.objects.get(slug="rio"), status="entitled"
     )
@@ -189,4 +190,7 @@ def test_the_trust_csv_says_what_the_table_says_where_only_the_earlier_revision_
     assert (row["rio"], row["cerner-millennium"]) == ("unknown", "")
     text = visible_text(client.get("/trusts/", {"q": "ZZ9"}))
     # Ambulance and Cerner have no record; RiO is unknown in CCN3, and so is its outcome.
-    assert "ZZ9 Only In The Original NHS Trust acute unknown — — no record — no record unknown unknown" in text
+    assert (
+        "ZZ9 Only In The Original NHS Trust acute unknown — London Local Service Provider contract — no record — "
+        "no record unknown unknown"
+    ) in text

@@ -41,7 +41,7 @@ def northern(db):
 
 
 def outcomes(comparison):
-    return {(row["ods_code"], row["system_slug"]): row["outcome"] for row in comparison.rows}
+    return {(row["identifier"], row["system_slug"]): row["outcome"] for row in comparison.rows}
 
 
 def test_it_compares_any_two_of_three_revisions(northern):
@@ -114,7 +114,11 @@ def test_its_pages_compare_any_two_revisions_by_their_codes(client, northern):
 
     url = "/contracts/northern-care-records/compare/"
     rows = csv_rows(client.get(url, {"base": "v1", "target": "v3", "system": "ward-system", "_export": "csv"}))
-    assert {(row["ods_code"], row["outcome"]) for row in rows} == {("NTH1", "kept"), ("NTH2", "kept"), ("NTH3", "lost")}
+    assert {(row["identifier"], row["outcome"]) for row in rows} == {
+        ("NTH1", "kept"),
+        ("NTH2", "kept"),
+        ("NTH3", "lost"),
+    }
     assert {row["base_revision"] for row in rows} == {"v1"} and {row["target_revision"] for row in rows} == {"v3"}
     assert client.get(url, {"base": "original"}).status_code == 200  # London's code: an error on the page
     assert "Select a valid choice. original is" in client.get(url, {"base": "original"}).content.decode()

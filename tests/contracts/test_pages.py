@@ -88,9 +88,9 @@ def test_the_compare_csv_for_cerner_lost_holds_ran_and_not_ral(client):
         'attachment; filename="london-lsp-compare-original-ccn3-cerner-millennium-lost.csv"'
     )
     rows = csv_rows(response)
-    assert [row["ods_code"] for row in rows] == ["RAN"]
+    assert [row["identifier"] for row in rows] == ["RAN"]
     assert rows[0] == {
-        "ods_code": "RAN",
+        "identifier": "RAN",
         "organisation": "Royal National Orthopaedic Hospital NHS Trust",
         "kind": "specialist_acute",
         "sector": "",
@@ -107,7 +107,7 @@ def test_the_compare_csv_for_cerner_lost_holds_ran_and_not_ral(client):
 
 def test_the_compare_csv_has_the_documented_columns(client):
     assert csv_header(client.get(COMPARE, {"_export": "csv"})) == [
-        "ods_code", "organisation", "kind", "sector", "system", "base_revision", "base_status",
+        "identifier", "organisation", "kind", "sector", "system", "base_revision", "base_status",
         "target_revision", "target_status", "outcome", "live", "delivery_model",
     ]  # fmt: skip
 
@@ -141,7 +141,7 @@ def test_the_matrix_pages_through_every_organisation_in_name_order(client, londo
     london_grown_tenfold(london)
     # The CSV is in the database's order: organisation name, ODS code, then system.
     in_csv = csv_rows(client.get(COMPARE, {"system": systems, "_export": "csv"}))
-    expected = list(dict.fromkeys(row["ods_code"] for row in in_csv))
+    expected = list(dict.fromkeys(row["identifier"] for row in in_csv))
     shown, page = [], 1
     while True:
         response = client.get(COMPARE, {"system": systems, "matrix_page": page})
@@ -161,7 +161,7 @@ def test_the_matrix_pages_through_every_organisation_in_name_order(client, londo
 def test_compare_live_filter_keeps_only_live_deployments(client):
     rows = csv_rows(client.get(COMPARE, {"live": "yes", "_export": "csv"}))
     assert rows and all(row["live"] == "yes" for row in rows)
-    assert "RAN" not in {row["ods_code"] for row in rows}
+    assert "RAN" not in {row["identifier"] for row in rows}
 
 
 @pytest.mark.parametrize(
@@ -208,10 +208,10 @@ def test_the_entitlement_csv_has_the_documented_columns_and_sources(client):
     assert response["Content-Disposition"] == 'attachment; filename="entitlements-ccn3-withdrawn.csv"'
     rows = csv_rows(response)
     assert list(rows[0]) == [
-        "contract", "revision", "ods_code", "organisation", "kind", "sector", "system",
+        "contract", "revision", "identifier", "organisation", "kind", "sector", "system",
         "status", "delivery_model", "slot", "reason", "sources", "evidence",
     ]  # fmt: skip
-    assert [(row["ods_code"], row["system"]) for row in rows] == [("RRU", "ambulance"), ("RAN", "cerner-millennium")]
+    assert [(row["identifier"], row["system"]) for row in rows] == [("RRU", "ambulance"), ("RAN", "cerner-millennium")]
     rnoh = rows[1]
     assert rnoh["sources"] == "ehi-2010-04-london-it-programme-slashed"
     assert rnoh["evidence"] == "stated"
@@ -258,7 +258,7 @@ def test_the_system_list_names_every_system_with_its_counts(client):
     text = visible_text(client.get("/systems/"))
     for name in ["Cerner Millennium", "RiO", "Map of Medicine"]:
         assert name in text
-    systems = {system.slug: system for system in client.get("/systems/").context["systems"]}
+    systems = {system.slug: system for system, _contracts in client.get("/systems/").context["rows"]}
     assert (systems["cerner-millennium"].organisation_count, systems["rio"].organisation_count) == (29, 9)
     assert systems["gp-systems"].organisation_count == 0 and systems["gp-systems"].deliverable_count >= 1
 

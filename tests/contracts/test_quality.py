@@ -27,11 +27,11 @@ def linked_counts(response) -> list[tuple[str, int]]:
 def edited(ccn3):
     """A status changed with no new source (its old citations now support an earlier value, and nothing the new
     one), a deployment re-dated and saved unsourced with a reason, and a source nothing cites."""
-    entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code="RV3", system__slug="rio")
+    entitlement = Entitlement.objects.get(revision=ccn3, organisation__code="RV3", system__slug="rio")
     entitlement.status = "withdrawn"
     entitlement.withdrawal_reason = "Told so"
     entitlement.save()
-    deployment = Deployment.objects.filter(organisation__ods_code="RAL").first()
+    deployment = Deployment.objects.filter(organisation__code="RAL").first()
     deployment.go_live_on = deployment.go_live_on.replace(day=2)
     deployment.save()
     Citation.objects.create(deployment=deployment, grade=EvidenceGrade.UNSOURCED, reasoning="Heard at a conference.")
@@ -111,13 +111,13 @@ def test_the_quality_page_by_system_and_by_organisation(client):
 @pytest.mark.parametrize(
     ("url", "query", "message"),
     [
-        ("/data-quality/facts/", {"organisation": "ZZZ"}, "No organisation has the ODS code “ZZZ”."),
+        ("/data-quality/facts/", {"organisation": "ZZZ"}, "No organisation has the code “ZZZ”."),
         ("/data-quality/facts/", {"evidence": "guessed"}, "Select a valid choice. guessed is not one of the available"),
         ("/data-quality/facts/", {"evidnce": "uncited"}, "“evidnce” (did you mean “evidence”?) is not a filter"),
         ("/data-quality/citations/", {"grade": "maybe"}, "Select a valid choice. maybe is not one of the available"),
         ("/data-quality/facts/", {"sort": "kind"}, "sort: “kind” is not a column this table sorts by"),
         ("/figures/", {"verdict": "wrong"}, "Select a valid choice. wrong is not one of the available"),
-        ("/entitlements/", {"ods_code": "ZZZ"}, "No organisation has the ODS code “ZZZ”."),
+        ("/entitlements/", {"ods_code": "ZZZ"}, "No organisation has the code “ZZZ”."),
     ],
 )
 def test_a_bad_filter_on_a_quality_list_is_refused_with_a_message(client, url, query, message):

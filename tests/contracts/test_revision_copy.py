@@ -18,7 +18,7 @@ ARTICLE = "ehi-2010-04-london-it-programme-slashed"
 
 def snapshot(revision: Revision, model) -> list[tuple]:
     fields = {
-        Entitlement: ["organisation__ods_code", "system__slug", "status", "delivery_model", "withdrawal_reason"],
+        Entitlement: ["organisation__code", "system__slug", "status", "delivery_model", "withdrawal_reason"],
         Deliverable: ["code", "system__slug", "title", "quantity", "unit", "terms"],
     }[model]
     return sorted(model.objects.filter(revision=revision).values_list(*fields))

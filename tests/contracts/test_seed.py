@@ -103,7 +103,7 @@ def test_every_other_quote_is_as_the_gathered_facts_give_it(db):
 def test_the_seed_does_not_guess_which_trusts_lost_cerner(ccn3):
     statuses = dict(
         Entitlement.objects.filter(revision=ccn3, system__slug="cerner-millennium").values_list(
-            "organisation__ods_code", "status"
+            "organisation__code", "status"
         )
     )
     assert len(statuses) == 29
@@ -122,16 +122,16 @@ def test_the_seed_does_not_guess_which_trusts_lost_cerner(ccn3):
 
 def test_what_the_sources_only_infer_is_left_unknown(ccn3):
     for ods_code in ("RQX", "RNH"):
-        deployment = Deployment.objects.get(organisation__ods_code=ods_code, system__slug="cerner-millennium")
+        deployment = Deployment.objects.get(organisation__code=ods_code, system__slug="cerner-millennium")
         assert deployment.delivered_by is None
     for ods_code in ("RV5", "RV3"):
-        entitlement = Entitlement.objects.get(revision=ccn3, organisation__ods_code=ods_code, system__slug="rio")
+        entitlement = Entitlement.objects.get(revision=ccn3, organisation__code=ods_code, system__slug="rio")
         assert entitlement.status == EntitlementStatus.UNKNOWN
 
 
 def test_the_seed_records_rnoh_as_the_article_describes_it(ccn3):
-    rnoh = Organisation.objects.get(ods_code="RAN")
-    assert rnoh.kind == "specialist_acute"
+    rnoh = Organisation.objects.get(code="RAN")
+    assert rnoh.kind_id == "specialist_acute"
     pas = rnoh.local_systems.get()
     assert (pas.product, pas.vendor.slug, pas.contract_expiry) == ("Silverlink PAS (iSoft-badged)", "isoft", "2011-12")
     withdrawn = rnoh.entitlements.get(revision=ccn3, system__slug="cerner-millennium")
@@ -140,9 +140,9 @@ def test_the_seed_records_rnoh_as_the_article_describes_it(ccn3):
 
 
 def test_the_seed_records_mergers_and_splits(db):
-    south_london = Organisation.objects.get(ods_code="RYQ")
-    assert sorted(south_london.predecessions.values_list("predecessor__ods_code", flat=True)) == ["RG2", "RG3", "RGZ"]
-    assert sorted(south_london.successions.values_list("successor__ods_code", flat=True)) == ["RJ2", "RJZ", "RPG"]
+    south_london = Organisation.objects.get(code="RYQ")
+    assert sorted(south_london.predecessions.values_list("predecessor__code", flat=True)) == ["RG2", "RG3", "RGZ"]
+    assert sorted(south_london.successions.values_list("successor__code", flat=True)) == ["RJ2", "RJZ", "RPG"]
     assert south_london.closed_display == "1 Oct 2013"
 
 
@@ -158,7 +158,7 @@ def test_a_seed_with_one_bad_row_writes_nothing(db, tmp_path):
         tmp_path,
         """
 [[organisation]]
-ods_code = "ZZZ1"
+code = "ZZZ1"
 name = "A new trust that would be written first"
 kind = "acute"
   [[organisation.cite]]
@@ -182,7 +182,7 @@ organisations = ["ZZZ1"]
     with pytest.raises(SeedError, match="status"):
         seed_load(directory=folder)
     assert snapshot() == before
-    assert not Organisation.objects.filter(ods_code="ZZZ1").exists()
+    assert not Organisation.objects.filter(code="ZZZ1").exists()
 
 
 def test_a_seeded_fact_without_a_source_is_refused(db, tmp_path):
@@ -199,7 +199,7 @@ organisations = ["RAN"]
     )
     with pytest.raises(SeedError, match="cites no source"):
         seed_load(directory=folder)
-    assert not Entitlement.objects.filter(organisation__ods_code="RAN", system__slug="ambulance").exists()
+    assert not Entitlement.objects.filter(organisation__code="RAN", system__slug="ambulance").exists()
 
 
 @pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_seeded_records_say_in_their_history_where_they_came_from():
     from contracts.models import Entitlement
 
     entry = Entitlement.objects.get(
-        revision__code="ccn3", organisation__ods_code="RAN", system__slug="cerner-millennium"
+        revision__code="ccn3", organisation__code="RAN", system__slug="cerner-millennium"
     ).history.first()
     assert entry.history_change_reason == "Loaded from the seed data"
 
@@ -227,7 +227,7 @@ def test_ccn3s_value_is_derived_from_the_original_less_the_cut(ccn3):
 
 
 def test_the_entitlements_read_from_a_list_of_trusts_live_in_2013_are_inferred(ccn3):
-    inferred = Citation.objects.filter(entitlement__revision=ccn3, entitlement__organisation__ods_code="RAL")
+    inferred = Citation.objects.filter(entitlement__revision=ccn3, entitlement__organisation__code="RAL")
     assert {citation.grade for citation in inferred} == {"inferred"}
 
 
@@ -236,7 +236,7 @@ def test_a_seed_citation_without_a_grade_is_refused(db, tmp_path):
         tmp_path,
         """
 [[organisation]]
-ods_code = "ZZZ2"
+code = "ZZZ2"
 name = "Ungraded NHS Trust"
 kind = "acute"
   [[organisation.cite]]
@@ -246,7 +246,7 @@ kind = "acute"
     )
     with pytest.raises(SeedError, match="needs a grade: stated, inferred or derived"):
         seed_load(directory=folder)
-    assert not Organisation.objects.filter(ods_code="ZZZ2").exists()
+    assert not Organisation.objects.filter(code="ZZZ2").exists()
 
 
 def test_the_seeded_revisions_are_published(london):

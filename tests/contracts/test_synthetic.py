@@ -41,12 +41,12 @@ def remove_synthetic() -> None:
 
 
 def fingerprint() -> str:
-    rows = Entitlement.objects.order_by("organisation__ods_code", "system__slug", "revision__sequence").values_list(
-        "organisation__ods_code", "organisation__kind", "organisation__sector", "system__slug", "revision__code",
+    rows = Entitlement.objects.order_by("organisation__code", "system__slug", "revision__sequence").values_list(
+        "organisation__code", "organisation__kind", "organisation__sector", "system__slug", "revision__code",
         "status",
     )  # fmt: skip
-    live = Deployment.objects.order_by("organisation__ods_code", "system__slug").values_list(
-        "organisation__ods_code", "system__slug"
+    live = Deployment.objects.order_by("organisation__code", "system__slug").values_list(
+        "organisation__code", "system__slug"
     )
     return hashlib.sha256(repr((list(rows), list(live))).encode()).hexdigest()
 
@@ -66,7 +66,7 @@ def test_it_fills_every_cell_and_names_everything_synthetic(empty_database):
     report = synthetic_generate(**SMALL, seed=1)
     assert Entitlement.objects.count() == report.entitlements == 40 * 3 * 3
     assert list(Contract.objects.values_list("slug", flat=True)) == ["synthetic-national"]
-    assert all(code.startswith("Z") for code in Organisation.objects.values_list("ods_code", flat=True))
+    assert all(code.startswith("Z") for code in Organisation.objects.values_list("code", flat=True))
     assert all(name.startswith("Synthetic") for name in Organisation.objects.values_list("name", flat=True))
     assert not Entitlement.objects.filter(status="withdrawn", withdrawal_reason="").exists()
 
@@ -93,7 +93,6 @@ def test_the_command_says_why_it_refuses(db):
 
 
 def test_pages_work_on_synthetic_data(empty_database, client, settings):
-    settings.DEFAULT_CONTRACT = "synthetic-national"
     synthetic_generate(**SMALL, seed=1)
     for url in [
         "/",

@@ -33,21 +33,21 @@ def test_the_file_name_says_what_it_holds():
 @pytest.mark.django_db
 @pytest.mark.parametrize("prefix", ESCAPED_PREFIXES)
 def test_formula_cells_come_out_neutralised_from_every_export(client, ccn3, prefix):
-    organisation = baker.make("trusts.Organisation", ods_code="ZZ1", name="Formula Trust", kind="acute")
+    organisation = baker.make("trusts.Organisation", code="ZZ1", name="Formula Trust", kind_id="acute")
     system = ccn3.entitlements.first().system
     entitlement = Entitlement.objects.create(revision=ccn3, organisation=organisation, system=system, status="entitled")
     # Written past the save, which would turn a leading CR into LF: an export is safe however its data got in.
     Organisation.objects.filter(pk=organisation.pk).update(name=f"{prefix}cmd|' /C calc'!A0")
     Entitlement.objects.filter(pk=entitlement.pk).update(delivery_model=f"{prefix}1+1")
-    entitlements = {row["ods_code"]: row for row in csv_rows(client.get("/entitlements/", {"_export": "csv"}))}
+    entitlements = {row["identifier"]: row for row in csv_rows(client.get("/entitlements/", {"_export": "csv"}))}
     assert entitlements["ZZ1"]["organisation"] == f"'{prefix}cmd|' /C calc'!A0"
     assert entitlements["ZZ1"]["delivery_model"] == f"'{prefix}1+1"
     compare = {
-        row["ods_code"]: row for row in csv_rows(client.get("/contracts/london-lsp/compare/", {"_export": "csv"}))
+        row["identifier"]: row for row in csv_rows(client.get("/contracts/london-lsp/compare/", {"_export": "csv"}))
     }
     assert compare["ZZ1"]["organisation"] == f"'{prefix}cmd|' /C calc'!A0"
     assert compare["ZZ1"]["delivery_model"] == f"'{prefix}1+1"
-    trusts = {row["ods_code"]: row for row in csv_rows(client.get("/trusts/", {"_export": "csv"}))}
+    trusts = {row["identifier"]: row for row in csv_rows(client.get("/trusts/", {"_export": "csv"}))}
     assert trusts["ZZ1"]["name"] == f"'{prefix}cmd|' /C calc'!A0"
 
 
@@ -64,9 +64,9 @@ def test_exports_stream(client):
     [
         "/entitlements/",
         "/contracts/london-lsp/compare/",
-        "/contracts/london-lsp/compare/?live=yes&sort=-ods_code",
+        "/contracts/london-lsp/compare/?live=yes&sort=-identifier",
         "/trusts/",
-        "/trusts/?kind=acute&sort=-ods_code",
+        "/trusts/?kind=acute&sort=-identifier",
     ],
 )
 def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
@@ -76,7 +76,7 @@ def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
-    organisation = baker.make("trusts.Organisation", ods_code="ZZ2", name='=1+1, "quoted"\nnext line', kind="acute")
+    organisation = baker.make("trusts.Organisation", code="ZZ2", name='=1+1, "quoted"\nnext line', kind_id="acute")
     Entitlement.objects.create(
         revision=ccn3, organisation=organisation, system=ccn3.entitlements.first().system, status="entitled",
         delivery_model="\r-carriage",
@@ -97,5 +97,5 @@ def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
 def test_an_export_of_no_rows_is_just_the_header(client):
     response = client.get("/entitlements/", {"organisation": "no such trust", "_export": "csv"})
     assert b"".join(response.streaming_content).decode() == (
-        "contract,revision,ods_code,organisation,kind,sector,system,status,delivery_model,slot,reason,sources,evidence\n"
+        "contract,revision,identifier,organisation,kind,sector,system,status,delivery_model,slot,reason,sources,evidence\n"
     )

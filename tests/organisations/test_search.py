@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(text: str) -> set[str]:
-    return set(organisation_search(Organisation.objects.all(), text).values_list("ods_code", flat=True))
+    return set(organisation_search(Organisation.objects.all(), text).values_list("code", flat=True))
 
 
 def test_an_ods_code_finds_its_organisation_in_any_case():
@@ -26,4 +26,4 @@ def test_part_of_an_ods_code_is_not_a_code():
 
 
 def test_nothing_typed_leaves_every_organisation():
-    assert found("  ") == set(Organisation.objects.values_list("ods_code", flat=True))
+    assert found("  ") == set(Organisation.objects.values_list("code", flat=True))

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from contracts.models import Contract
+from contracts.services.history import history_of
 from nhsit.lib.backup import backup_restore
-from organisations.models import Organisation
+from organisations.models import IdentifierScheme, Organisation, OrganisationKind
 
 
 class Command(BaseCommand):
@@ -27,7 +28,12 @@ class Command(BaseCommand):
                     call_command("loaddata", str(path), verbosity=0)
                 restored = "every"
             else:
-                restored = f"{backup_restore(path):,}"
+                with transaction.atomic():
+                    # A migrated database holds the first kinds and scheme; the backup holds them as they were.
+                    for model in (OrganisationKind, IdentifierScheme):
+                        model._default_manager.all().delete()
+                        history_of(model).all().delete()  # with the entries the deletion itself made
+                    restored = f"{backup_restore(path):,}"
         except Exception as error:
             raise CommandError(f"The backup could not be restored, and nothing was: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Restored {restored} rows from {path}."))

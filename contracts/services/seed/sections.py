@@ -4,8 +4,18 @@ Every fact cites a source (the loader refuses one that does not), except a syste
 """
 
 from contracts.models import Contract, Deliverable, Deployment, Entitlement, ReportedFigure, Revision, Source, System
+from contracts.services.featuring import stop_featuring_others
 from contracts.services.seed.loader import SeedError, SeedLoader, dated, plain_date
-from organisations.models import LocalSystem, Organisation, Succession, Supplier
+from organisations.models import (
+    ODS,
+    IdentifierScheme,
+    LocalSystem,
+    Organisation,
+    OrganisationKind,
+    Succession,
+    Supplier,
+    identifier_parts,
+)
 
 
 def load_suppliers(loader: SeedLoader, entries: list[dict]) -> None:
@@ -27,12 +37,36 @@ def load_sources(loader: SeedLoader, entries: list[dict]) -> None:
         loader.upsert(Source, {"key": entry["key"]}, values)
 
 
+def load_identifier_schemes(loader: SeedLoader, entries: list[dict]) -> None:
+    for entry in entries:
+        values = {
+            "name": entry["name"],
+            "code_pattern": entry["code_pattern"],
+            "example": entry["example"],
+            "url": entry.get("url", ""),
+            "notes": entry.get("notes", ""),
+        }
+        loader.upsert(IdentifierScheme, {"prefix": entry["prefix"]}, values)
+
+
+def load_organisation_kinds(loader: SeedLoader, entries: list[dict]) -> None:
+    for entry in entries:
+        values = {"name": entry["name"], "description": entry.get("description", "")}
+        loader.upsert(OrganisationKind, {"slug": entry["slug"]}, values)
+
+
+def organisation(loader: SeedLoader, identifier: str) -> Organisation:
+    """The organisation an entry names by its identifier: RAN (an ODS code), or GB-LAE-WSM."""
+    scheme, code = identifier_parts(identifier)
+    return loader.lookup(Organisation, scheme_id=scheme, code=code)
+
+
 def load_organisations(loader: SeedLoader, entries: list[dict]) -> None:
     for entry in entries:
         values = {
             "name": entry["name"],
             "short_name": entry.get("short_name", ""),
-            "kind": entry["kind"],
+            "kind": loader.lookup(OrganisationKind, slug=entry["kind"]),
             "region": entry.get("region", ""),
             "sector": entry.get("sector", ""),
             "is_teaching": entry.get("is_teaching", False),
@@ -41,15 +75,16 @@ def load_organisations(loader: SeedLoader, entries: list[dict]) -> None:
             **dated(entry, "opened", "opened"),
             **dated(entry, "closed", "closed"),
         }
-        organisation = loader.upsert(Organisation, {"ods_code": entry["ods_code"]}, values)
-        loader.cite("organisation", organisation, entry.get("cite", []), must=True)
+        scheme = loader.lookup(IdentifierScheme, prefix=entry.get("scheme", ODS))
+        record = loader.upsert(Organisation, {"scheme": scheme, "code": entry["code"]}, values)
+        loader.cite("organisation", record, entry.get("cite", []), must=True)
 
 
 def load_successions(loader: SeedLoader, entries: list[dict]) -> None:
     for entry in entries:
         lookup = {
-            "predecessor": loader.lookup(Organisation, ods_code=entry["predecessor"]),
-            "successor": loader.lookup(Organisation, ods_code=entry["successor"]),
+            "predecessor": organisation(loader, entry["predecessor"]),
+            "successor": organisation(loader, entry["successor"]),
             "part": entry.get("part", ""),
         }
         values = {"notes": entry.get("notes", ""), **dated(entry, "effective", "effective")}
@@ -60,7 +95,7 @@ def load_successions(loader: SeedLoader, entries: list[dict]) -> None:
 def load_local_systems(loader: SeedLoader, entries: list[dict]) -> None:
     for entry in entries:
         lookup = {
-            "organisation": loader.lookup(Organisation, ods_code=entry["organisation"]),
+            "organisation": organisation(loader, entry["organisation"]),
             "product": entry["product"],
         }
         values = {
@@ -97,7 +132,11 @@ def load_contracts(loader: SeedLoader, entries: list[dict]) -> None:
             "description": entry.get("description", ""),
             **dated(entry, "signed", "signed"),
         }
+        if "featured" in entry:  # else as an editor chose
+            values["is_featured"] = entry["featured"]
         contract = loader.upsert(Contract, {"slug": entry["slug"]}, values)
+        if contract.is_featured:
+            stop_featuring_others(contract)
         loader.cite("contract", contract, entry.get("cite", []), must=True)
 
 
@@ -146,15 +185,11 @@ def load_entitlements(loader: SeedLoader, groups: list[dict]) -> None:
     for group in groups:
         revision = _revision(loader, group)
         system = loader.lookup(System, slug=group["system"])
-        for ods_code in group["organisations"]:
-            if (revision.pk, system.pk, ods_code) in seen:
-                raise SeedError(f"{ods_code} {system.slug} {revision.code} is listed twice")
-            seen.add((revision.pk, system.pk, ods_code))
-            lookup = {
-                "revision": revision,
-                "system": system,
-                "organisation": loader.lookup(Organisation, ods_code=ods_code),
-            }
+        for identifier in group["organisations"]:
+            if (revision.pk, system.pk, identifier) in seen:
+                raise SeedError(f"{identifier} {system.slug} {revision.code} is listed twice")
+            seen.add((revision.pk, system.pk, identifier))
+            lookup = {"revision": revision, "system": system, "organisation": organisation(loader, identifier)}
             values = {
                 "status": group["status"],
                 "delivery_model": group.get("delivery_model", ""),
@@ -169,7 +204,7 @@ def load_entitlements(loader: SeedLoader, groups: list[dict]) -> None:
 def load_deployments(loader: SeedLoader, entries: list[dict]) -> None:
     for entry in entries:
         lookup = {
-            "organisation": loader.lookup(Organisation, ods_code=entry["organisation"]),
+            "organisation": organisation(loader, entry["organisation"]),
             "system": loader.lookup(System, slug=entry["system"]),
             "site": entry.get("site", ""),
             "phase": entry.get("phase", ""),
@@ -220,6 +255,8 @@ def load_reported_figures(loader: SeedLoader, entries: list[dict]) -> None:
 SECTIONS = [
     ("supplier", load_suppliers),
     ("source", load_sources),
+    ("identifier_scheme", load_identifier_schemes),
+    ("organisation_kind", load_organisation_kinds),
     ("organisation", load_organisations),
     ("succession", load_successions),
     ("local_system", load_local_systems),
