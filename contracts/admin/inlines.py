@@ -1,5 +1,6 @@
 """Inline editing shared by the admin pages: citations on every sourced record, and cheap choice lists."""
 
+import copy
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -81,6 +82,10 @@ class VersionedInlineMixin(CachedChoicesMixin):
         form.request = request
         sources = form.base_fields.get("cite_source")
         if isinstance(sources, forms.ModelChoiceField):  # read once for the page, not once per row
+            # The field is the form class's declared one, shared by every form and request: this page's copy
+            # holds this page's choices (else a source added later would be missing from every later page).
+            sources = copy.deepcopy(sources)
+            form.base_fields = {**form.base_fields, "cite_source": sources}
             cache = request.__dict__.setdefault("_cached_admin_choices", {})
             if "cite_source" not in cache:
                 cache["cite_source"] = list(cast(Iterable, sources.choices))

@@ -1,9 +1,11 @@
 """The editors' workshop: who changed what, revert, no silent overwrite, published data, roles."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from contracts.models import Entitlement, Revision
+from contracts.models import Entitlement, Revision, Source
 from organisations.models import Organisation
 from tests.conftest import client_for
 from tests.helpers import admin_form_data, visible_text
@@ -12,7 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_drafts")]
 
 
 def rnoh_cerner(revision: Revision) -> Entitlement:
-    return Entitlement.objects.get(revision=revision, organisation__ods_code="RAN", system__slug="cerner-millennium")
+    return Entitlement.objects.get(revision=revision, organisation__code="RAN", system__slug="cerner-millennium")
 
 
 ARTICLE = "ehi-2010-04-london-it-programme-slashed"
@@ -225,16 +227,16 @@ def test_a_revisions_page_lists_its_entitlements_narrowed_by_system_and_kind(edi
     formset = next(
         inline.formset for inline in page.context["inline_admin_formsets"] if inline.formset.model is Entitlement
     )
-    assert {form.instance.organisation.ods_code for form in formset.forms} >= {"RAN"}
+    assert {form.instance.organisation.identifier for form in formset.forms} >= {"RAN"}
     assert {form.instance.system.slug for form in formset.forms} == {"cerner-millennium"}
-    assert {form.instance.organisation.kind for form in formset.forms} == {"specialist_acute"}
+    assert {form.instance.organisation.kind_id for form in formset.forms} == {"specialist_acute"}
 
 
 @pytest.mark.parametrize(
     "model_name, lookup, field, first_value, second_value",
     [
         ("deliverable", {"code": "map-of-medicine", "revision__code": "ccn3"}, "terms", "Renewed for a year", "Ended"),
-        ("deployment", {"organisation__ods_code": "RAN"}, "notes", "Checked with the trust", "Unchecked"),
+        ("deployment", {"organisation__code": "RAN"}, "notes", "Checked with the trust", "Unchecked"),
         ("revision", {"code": "ccn3"}, "value_note", "GBP, as the change note states", "Unknown basis"),
     ],
 )
@@ -275,14 +277,14 @@ def test_an_editor_cannot_add_rows_to_a_published_revision(editor, ccn3):
         reverse("admin:contracts_entitlement_add"),
         {
             "revision": ccn3.pk,
-            "organisation": Organisation.objects.get(ods_code="RAN").pk,
+            "organisation": Organisation.objects.get(code="RAN").pk,
             "system": System.objects.get(slug="rio").pk,
             "status": "entitled",
             "version": "",
         },
     )
     assert "is published: only someone who may correct published data can" in response.content.decode()
-    assert not Entitlement.objects.filter(revision=ccn3, organisation__ods_code="RAN", system__slug="rio").exists()
+    assert not Entitlement.objects.filter(revision=ccn3, organisation__code="RAN", system__slug="rio").exists()
 
 
 def test_an_editor_cannot_change_a_published_row_inline_on_an_organisation(editor, ccn3):
@@ -483,15 +485,15 @@ def test_a_status_changed_in_an_organisations_inline_row_needs_its_source_too(ed
 def test_a_new_fact_added_in_the_admin_needs_its_source(editor):
     client = client_for(editor)
     add = reverse("admin:trusts_organisation_add")
-    data = {**admin_form_data(client.get(add)), "ods_code": "RZZ", "name": "A New NHS Trust", "kind": "acute"}
+    data = {**admin_form_data(client.get(add)), "code": "RZZ", "name": "A New NHS Trust", "kind": "acute"}
     refused = client.post(reverse("admin:trusts_organisation_add"), data)
     assert "is new: choose the source that gives the new value" in visible_text(refused)
-    assert not Organisation.objects.filter(ods_code="RZZ").exists()
+    assert not Organisation.objects.filter(code="RZZ").exists()
     assert (
         client.post(reverse("admin:trusts_organisation_add"), {**data, **cited("RZZ A New NHS Trust")}).status_code
         == 302
     )
-    assert Organisation.objects.get(ods_code="RZZ").citations.get().quote == "RZZ A New NHS Trust"
+    assert Organisation.objects.get(code="RZZ").citations.get().quote == "RZZ A New NHS Trust"
 
 
 def test_reverting_a_change_makes_the_old_citations_current_again(editor, original):
@@ -517,7 +519,7 @@ def browser_form(response, form_id: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("published", [True, False])
 def test_saving_an_organisation_page_unchanged_rewrites_none_of_its_rows(editor, corrector, published):
-    organisation = Organisation.objects.get(ods_code="RAX")
+    organisation = Organisation.objects.get(code="RAX")
     if published:
         Revision.objects.filter(contract__slug="london-lsp").update(is_published=True)
     rows = list(Entitlement.objects.filter(organisation=organisation).order_by("pk"))
@@ -574,3 +576,19 @@ def test_a_corrector_deletes_a_published_row_only_with_a_reason_kept_in_its_hist
     assert client.post(change_url(organisation), data).status_code == 302
     assert not Entitlement.objects.filter(pk=entitlement.pk).exists()
     assert Entitlement.history.filter(id=entitlement.pk).latest("history_id").history_change_reason == "Entered twice"
+
+
+def test_a_source_added_after_a_page_is_offered_on_the_next_pages_inline_rows(editor):
+    """The inline rows' source choices are read once per page, never kept for later pages."""
+    editor_client = client_for(editor)
+    url = f"/admin/trusts/organisation/{Organisation.objects.get(code='RAN').pk}/change/"
+
+    def inline_row_offers_it() -> bool:
+        html = editor_client.get(url).content.decode()
+        row = re.search(r'<select name="entitlements-0-cite_source".*?</select>', html, re.S)
+        assert row, "the page has an inline entitlement row with a source to cite"
+        return "A source added just now" in row.group(0)
+
+    assert not inline_row_offers_it()
+    Source.objects.create(key="added-just-now", title="A source added just now", kind="article")
+    assert inline_row_offers_it()
