@@ -5,6 +5,7 @@ guarded as everywhere else."""
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -281,3 +282,30 @@ def test_an_upload_changed_meanwhile_is_not_applied(uploader, seed_drafts):
     assert response.status_code == 409
     assert "changed, added or deleted by someone else after your preview" in visible_text(response)
     assert Revision.objects.filter(title="Original contract").exists()
+
+
+COUNCIL_SEED = Path(__file__).resolve().parent.parent / "fixtures" / "council_seed"
+
+
+def test_a_contract_from_outside_the_nhs_uploads_beside_the_london_seed(uploader, client):
+    files = {path.name: path.read_bytes() for path in sorted(COUNCIL_SEED.glob("*.toml"))}
+    admin = client_for(uploader)
+    preview = admin.post(UPLOAD, {"archive": zipped(files, folder="council_seed/")})
+    assert preview.status_code == 200, visible_text(preview)[:2000]
+    assert preview_row(preview, "Organisations") == ["2", "0", "0"]
+    assert not Organisation.objects.filter(scheme="GB-LAE").exists()
+    applied = admin.post(APPLY, {"token": preview.context["token"]}, follow=True)
+    assert "The upload was written" in visible_text(applied)
+    text = visible_text(client.get("/trusts/GB-LAE-CMD/"))
+    assert "Camden Council" in text and "Kind local authority" in text and "lost" in text
+    assert "Councils' care records contract" in visible_text(client.get("/"))
+
+
+def test_a_code_its_scheme_does_not_allow_is_named_by_file_and_line_and_nothing_is_written(uploader):
+    files = {path.name: path.read_bytes() for path in sorted(COUNCIL_SEED.glob("*.toml"))}
+    text = files["council.toml"].decode().replace('code = "CMD"', 'code = "CAMDEN1"')
+    response = client_for(uploader).post(UPLOAD, {"archive": zipped({"council.toml": text.encode()}, folder="c/")})
+    assert response.status_code == 400
+    message = visible_text(response)
+    assert "council.toml" in message and "Not a Local authorities in England code: they look like WSM." in message
+    assert not Organisation.objects.filter(scheme="GB-LAE").exists()
