@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from contracts.models import Contract, Deployment, Entitlement, Revision, System
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.selectors.organisations import organisation_citations, predecessors_of
-from contracts.selectors.revisions import RevisionChoice, RevisionPair, UnknownRevision, revision_choice
+from contracts.selectors.revisions import (
+    RevisionChoice,
+    RevisionPair,
+    UnknownRevision,
+    revision_choice,
+    revisions_by_contract,
+)
 from contracts.services.compare import revision_compare, union_rows
 from organisations.models import LocalSystem, Organisation, Succession
 
@@ -127,11 +133,7 @@ def trust_profile(
         .select_related("revision__contract", "system", "organisation")
         .order_by("revision__contract__slug", "system__name", "organisation__name", "revision__sequence")
     )
-    contract_ids = {entitlement.revision.contract_id for entitlement in entitlements}
-    revisions: dict[int, list[Revision]] = {}
-    visible = Revision.objects.visible(drafts=drafts).filter(contract_id__in=contract_ids)
-    for revision in visible.select_related("contract").order_by("contract", "sequence"):
-        revisions.setdefault(revision.contract_id, []).append(revision)
+    revisions = revisions_by_contract({entitlement.revision.contract_id for entitlement in entitlements}, drafts=drafts)
 
     contracts: dict[int, ContractEntitlements] = {}
     for entitlement in entitlements:

@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from contracts.models import Contract, Deliverable, Deployment, Revision, System
+from contracts.models import Contract, Deliverable, Deployment, System
 from contracts.outcomes import Outcome
 from contracts.pages.charts import OutcomeBar, outcome_bars
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.pages.figures import FigureCheck, figure_checks
-from contracts.selectors.revisions import RevisionChoice, UnknownRevision, revision_choice
+from contracts.selectors.revisions import RevisionChoice, UnknownRevision, revision_choice, revisions_by_contract
 from contracts.selectors.systems import contracts_of_system, system_deliverables, system_deployments
 from contracts.services.compare import revision_compare, union_outcome_counts, union_rows
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
@@ -61,11 +61,7 @@ def system_overview(
             "contract: say which contract the revisions are of (a revision code means nothing without its "
             f"contract): {', '.join(own.slug for own in contracts)}."
         )
-    revisions: dict[int, list[Revision]] = {own.pk: [] for own in contracts}
-    for revision in (
-        Revision.objects.visible(drafts=drafts).filter(contract__in=contracts).order_by("contract_id", "sequence")
-    ):
-        revisions[revision.contract_id].append(revision)
+    revisions = revisions_by_contract(contracts, drafts=drafts)
     choices = [
         revision_choice(contract=own, base=base, target=target, revisions=revisions[own.pk]) for own in contracts
     ]

@@ -83,15 +83,6 @@ def organisation_ids_with_status(
     return entitlements.values("organisation_id")
 
 
-def organisation_entitlements(*, organisation: Organisation, drafts: bool = False) -> QuerySet[Entitlement]:
-    """An organisation's entitlements, contract by contract, system by system, in revision order."""
-    return (
-        organisation.entitlements.filter(in_visible_revisions("revision", drafts=drafts))
-        .select_related("revision__contract", "system")
-        .order_by("revision__contract__slug", "system__name", "revision__sequence")
-    )
-
-
 # How far back a successor's page follows mergers (a body that merged into one that merged into this one...).
 MOST_MERGER_STEPS = 6
 

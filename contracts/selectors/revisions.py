@@ -4,6 +4,7 @@ A draft (unpublished) revision is on no public page, export or feed: every read 
 reads a revision's rows, takes `drafts`, false unless an editor is previewing drafts (contracts.views.preview).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -92,12 +93,19 @@ def revision_choice(
     )
 
 
-def latest_pairs(contracts: list[Contract], *, drafts: bool = False) -> dict[int, RevisionPair]:
-    """{contract id: its latest revision and the one before it}, in one query for every contract."""
-    in_order: dict[int, list[Revision]] = {contract.pk: [] for contract in contracts}
-    revisions = Revision.objects.visible(drafts=drafts).filter(contract__in=contracts).select_related("contract")
+def revisions_by_contract(contracts: Iterable[Contract | int], *, drafts: bool = False) -> dict[int, list[Revision]]:
+    """{contract id: its revisions the page may show, first to last}, in one query for every contract."""
+    ids = [contract if isinstance(contract, int) else contract.pk for contract in contracts]
+    in_order: dict[int, list[Revision]] = {contract_id: [] for contract_id in ids}
+    revisions = Revision.objects.visible(drafts=drafts).filter(contract_id__in=ids).select_related("contract")
     for revision in revisions.order_by("contract_id", "sequence"):
         in_order[revision.contract_id].append(revision)
+    return in_order
+
+
+def latest_pairs(contracts: list[Contract], *, drafts: bool = False) -> dict[int, RevisionPair]:
+    """{contract id: its latest revision and the one before it}, in one query for every contract."""
+    in_order = revisions_by_contract(contracts, drafts=drafts)
     return {
         contract_id: RevisionPair(previous=own[-2] if len(own) > 1 else None, latest=own[-1] if own else None)
         for contract_id, own in in_order.items()
