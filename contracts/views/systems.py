@@ -13,14 +13,25 @@ from contracts.views.preview import shows_drafts
 
 @require_safe
 def system_list(request: HttpRequest) -> HttpResponse:
-    refuse_unknown_parameters(request, [])
+    """Every system with the contracts dealing with it (or those of the contract `?contract=` names)."""
+    refuse_unknown_parameters(request, ["contract"])
     drafts = shows_drafts(request)
     contracts = list(Contract.objects.order_by("title"))
+    slug = request.GET.get("contract", "").strip()
+    chosen = next((contract for contract in contracts if contract.slug == slug), None)
+    if slug and chosen is None:
+        raise BadRequest(
+            f"contract: “{slug[:60]}” is not a contract; these are: {', '.join(c.slug for c in contracts)}."
+        )
     contracts_of: dict[int, list[Contract]] = {}
     for contract, system in contract_system_columns(contracts=contracts, drafts=drafts, with_lines=True):
         contracts_of.setdefault(system.pk, []).append(contract)
-    rows = [(system, contracts_of.get(system.pk, [])) for system in system_rows(drafts=drafts)]
-    return render(request, "contracts/system_list.html", {"rows": rows})
+    rows = [
+        (system, contracts_of.get(system.pk, []))
+        for system in system_rows(drafts=drafts)
+        if chosen is None or chosen in contracts_of.get(system.pk, [])
+    ]
+    return render(request, "contracts/system_list.html", {"rows": rows, "contract": chosen})
 
 
 @require_safe

@@ -174,3 +174,11 @@ def test_a_gss_code_and_a_local_authority_kind_are_accepted(councils):
     council.full_clean()
     council.save()
     assert council.get_absolute_url() == "/trusts/GB-GSS-E09000033/"
+
+
+def test_the_systems_list_says_which_contracts_deal_with_each_and_takes_one(client, councils):
+    text = visible_text(client.get("/systems/"))
+    assert re.search(r"RiO .*Councils' care records contract ; London Local Service Provider contract", text)
+    one = visible_text(client.get("/systems/", {"contract": "councils-care"}))
+    assert "Social Care Record" in one and "Cerner Millennium" not in one
+    assert client.get("/systems/", {"contract": "nope"}).status_code == 400
