@@ -95,12 +95,12 @@ def at_once(editors: list[Session], send: Callable[[int, Session], Reply]) -> li
     return replies  # type: ignore[return-value]
 
 
-def entitlement_id(site: Site, ods_code: str, system: str, revision: str = "ccn3") -> int:
+def entitlement_id(site: Site, code: str, system: str, revision: str = "ccn3") -> int:
     (row,) = site.query(
         "SELECT e.id FROM contracts_entitlement e JOIN trusts_organisation o ON o.id = e.organisation_id "
         "JOIN contracts_system s ON s.id = e.system_id JOIN contracts_revision r ON r.id = e.revision_id "
-        "WHERE o.identifier = %s AND s.slug = %s AND r.code = %s",
-        ods_code, system, revision,
+        "WHERE o.code = %s AND s.slug = %s AND r.code = %s",
+        code, system, revision,
     )  # fmt: skip
     return row[0]
 
