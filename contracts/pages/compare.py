@@ -169,27 +169,20 @@ class RolledUp:
 def rolled_up(comparison: RevisionComparison) -> list[RolledUp]:
     """The comparison's merged bodies grouped under the organisations they are part of today (following every
     merger), each with today's organisation's own rows where the contract names it too. A body split between
-    several successors counts toward each, and says so. Three queries."""
-    successions = list(Succession.objects.select_related("predecessor", "successor"))
+    several successors counts toward each, and says so. Two queries."""
     onward: dict[int, list[Succession]] = {}
-    for succession in successions:
+    bodies: dict[int, Organisation] = {}
+    for succession in Succession.objects.select_related("predecessor", "successor"):
         onward.setdefault(succession.predecessor_id, []).append(succession)
-    merged = [
-        row["organisation_id"]
-        for row in comparison.rows.filter(organisation_id__in=list(onward))
-        .order_by()
-        .values("organisation_id")
-        .distinct()
-    ]
-    chains: dict[int, list[tuple[Organisation, list[Succession]]]] = {}
-    for organisation_id in merged:
-        chains[organisation_id] = _today(organisation_id, onward)
-    todays = {today.pk: today for paths in chains.values() for today, _via in paths}
+        bodies[succession.predecessor_id] = succession.predecessor
+    every_chain = {organisation_id: _today(organisation_id, onward) for organisation_id in onward}
+    every_today = {today.pk: today for paths in every_chain.values() for today, _via in paths}
     rows_of: dict[int, list[dict]] = {}
-    wanted = [*chains, *todays]
-    for row in comparison.rows.filter(organisation_id__in=wanted):
+    for row in comparison.rows.filter(organisation_id__in=[*every_chain, *every_today]):
         rows_of.setdefault(row["organisation_id"], []).append(row)
-    organisations = Organisation.objects.in_bulk(wanted)
+    # Only the merged bodies the comparison has rows of, and the organisations they are part of today.
+    chains = {organisation_id: paths for organisation_id, paths in every_chain.items() if organisation_id in rows_of}
+    todays = {today.pk: today for paths in chains.values() for today, _via in paths}
     groups: dict[int, list[RolledUpMember]] = {today_id: [] for today_id in todays}
     for today_id in todays:
         if rows_of.get(today_id):
@@ -197,9 +190,7 @@ def rolled_up(comparison: RevisionComparison) -> list[RolledUp]:
     for organisation_id, paths in chains.items():
         for today, via in paths:
             others = [other for other, _via in paths if other.pk != today.pk]
-            groups[today.pk].append(
-                RolledUpMember(organisations[organisation_id], via, others, rows_of.get(organisation_id, []))
-            )
+            groups[today.pk].append(RolledUpMember(bodies[organisation_id], via, others, rows_of[organisation_id]))
     result = []
     for today_id, members in groups.items():
         outcomes: dict[str, Counter] = {}
