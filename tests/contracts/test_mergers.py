@@ -70,3 +70,16 @@ def test_the_organisation_csv_lists_every_successor_of_a_split(client):
     text = visible_text(client.get("/trusts/", {"q": "South London Healthcare"}))
     merged_into = re.search(r"RYQ South London Healthcare NHS Trust acute \S+ (.*?) London Local", text).group(1)
     assert sorted(code.strip() for code in merged_into.split(",")) == ["RJ2", "RJZ", "RPG"]
+
+
+def test_a_merger_recorded_both_ways_round_is_no_endless_walk(client):
+    """An editor's mistake (RNJ into R1H, and R1H into RNJ) must not hang or break a page."""
+    from organisations.models import Organisation, Succession
+
+    Succession.objects.create(
+        predecessor=Organisation.objects.get(code="R1H"), successor=Organisation.objects.get(code="RNJ")
+    )
+    assert client.get("/trusts/R1H/").status_code == 200
+    assert client.get("/trusts/RNJ/").status_code == 200
+    page = client.get("/contracts/london-lsp/compare/", {"roll_up": "yes", "system": "cerner-millennium"})
+    assert page.status_code == 200 and "Rolled up to today’s organisations" in visible_text(page)
