@@ -4,12 +4,14 @@ A draft (unpublished) revision is on no public page, export or feed: every read 
 reads a revision's rows, takes `drafts`, false unless an editor is previewing drafts (contracts.views.preview).
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from contracts.models import Contract, Revision
+from nhsit.lib.dates import earliest_possible_day, latest_possible_day
 
 
 def featured_contract() -> Contract | None:
@@ -110,3 +112,33 @@ def latest_pairs(contracts: list[Contract], *, drafts: bool = False) -> dict[int
         contract_id: RevisionPair(previous=own[-2] if len(own) > 1 else None, latest=own[-1] if own else None)
         for contract_id, own in in_order.items()
     }
+
+
+@dataclass(frozen=True)
+class RevisionInForce:
+    """Which revision of a contract was in force on a day: the latest published one signed on or before it.
+
+    Signing dates are often known only to the month or year. `revision` is the latest one certainly signed by
+    `day`; `perhaps` is a later one whose signing date the sources give too loosely to say (signed "Apr 2010",
+    asked about 15 Apr 2010), and the page says so rather than choosing."""
+
+    contract: Contract
+    day: datetime.date
+    revision: Revision | None
+    perhaps: Revision | None
+
+
+def revision_in_force(*, contract: Contract, day: datetime.date, drafts: bool = False) -> RevisionInForce:
+    """The revision in force on `day` (None before the contract was signed, or when no revision's date is known)."""
+    certain: Revision | None = None
+    perhaps: Revision | None = None
+    for revision in revisions_in_order(contract=contract, drafts=drafts):
+        if revision.signed_on is None:
+            continue
+        if latest_possible_day(revision.signed_on, revision.signed_precision) <= day:
+            certain, perhaps = revision, None
+            continue
+        earliest = earliest_possible_day(revision.signed_on, revision.signed_precision)
+        if earliest is None or earliest <= day:
+            perhaps = revision
+    return RevisionInForce(contract=contract, day=day, revision=certain, perhaps=perhaps)

@@ -50,3 +50,21 @@ def duration_words(duration: datetime.timedelta) -> str:
             count = minutes // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def latest_possible_day(value: datetime.date, precision: str) -> datetime.date:
+    """The last day a partial date can mean: 31 Dec for a year, the month's last day for a month, the day itself
+    otherwise (an "on or before" date is at latest that day)."""
+    if precision == DatePrecision.YEAR:
+        return datetime.date(value.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        following = datetime.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+    return value
+
+
+def earliest_possible_day(value: datetime.date, precision: str) -> datetime.date | None:
+    """The first day a partial date can mean; None for "on or before", which has no earliest day."""
+    if precision == DatePrecision.ON_OR_BEFORE:
+        return None
+    return value
