@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from contracts import views
+from contracts.views.download import download_list, download_package
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,4 +21,6 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("sources/", views.source_list, name="source_list"),
     re_path(r"^sources/(?P<pk>[^/]+)/$", views.source_detail, name="source_detail"),
+    path("download/", download_list, name="download_list"),
+    path("download/<str:slug>.zip", download_package, name="download_package"),
 ]
