@@ -5,6 +5,7 @@ SECRET_KEY has a development default only while DEBUG is on.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The site itself: its admin (nhsit/admin.py) and checks; no models.
     "nhsit",
     "organisations",
@@ -221,6 +225,53 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["nhsit.replicas.ReplicaRouter"]
     MIDDLEWARE.insert(MIDDLEWARE.index("nhsit.health.HealthCheckMiddleware") + 1,
                       "nhsit.replicas.PrimaryForEditorsMiddleware")  # fmt: skip
+
+# --- The JSON API (contracts/api/): read-only, anonymous, open to any origin, each address throttled.
+# API_ANON_RATE: requests per address, as DRF reads a rate ("120/min", "5000/day").
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(f"API_ANON_RATE must be a number of requests per second, minute, hour or day, "
+                               f"such as 120/min, not {API_ANON_RATE!r}")  # fmt: skip
+REST_FRAMEWORK = {
+    # No authentication: everyone reads the same published data, and nobody writes (an editor's session is
+    # neither needed nor used, so it cannot show drafts or send a write).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    # Proxies in front of the site that add themselves to X-Forwarded-For; 0 throttles by the connecting address,
+    # which a client cannot forge.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "DEFAULT_SCHEMA_CLASS": "contracts.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "contracts.api.errors.api_exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Contract-change tracker API",
+    "DESCRIPTION": "Read-only: contracts, their revisions, who was promised what under each, what was delivered, "
+    "and the sources behind it. Published revisions only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from the site's own static files (drf-spectacular-sidecar), nothing elsewhere.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each set of codes, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecision": "nhsit.lib.dates.DatePrecision",
+        "Qualifier": "nhsit.lib.qualifiers.Qualifier",
+        "EntitlementStatus": "contracts.models.EntitlementStatus",
+        "DeliverableStatus": "contracts.models.DeliverableStatus",
+        "DeploymentStatus": "contracts.models.DeploymentStatus",
+        "SourceKind": "contracts.models.SourceKind",
+        "EvidenceGrade": "contracts.models.EvidenceGrade",
+        "Evidence": "contracts.evidence.EVIDENCE_CHOICES",
+        "Outcome": "contracts.outcomes.Outcome",
+        "LocalSystemStatus": "organisations.models.LocalSystemStatus",
+    },
+}
 
 # The covering indexes behind comparisons (contracts.Entitlement) include a column only PostgreSQL can use;
 # SQLite builds them on the key columns alone, which is all it needs.

@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/recent-changes/", admin.site.admin_view(recent_changes_view), name="recent_changes"),
     path("admin/preview-drafts/", admin.site.admin_view(preview_drafts), name="preview_drafts"),
     path("admin/", admin.site.urls),
+    path("api/", include("contracts.api.urls")),
     path("", include("contracts.urls")),
 ]

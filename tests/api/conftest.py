@@ -1,0 +1,27 @@
+import pytest
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(settings):
+    """No test is throttled by accident: the throttle's own test sets a tiny rate."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}
+
+
+@pytest.fixture
+def api(db) -> Client:
+    return Client()
+
+
+def all_rows(client: Client, url: str, **params) -> list[dict]:
+    """Every row of a paged list, following each page's `next` link."""
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    rows = list(body["results"])
+    while body["next"]:
+        response = client.get(body["next"])
+        assert response.status_code == 200, response.content
+        body = response.json()
+        rows += body["results"]
+    return rows
