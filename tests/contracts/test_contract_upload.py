@@ -116,11 +116,11 @@ def test_a_zip_of_the_london_seed_is_previewed_then_written_into_an_empty_databa
 def test_a_folder_of_the_london_seed_is_uploaded_with_its_other_files_set_aside(uploader, empty_database):
     client = client_for(uploader)
     folder = [SimpleUploadedFile(name, content) for name, content in SEED_FILES.items()]
-    folder.append(SimpleUploadedFile("ehi-2010-london-ccn3.txt", b"The article."))
+    folder.append(SimpleUploadedFile("ehi-2010-04-london-it-programme-slashed.txt", b"The article."))
     preview = client.post(UPLOAD, {"folder": folder})
     assert preview.status_code == 200
     assert preview_row(preview, "Deployments") == ["21", "0", "0"]
-    assert "Set aside: ehi-2010-london-ccn3.txt (not a .toml seed file)." in visible_text(preview)
+    assert "Set aside: ehi-2010-04-london-it-programme-slashed.txt (not a .toml seed file)." in visible_text(preview)
     assert Contract.objects.count() == 0
     client.post(APPLY, {"token": preview.context["token"]})
     assert Deployment.objects.count() == 21
