@@ -154,6 +154,11 @@ HEALTH_CHECK_SECONDS = env_float("HEALTH_CHECK_SECONDS", 2, minimum=0.1)
 # Where load_seed reads the sourced seed data from.
 SEED_DIR = BASE_DIR / "fixtures"
 
+# The prefix of every contract's Open Contracting ID (ocid) in the OCDS packages. The default is a placeholder
+# in the registered form: a publisher registers its own prefix with the Open Contracting Partnership before
+# publishing to an OCDS registry, and sets it here.
+OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-nhsit0-")
+
 # Editors' workflow: a refused concurrent save answers with this view (status 409). django-concurrency's default
 # policy (silent) swallows a conflict in the admin's save and lets the admin say "changed successfully" although
 # nothing was written: abort instead, so the whole request is rolled back and answered with the 409 page.

@@ -20,6 +20,13 @@ def refuse_unknown_parameters(request: HttpRequest, known: Iterable[str]) -> Non
         raise BadRequest(unknown_parameters_message(unknown, known))
 
 
+def refuse_any_parameters(request: HttpRequest) -> None:
+    """For an address that takes no parameters (a feed, an OCDS package): any is refused, by name."""
+    if request.GET:
+        named = ", ".join(f"“{name[:40]}”" for name in request.GET)
+        raise BadRequest(f"{named}: this address takes no parameters, so nothing is shown.")
+
+
 def chosen_revisions(
     request: HttpRequest, contract: Contract, *, drafts: bool, revisions: list[Revision] | None = None
 ) -> RevisionChoice:

@@ -1,0 +1,329 @@
+"""A contract's published revisions as an OCDS 1.1 release package.
+
+The first revision is a release tagged `contract`; each later one a `contractAmendment`, its amendment saying
+in words what it changed. Each release lists the contract's items as that revision has them: one per
+organisation and system, with the entitlement (this project's extension). The deployments are one further
+release tagged `implementation`, dated when they were last recorded here. Drafts are in none of them.
+
+Dates: OCDS needs full date-times; a date the sources give only to the month or the year is written as the
+first day of that month or year at midnight UTC, and its precision is said beside it (`...Precision`, from the
+extension's datePrecision codelist), so no day is claimed that the sources do not give.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from contracts.models import (
+    Citation,
+    Contract,
+    Deployment,
+    DeploymentStatus,
+    Entitlement,
+    Revision,
+    Source,
+    SourceKind,
+)
+from contracts.selectors.revisions import revisions_in_order
+from contracts.services.amendment_words import amendment_rationale, comparison_bases
+from contracts.services.history import history_of
+from nhsit.lib.dates import DatePrecision
+from organisations.models import Organisation, Supplier
+
+OCDS_VERSION = "1.1"
+PUBLISHER = {"name": "Contract-change tracker"}
+
+PRECISION = {
+    DatePrecision.DAY: "day",
+    DatePrecision.MONTH: "month",
+    DatePrecision.YEAR: "year",
+    DatePrecision.ON_OR_BEFORE: "onOrBefore",
+}
+
+# Core documentType codes where one fits, else the extension's own (+documentType.csv).
+DOCUMENT_TYPES = {
+    SourceKind.CONTRACT: "contractSigned",
+    SourceKind.ARTICLE: "newsArticle",
+    SourceKind.BLOG: "blogPost",
+    SourceKind.LETTER: "letter",
+    SourceKind.REPORT: "report",
+    SourceKind.PARLIAMENTARY: "parliamentaryRecord",
+    SourceKind.PRESS_RELEASE: "pressRelease",
+    SourceKind.WEB_PAGE: "webPage",
+    SourceKind.DATASET: "dataset",
+}
+
+MILESTONE_STATUS = {
+    DeploymentStatus.LIVE: "met",
+    DeploymentStatus.SCHEDULED: "scheduled",
+    DeploymentStatus.NOMINAL_SLOT: "scheduled",
+    DeploymentStatus.WITHDRAWN: "notMet",
+    DeploymentStatus.CANCELLED: "notMet",
+}
+
+
+def ocid(contract: Contract) -> str:
+    """The contract's Open Contracting ID: the publisher's prefix (settings.OCDS_PREFIX) and the contract's slug."""
+    return f"{settings.OCDS_PREFIX}{contract.slug}"
+
+
+def release_id(contract: Contract, revision: Revision) -> str:
+    return f"{ocid(contract)}-{revision.code}"
+
+
+def ocds_datetime(day: datetime.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _dated(record: dict[str, Any], field: str, day: datetime.date | None, precision: str) -> None:
+    if day is not None:
+        record[field] = ocds_datetime(day)
+        record[f"{field}Precision"] = PRECISION[DatePrecision(precision)]
+
+
+def organisation_party_id(organisation: Organisation) -> str:
+    """Its org-id.guide identifier, scheme and code: GB-NHS-RAN."""
+    return f"{organisation.scheme_id}-{organisation.code}"
+
+
+def organisation_reference(organisation: Organisation) -> dict[str, str]:
+    return {"id": organisation_party_id(organisation), "name": organisation.name}
+
+
+def supplier_reference(supplier: Supplier) -> dict[str, str]:
+    return {"id": f"supplier-{supplier.slug}", "name": supplier.name}
+
+
+def organisation_party(organisation: Organisation) -> dict[str, Any]:
+    return {
+        **organisation_reference(organisation),
+        "identifier": {"scheme": organisation.scheme_id, "id": organisation.code, "legalName": organisation.name},
+        "roles": ["beneficiary"],
+    }
+
+
+def supplier_party(supplier: Supplier) -> dict[str, Any]:
+    # The records hold no company number for a supplier, so it has no GB-COH identifier: none is made up.
+    return {**supplier_reference(supplier), "roles": ["supplier"]}
+
+
+def item(entitlement: Entitlement) -> dict[str, Any]:
+    """One organisation's entitlement to one system, as a contract item (the extension's fields)."""
+    organisation, system = entitlement.organisation, entitlement.system
+    promised: dict[str, Any] = {"status": entitlement.status}
+    for field, value in [
+        ("deliveryModel", entitlement.delivery_model),
+        ("deploymentSlot", entitlement.deployment_slot),
+        ("withdrawalReason", entitlement.withdrawal_reason),
+    ]:
+        if value:
+            promised[field] = value
+    return {
+        "id": item_id(organisation, system.slug),
+        "description": f"{system.name} for {organisation.name}",
+        "beneficiary": organisation_reference(organisation),
+        "system": {"id": system.slug, "name": system.name},
+        "entitlement": promised,
+    }
+
+
+def item_id(organisation: Organisation, system_slug: str) -> str:
+    return f"{organisation_party_id(organisation)}/{system_slug}"
+
+
+def document(source: Source) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": source.key, "documentType": DOCUMENT_TYPES[SourceKind(source.kind)]}
+    record["title"] = source.title
+    if source.publisher or source.author:
+        record["description"] = ", ".join(part for part in [source.author, source.publisher] if part)
+    if source.url:
+        record["url"] = source.url
+    _dated(record, "datePublished", source.published_on, source.published_precision)
+    return record
+
+
+def milestone(deployment: Deployment) -> dict[str, Any]:
+    """A deployment as an implementation milestone: live is met on its go-live date."""
+    organisation, system = deployment.organisation, deployment.system
+    where = " ".join(part for part in [deployment.site, deployment.phase] if part)
+    record: dict[str, Any] = {
+        "id": f"deployment-{deployment.pk}",
+        "title": f"{system.name} at {organisation.name}" + (f" ({where})" if where else ""),
+        "type": "delivery",
+        "status": MILESTONE_STATUS[DeploymentStatus(deployment.status)],
+        "deploymentStatus": deployment.status,
+        "beneficiary": organisation_reference(organisation),
+        "relatedItem": item_id(organisation, system.slug),
+    }
+    if deployment.notes:
+        record["description"] = deployment.notes
+    if deployment.status == DeploymentStatus.LIVE:
+        _dated(record, "dateMet", deployment.go_live_on, deployment.go_live_precision)
+    elif deployment.slot_start is not None:
+        _dated(record, "dueDate", deployment.slot_start, DatePrecision.DAY)
+    elif deployment.go_live_on is not None:
+        _dated(record, "dueDate", deployment.go_live_on, deployment.go_live_precision)
+    return record
+
+
+def _sources_by_revision(contract: Contract, revisions: list[Revision]) -> dict[int, list[Source]]:
+    """{revision id: the sources cited for the contract, the revision or its rows, by key}: one query."""
+    ids = [revision.pk for revision in revisions]
+    citations = (
+        Citation.objects.filter(source__isnull=False)
+        .filter(
+            Q(contract=contract)
+            | Q(revision_id__in=ids)
+            | Q(entitlement__revision_id__in=ids)
+            | Q(deliverable__revision_id__in=ids)
+        )
+        .select_related("source")
+        .values_list("source__key", "revision_id", "entitlement__revision_id", "deliverable__revision_id", "source")
+    )
+    keys: dict[int | None, set[int]] = defaultdict(set)
+    for _key, revision_id, entitlement_revision, deliverable_revision, source_id in citations:
+        keys[revision_id or entitlement_revision or deliverable_revision].add(source_id)
+    sources = {source.pk: source for source in Source.objects.filter(pk__in=set().union(*keys.values()))}
+    return {
+        revision.pk: sorted((sources[pk] for pk in keys[None] | keys[revision.pk]), key=lambda source: source.key)
+        for revision in revisions
+    }
+
+
+def _entitlements_by_revision(revisions: Iterable[Revision]) -> dict[int, list[Entitlement]]:
+    by_revision: dict[int, list[Entitlement]] = defaultdict(list)
+    rows = (
+        Entitlement.objects.filter(revision__in=list(revisions))
+        .select_related("organisation", "system")
+        .order_by("organisation__scheme_id", "organisation__code", "system__slug")
+    )
+    for entitlement in rows:
+        by_revision[entitlement.revision_id].append(entitlement)
+    return by_revision
+
+
+def _release_date(revision: Revision, before: str | None) -> tuple[str, str | None]:
+    """A release is dated the day its revision was signed; one whose date no source gives takes the date of the
+    release before it (so the releases keep their order) and says no precision."""
+    if revision.signed_on is not None:
+        return ocds_datetime(revision.signed_on), PRECISION[DatePrecision(revision.signed_precision)]
+    return before or ocds_datetime(revision.contract.signed_on or datetime.date(1970, 1, 1)), None
+
+
+def contract_releases(contract: Contract) -> list[dict[str, Any]]:
+    """Every release of the contract's published revisions, first to last, then its implementation release."""
+    revisions = list(revisions_in_order(contract=contract, drafts=False).select_related("contract"))
+    entitlements = _entitlements_by_revision(revisions)
+    sources = _sources_by_revision(contract, revisions)
+    bases = comparison_bases(revisions)
+    award: dict[str, Any] = {
+        "id": f"{contract.slug}-award",
+        "title": contract.title,
+        "suppliers": [supplier_reference(contract.supplier)],
+    }
+    releases: list[dict[str, Any]] = []
+    amendments: list[dict[str, Any]] = []
+    previous: Revision | None = None
+    for revision in revisions:
+        date, precision = _release_date(revision, releases[-1]["date"] if releases else None)
+        own_id = release_id(contract, revision)
+        contract_part: dict[str, Any] = {
+            "id": contract.slug,
+            "awardID": award["id"],
+            "title": contract.title,
+        }
+        if contract.description:
+            contract_part["description"] = contract.description
+        if revision.total_value is not None:
+            contract_part["value"] = {"amount": int(revision.total_value), "currency": "GBP"}
+        _dated(contract_part, "dateSigned", contract.signed_on, contract.signed_precision)
+        rows = entitlements.get(revision.pk, [])
+        if rows:
+            contract_part["items"] = [item(entitlement) for entitlement in rows]
+        if sources[revision.pk]:
+            contract_part["documents"] = [document(source) for source in sources[revision.pk]]
+        if previous is not None:
+            amendment: dict[str, Any] = {
+                "id": revision.code,
+                "rationale": amendment_rationale(target=revision, bases=bases[revision.pk]),
+                "amendsReleaseID": releases[-1]["id"],
+                "releaseID": own_id,
+            }
+            if revision.summary:
+                amendment["description"] = revision.summary
+            _dated(amendment, "date", revision.signed_on, revision.signed_precision)
+            amendments.append(amendment)
+            contract_part["amendments"] = list(amendments)
+        organisations = {entitlement.organisation_id: entitlement.organisation for entitlement in rows}
+        release: dict[str, Any] = {
+            "ocid": ocid(contract),
+            "id": own_id,
+            "date": date,
+            "tag": ["contract"] if previous is None else ["contractAmendment"],
+            "initiationType": "tender",
+            "language": "en",
+            "parties": [supplier_party(contract.supplier)]
+            + [organisation_party(organisation) for organisation in organisations.values()],
+            "awards": [award],
+            "contracts": [contract_part],
+        }
+        if precision is not None:
+            release["datePrecision"] = precision
+        releases.append(release)
+        previous = revision
+    implementation = implementation_release(contract, award_id=award["id"])
+    if releases and implementation is not None:
+        releases.append(implementation)
+    return releases
+
+
+def implementation_release(contract: Contract, *, award_id: str) -> dict[str, Any] | None:
+    """The contract's deployments as milestones, in a release dated when they were last recorded here."""
+    deployments = list(
+        Deployment.objects.filter(contract=contract)
+        .select_related("organisation", "system")
+        .order_by("organisation__scheme_id", "organisation__code", "system__slug", "pk")
+    )
+    if not deployments:
+        return None
+    recorded = history_of(Deployment).filter(id__in=[deployment.pk for deployment in deployments])
+    last = recorded.aggregate(last=Max("history_date"))["last"] or timezone.now()
+    when = last.astimezone(datetime.UTC).replace(microsecond=0)
+    organisations = {deployment.organisation_id: deployment.organisation for deployment in deployments}
+    return {
+        "ocid": ocid(contract),
+        "id": f"{ocid(contract)}-implementation-{when:%Y%m%dT%H%M%SZ}",
+        "date": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "tag": ["implementation"],
+        "initiationType": "tender",
+        "language": "en",
+        "parties": [organisation_party(organisation) for organisation in organisations.values()],
+        "contracts": [
+            {
+                "id": contract.slug,
+                "awardID": award_id,
+                "implementation": {"milestones": [milestone(deployment) for deployment in deployments]},
+            }
+        ],
+    }
+
+
+def package_metadata(*, uri: str, extension_url: str) -> dict[str, Any]:
+    return {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "extensions": [extension_url],
+        "publisher": PUBLISHER,
+        "publishedDate": timezone.now().astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def release_package(contract: Contract, *, uri: str, extension_url: str) -> dict[str, Any]:
+    """The release package of `contract`'s published revisions (`uri` is its own address, `extension_url` the
+    address of the extension's extension.json)."""
+    return {**package_metadata(uri=uri, extension_url=extension_url), "releases": contract_releases(contract)}

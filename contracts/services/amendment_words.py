@@ -1,0 +1,205 @@
+"""What a revision changed against the one before it, in words: its value, the systems it withdrew from how many
+organisations, and the programme lines it removed or reduced. Read by the OCDS amendments' rationale and the
+feeds' entries, so both say the same."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Value
+
+from contracts.models import DeliverableStatus, Revision, System
+from contracts.outcomes import Outcome
+from contracts.services.compare import deliverable_compare, revision_compare
+from organisations.models import Organisation
+
+
+def gbp_words(value: Decimal) -> str:
+    """A sum as a reader says it: £1.1bn, £988m, £55m, £12,500."""
+    amount = abs(value)
+    for size, suffix, places in [(Decimal(10) ** 9, "bn", 2), (Decimal(10) ** 6, "m", 1)]:
+        if amount >= size:
+            shown = f"{amount / size:.{places}f}".rstrip("0").rstrip(".")
+            return f"£{shown}{suffix}"
+    return f"£{amount:,.0f}"
+
+
+def value_change_words(*, base: Revision, target: Revision) -> str:
+    """ "Value reduced by £112m, from £1.1bn to £988m.", or what the records cannot say."""
+    if base.total_value is None or target.total_value is None:
+        return "The records do not give both values, so the value change is not known."
+    change = target.total_value - base.total_value
+    if change == 0:
+        return f"Value unchanged at {gbp_words(target.total_value)}."
+    direction = "reduced" if change < 0 else "increased"
+    return (
+        f"Value {direction} by {gbp_words(change)}, "
+        f"from {gbp_words(base.total_value)} to {gbp_words(target.total_value)}."
+    )
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A system some organisations had under the base revision and do not under the target."""
+
+    system: System
+    organisations: int
+
+
+def withdrawals(
+    *, base: Revision, target: Revision, organisation: Organisation | None = None, system: System | None = None
+) -> list[Withdrawal]:
+    """Each system organisations lost between the revisions (entitled, then withdrawn, not entitled or declined),
+    with how many lost it: two queries."""
+    comparison = revision_compare(
+        base=base,
+        target=target,
+        systems=[system] if system is not None else None,
+        organisations=[organisation.pk] if organisation is not None else None,
+    )
+    lost = {slug: counts[Outcome.LOST] for slug, counts in comparison.outcome_counts().items() if counts[Outcome.LOST]}
+    systems = System.objects.filter(slug__in=lost).order_by("name") if lost else []
+    return [Withdrawal(system=found, organisations=lost[found.slug]) for found in systems]
+
+
+def withdrawals_by_revision(
+    pairs: Sequence[tuple[Revision, Revision]],
+    *,
+    organisation: Organisation | None = None,
+    system: System | None = None,
+) -> dict[int, list[Withdrawal]]:
+    """{target revision id: its withdrawals against its base}, for several (base, target) pairs, in two queries
+    however many pairs there are."""
+    parts = [
+        revision_compare(
+            base=base,
+            target=target,
+            systems=[system] if system is not None else None,
+            organisations=[organisation.pk] if organisation is not None else None,
+        )
+        .rows.order_by()
+        .filter(outcome=Outcome.LOST)
+        .values("system_slug")
+        .annotate(target_id=Value(target.pk))
+        for base, target in pairs
+    ]
+    found: dict[int, list[Withdrawal]] = {target.pk: [] for _base, target in pairs}
+    if not parts:
+        return found
+    matrix = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    sql, params = matrix.query.sql_with_params()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('target_id')}, {quote('system_slug')}, COUNT(*) FROM ({sql}) lost GROUP BY 1, 2", params
+        )
+        counts = cursor.fetchall()
+    systems = {found.slug: found for found in System.objects.filter(slug__in={slug for _t, slug, _n in counts})}
+    for target_id, slug, number in sorted(counts, key=lambda row: systems[row[1]].name):
+        found[target_id].append(Withdrawal(system=systems[slug], organisations=number))
+    return found
+
+
+def withdrawal_words(found: list[Withdrawal], *, organisation: Organisation | None = None) -> str:
+    """ "Cerner Millennium withdrawn from 16 organisations and RiO from 3", or for one organisation "Cerner
+    Millennium withdrawn"; "" when nothing was."""
+    if not found:
+        return ""
+    if organisation is not None:
+        return f"{_listed([withdrawal.system.name for withdrawal in found])} withdrawn"
+    parts = [
+        f"{withdrawal.system.name}{' withdrawn' if index == 0 else ''} from {_organisations(withdrawal.organisations)}"
+        for index, withdrawal in enumerate(found)
+    ]
+    return _listed(parts)
+
+
+def _organisations(number: int) -> str:
+    return f"{number} organisation{'' if number == 1 else 's'}"
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def line_change_words(*, base: Revision, target: Revision, system: System | None = None) -> str:
+    """The programme lines the target removed, did not renew or reduced, in one sentence ("" if none)."""
+    lines = deliverable_compare(base=base, target=target, systems=[system.slug] if system is not None else None)
+    removed, reduced = [], []
+    for line in lines:
+        if line["outcome"] == Outcome.LOST:
+            how = "not renewed" if line["target_status"] == DeliverableStatus.NOT_RENEWED else "removed"
+            removed.append(f"{line['title']} ({how})")
+        elif line["reduced"]:
+            reduced.append(line["title"])
+    sentences = []
+    if removed:
+        sentences.append(f"Programme lines taken out: {'; '.join(removed)}.")
+    if reduced:
+        sentences.append(f"Reduced: {'; '.join(reduced)}.")
+    return " ".join(sentences)
+
+
+@dataclass(frozen=True)
+class Bases:
+    """What a revision is compared with, each the latest earlier revision that records it: a revision known only
+    from a press report may give no value, no entitlements or no programme lines, and comparing with it would
+    make every outcome unknown."""
+
+    previous: Revision | None
+    value: Revision | None
+    entitlements: Revision | None
+    lines: Revision | None
+    records_entitlements: bool  # whether the revision itself records any
+
+
+def comparison_bases(revisions: Sequence[Revision]) -> dict[int, Bases]:
+    """{revision id: its Bases}, for one contract's revisions first to last: one query."""
+    counts = (
+        Revision.objects.filter(pk__in=[revision.pk for revision in revisions])
+        .annotate(rows=Count("entitlements", distinct=True), lines=Count("deliverables", distinct=True))
+        .values_list("pk", "rows", "lines")
+    )
+    counted = {pk: (rows, lines) for pk, rows, lines in counts}
+    bases: dict[int, Bases] = {}
+    value = rows = lines = previous = None
+    for revision in revisions:
+        own_rows, own_lines = counted.get(revision.pk, (0, 0))
+        bases[revision.pk] = Bases(
+            previous=previous, value=value, entitlements=rows, lines=lines, records_entitlements=own_rows > 0
+        )
+        previous = revision
+        value = revision if revision.total_value is not None else value
+        rows = revision if own_rows else rows
+        lines = revision if own_lines else lines
+    return bases
+
+
+def _against(base: Revision, bases: Bases, what: str) -> str:
+    """Which revision a comparison is against, when it is not the one just before."""
+    return "" if base == bases.previous else f" (against {base.title}, the latest earlier revision giving {what})"
+
+
+def amendment_rationale(*, target: Revision, bases: Bases) -> str:
+    """The value change, the systems withdrawn from how many organisations, and the lines taken out or reduced,
+    each against the latest earlier revision that records it (and saying which, when it is not the one before)."""
+    parts = []
+    if bases.value is None or target.total_value is None:
+        parts.append("The records do not give this revision's value and an earlier one: its value change is not known.")
+    else:
+        words = value_change_words(base=bases.value, target=target).removesuffix(".")
+        parts.append(f"{words}{_against(bases.value, bases, 'a value')}.")
+    if bases.entitlements is None or not bases.records_entitlements:
+        parts.append("The records give no entitlements to compare, so what it withdrew from whom is not known.")
+    else:
+        withdrawn = withdrawal_words(withdrawals(base=bases.entitlements, target=target))
+        against = _against(bases.entitlements, bases, "entitlements")
+        parts.append(
+            f"{withdrawn[0].upper()}{withdrawn[1:]}{against}."
+            if withdrawn
+            else f"No system withdrawn from any organisation{against}."
+        )
+    if bases.lines is not None:
+        parts.append(line_change_words(base=bases.lines, target=target))
+    return " ".join(part for part in parts if part)

@@ -1,0 +1,58 @@
+"""A contract as OCDS 1.1 open data: its release package and its record package, and the extension they use."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from contracts.models import Contract
+from contracts.ocds.records import record_package
+from contracts.ocds.releases import release_package
+from contracts.ocds.schemas import EXTENSION_DIR, EXTENSION_FILES
+from contracts.views.choosing import refuse_any_parameters
+
+
+def _package(request: HttpRequest, slug: str, build: Callable[..., dict[str, Any]]) -> HttpResponse:
+    contract = get_object_or_404(Contract.objects.select_related("supplier"), slug=slug)
+    refuse_any_parameters(request)
+    package = build(
+        contract,
+        uri=request.build_absolute_uri(request.path),
+        extension_url=request.build_absolute_uri(reverse("ocds_extension", args=["extension.json"])),
+    )
+    body = json.dumps(package, ensure_ascii=False, indent=2)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+@require_safe
+def ocds_release_package(request: HttpRequest, slug: str) -> HttpResponse:
+    """The contract's published revisions as an OCDS release package: drafts are never in it."""
+    return _package(request, slug, release_package)
+
+
+@require_safe
+def ocds_record_package(request: HttpRequest, slug: str) -> HttpResponse:
+    """The contract's OCDS record: its releases, compiled and versioned."""
+    return _package(request, slug, record_package)
+
+
+@require_safe
+def ocds_extension(request: HttpRequest, name: str) -> HttpResponse:
+    """The files of this project's OCDS extension, where a package's `extensions` URL leads validators."""
+    if name not in EXTENSION_FILES and not name.startswith("codelists/"):
+        raise Http404(f"The extension has no file “{name[:60]}”.")
+    refuse_any_parameters(request)
+    path = (EXTENSION_DIR / name).resolve()
+    if EXTENSION_DIR.resolve() not in path.parents or not path.is_file():
+        raise Http404(f"The extension has no file “{name[:60]}”.")
+    text = path.read_text(encoding="utf-8")
+    if name == "extension.json":
+        metadata = json.loads(text)
+        readme = request.build_absolute_uri(reverse("ocds_extension", args=["README.md"]))
+        text = json.dumps({**metadata, "documentationUrl": {"en": readme}}, ensure_ascii=False, indent=2)
+    content_type = {".json": "application/json", ".csv": "text/csv"}.get(path.suffix, "text/markdown")
+    return HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
