@@ -20,11 +20,19 @@ def _messages(value: Any) -> list[str]:
 def error_body(data: Any) -> dict[str, Any]:
     if isinstance(data, dict) and set(data) == {"detail"}:
         return {"detail": str(data["detail"])}
-    errors = data if isinstance(data, dict) else {"__all__": data}
-    return {
-        "detail": " ".join(_messages(errors)),
-        "errors": {str(name): _messages(messages) for name, messages in errors.items()},
+    errors = {
+        str(name): _messages(messages)
+        for name, messages in (data if isinstance(data, dict) else {"__all__": data}).items()
     }
+    return {
+        "detail": " ".join(_named(name, message) for name, messages in errors.items() for message in messages),
+        "errors": {name: messages or ["Not a parameter this operation takes."] for name, messages in errors.items()},
+    }
+
+
+def _named(name: str, message: str) -> str:
+    """The message, saying which parameter it is about when it does not already."""
+    return message if name == "__all__" or message.startswith(f"{name}:") else f"{name}: {message}"
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -20,8 +20,10 @@ def refuse_unknown_parameters(request: Request, known: Iterable[str]) -> None:
     known = set(known)
     unknown = [name for name in request.query_params if name not in known]
     if unknown:
-        message = unknown_parameters_message(unknown, known)
-        raise ValidationError({name: [message] for name in unknown})
+        # Each refused parameter named in `errors`; the message, naming them all, once in `detail`.
+        raise ValidationError(
+            {"__all__": [unknown_parameters_message(unknown, known)], **{name: [] for name in unknown}}
+        )
 
 
 def api_filterset_class(filterset_class: type[StrictFilterSet], accepted: Iterable[str]) -> type[StrictFilterSet]:

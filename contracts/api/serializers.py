@@ -353,6 +353,8 @@ class FigureSerializer(serializers.Serializer):
     unit = serializers.CharField(source="figure.unit")
     as_of = serializers.DateField(source="figure.as_of", allow_null=True)
     measure = serializers.CharField(source="figure.measure", help_text="What the records count (blank: nothing).")
+    base_revision = serializers.CharField(source="figure.base_revision.code", allow_null=True, default=None)
+    revision = serializers.CharField(source="figure.revision.code", allow_null=True, default=None)
     recorded = serializers.DecimalField(
         source="reconciliation.recorded", max_digits=20, decimal_places=2, coerce_to_string=False, allow_null=True,
         help_text="What the records give for certain (null: they hold nothing to count).",
