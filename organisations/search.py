@@ -1,13 +1,24 @@
-"""Finding organisations by what a person types: a code (RAN, GB-LAE-WSM), or part of a name."""
+"""Finding organisations by what a person types: a code (RAN, GB-LAE-WSM), or a name, forgiving case, accents and
+punctuation ("guys" finds Guy's and St Thomas')."""
 
 from django.db.models import Q, QuerySet
 
+from nhsit.lib.search import ranked_matches
 from organisations.models import Organisation, identified_by
+
+# The most organisations a typed name matches loosely; a list longer than this is better narrowed.
+MOST_LIKE = 500
 
 
 def organisation_search(queryset: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
-    """Organisations with the text as their code or identifier, or in their name or short name (any case)."""
+    """Organisations with the text as their code or identifier, in their name or short name, or whose name's words
+    it matches once case, accents and punctuation are set aside."""
     text = text.strip()
     if not text:
         return queryset
-    return queryset.filter(identified_by(text) | Q(name__icontains=text) | Q(short_name__icontains=text))
+    register = Organisation.objects.only("pk", "name", "short_name")
+    alike = [
+        match.record.pk for match in ranked_matches(register, text, fields=["name", "short_name"], limit=MOST_LIKE)
+    ]
+    named = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(pk__in=alike)
+    return queryset.filter(identified_by(text) | named)

@@ -26,7 +26,7 @@ PAGES = {
     "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 10,
     "/sources/": 3,
     "/sources/1/": 3,
-    "/search/?q=Hospital": 2,
+    "/search/?q=Hospital": 7,
     "/data-quality/": 39,
     "/contracts/london-lsp/data-quality/": 37,
     "/data-quality/facts/?evidence=inferred": 17,

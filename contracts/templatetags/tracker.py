@@ -245,3 +245,14 @@ def input_tag(choice) -> str:
         elif value is not False:
             html += format_html(' {}="{}"', name, str(value))
     return mark_safe(html + ">")
+
+
+@register.filter
+def counted(count: int, noun: str) -> str:
+    """ "No results", "1 result", "3 results": a count with its noun, singular or plural as it needs
+    ("search result" → "search results"; an irregular plural after a comma: "body,bodies")."""
+    singular, _, plural = noun.partition(",")
+    plural = plural or f"{singular}s"
+    if not count:
+        return f"No {plural}"
+    return f"{count:,} {singular if count == 1 else plural}"

@@ -1,8 +1,6 @@
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from contracts.exports import organisation_columns, organisation_csv_body
@@ -13,14 +11,15 @@ from contracts.pages.organisations import organisation_statuses, trust_profile
 from contracts.selectors.organisations import organisation_contracts, organisation_rows
 from contracts.selectors.revisions import UnknownRevision, latest_pairs
 from contracts.selectors.systems import contract_system_columns
+from contracts.services.recorded import entitlements_as_recorded
 from contracts.tables import TrustTable
 from contracts.views.choosing import CHOICE_PARAMETERS, refuse_unknown_parameters
+from contracts.views.days import DAY_PARAMETERS, asked_day, refuse_as_of_with_a_choice
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.tables import Download, sortable_columns, table_response
 from organisations.models import Organisation
-from organisations.search import organisation_search
 
 
 @require_safe
@@ -79,24 +78,18 @@ def trust_detail(request: HttpRequest, ods: str) -> HttpResponse:
         raise Http404(f"No organisation has the code “{ods[:60]}”.")
     if ods != organisation.identifier:
         return redirect(organisation, permanent=True)
-    refuse_unknown_parameters(request, CHOICE_PARAMETERS | {"contract"})
+    refuse_unknown_parameters(request, CHOICE_PARAMETERS | DAY_PARAMETERS | {"contract"})
+    refuse_as_of_with_a_choice(request)
+    as_of, recorded_on = asked_day(request, "as_of"), asked_day(request, "recorded_on")
     slug, base, target = (request.GET.get(name, "").strip() for name in ["contract", "base", "target"])
     chosen = {slug: (base, target)} if (slug or base or target) else {}
     try:
-        profile = trust_profile(organisation=organisation, drafts=shows_drafts(request), chosen=chosen)
+        profile = trust_profile(organisation=organisation, drafts=shows_drafts(request), chosen=chosen, as_of=as_of)
     except UnknownRevision as error:
         raise BadRequest(str(error)) from error
-    return render(request, "trusts/trust_detail.html", {"profile": profile})
-
-
-@require_safe
-def search(request: HttpRequest) -> HttpResponse:
-    """The header's search box: straight to the organisation when exactly one matches, else the trust list."""
-    text = request.GET.get("q", "").strip()[:100]
-    if not text:
-        return redirect("trust_list")
-    exact = Organisation.objects.by_identifier(text)
-    matches = [exact] if exact else list(organisation_search(Organisation.objects.all(), text)[:2])
-    if len(matches) == 1:
-        return redirect(matches[0])
-    return redirect(f"{reverse('trust_list')}?{urlencode({'q': text})}")
+    recorded = None
+    if recorded_on is not None:
+        bodies = [organisation, *(succession.predecessor for succession in profile.merged_in)]
+        recorded = entitlements_as_recorded(organisations=bodies, day=recorded_on)
+    context = {"profile": profile, "recorded_on": recorded_on, "recorded": recorded}
+    return render(request, "trusts/trust_detail.html", context)

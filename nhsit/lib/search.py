@@ -1,0 +1,167 @@
+"""Finding records by what a person types, forgiving case, accents, punctuation and small slips, best match first.
+
+Every match is scored the same way: whole words typed score above the start of a word, that above a part of one,
+and that above a near spelling, once case, accents and punctuation are folded away. On PostgreSQL the database
+chooses the candidates to score: those with trigrams in common with the words typed (pg_trgm's word similarity,
+on the fields folded in SQL with unaccent) and, for prose such as quotes, those with the same English word stems
+(full-text search); both extensions are created by a migration (organisations 0007). SQLite, the zero-setup
+default, has neither: there every record is a candidate, folded in Python. Both rank alike ("guys" finds Guy's,
+"kings" puts King's College Hospital before Kingston); PostgreSQL also finds other forms of a word in quotes.
+"""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from difflib import SequenceMatcher
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Model, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest, Lower
+
+# Below this, a trigram or spelling likeness is a different word, not a slip.
+LIKENESS = 0.5
+# Trigrams enough in common for PostgreSQL to offer a record as a candidate, to be scored as below.
+CANDIDATE = 0.3
+# What a quote whose words share their stems with the words typed scores ("removing" for "removed").
+STEMMED = 0.9
+# How alike a typed word and a word of the text must be to count as a slip of spelling ("kigns" for "kings").
+SPELLING = 0.8
+APOSTROPHES = re.compile(r"['’‘`´]")
+NOT_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """The words of a text as a search compares them: lower case, no accents, apostrophes dropped ("Guy's" is
+    "guys"), any other punctuation a space."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return " ".join(NOT_WORDS.sub(" ", APOSTROPHES.sub("", plain)).split())
+
+
+def words_likeness(typed: str, text: str) -> float:
+    """How well folded `typed` matches folded `text`, from 0 to 1: 1 for the same words in it, less for the start
+    of a word, part of one, or a near spelling. SQLite's stand-in for pg_trgm's word similarity."""
+    if not typed or not text:
+        return 0.0
+    padded = f" {text} "
+    if f" {typed} " in padded:
+        return 1.0
+    if f" {typed}" in padded:
+        return 0.85
+    if typed in text:
+        return 0.7
+    if len(typed) < 4:
+        return 0.0
+    words = text.split()
+    width = len(typed.split())
+    spans = (" ".join(words[start : start + width]) for start in range(max(1, len(words) - width + 1)))
+    best = max((SequenceMatcher(None, typed, span).ratio() for span in spans), default=0.0)
+    return best * 0.7 if best >= SPELLING else 0.0
+
+
+def _unaccent(expression: Any) -> Func:
+    return Func(expression, function="unaccent")
+
+
+def folded_expression(field: str) -> Func:
+    """A field folded in the database as `fold` does in Python (PostgreSQL only)."""
+    no_apostrophes = Func(
+        Lower(_unaccent(F(field))), Value("['’‘`´]"), Value(""), Value("g"), function="regexp_replace"
+    )
+    return Func(no_apostrophes, Value("[^a-z0-9]+"), Value(" "), Value("g"), function="regexp_replace")
+
+
+class WordSimilarity(Func):
+    """pg_trgm's word_similarity(typed, text): how well the typed words match some run of the text's words."""
+
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class Match:
+    record: Any  # the model instance the queryset holds
+    score: float
+
+
+def ranked_matches(
+    queryset: QuerySet,
+    text: str,
+    *,
+    fields: Sequence[str],
+    exact: Q | None = None,
+    stemmed: bool = False,
+    limit: int = 20,
+) -> list[Match]:
+    """The records whose fields best match the text, best first, with their scores (1 is a whole-word match;
+    `exact`, such as a code typed in full, scores above everything). `stemmed` also finds other forms of the words
+    typed ("withdrawing" finds "withdrawn"), for prose such as quotes, where PostgreSQL's full-text search can."""
+    typed = fold(text)
+    if not typed:
+        return []
+    if connection.vendor == "postgresql":
+        return _ranked_in_database(queryset, typed, fields=fields, exact=exact, stemmed=stemmed, limit=limit)
+    return _ranked_in_python(queryset, typed, fields=fields, exact=exact, limit=limit)
+
+
+def _ranked_in_database(
+    queryset: QuerySet, typed: str, *, fields: Sequence[str], exact: Q | None, stemmed: bool, limit: int
+) -> list[Match]:
+    """The database finds the candidates (trigrams in common, or the same word stems); each is then scored as on
+    SQLite, so both rank alike, with a stemmed match counting as nearly a whole word."""
+    likeness = [WordSimilarity(Value(typed), folded_expression(field)) for field in fields]
+    rows = queryset.annotate(_likeness=Greatest(*likeness) if len(likeness) > 1 else likeness[0])
+    chosen = Q(_likeness__gte=CANDIDATE)
+    if stemmed:
+        words = SearchQuery(typed, config="english", search_type="plain")
+        rows = rows.annotate(_words=SearchVector(*fields, config="english"))
+        rows = rows.annotate(
+            _stem=Case(When(Q(_words=words), then=Value(STEMMED)), default=Value(0.0), output_field=FloatField())
+        )
+        chosen |= Q(_stem__gt=0)
+    if exact is not None:
+        chosen |= exact
+    candidates = rows.filter(chosen).order_by("-_likeness", "pk")[: limit * 10]
+    matches = []
+    for row in candidates:
+        score = max(_python_score(row, typed, fields), getattr(row, "_stem", 0.0))
+        if score >= LIKENESS:
+            matches.append(Match(row, score))
+    matches.sort(key=lambda match: (-match.score, match.record.pk))
+    return _exact_first(matches, queryset, exact)[:limit]
+
+
+def _python_score(row: Model, typed: str, fields: Sequence[str]) -> float:
+    return max(words_likeness(typed, fold(str(_value(row, field) or ""))) for field in fields)
+
+
+def _ranked_in_python(
+    queryset: QuerySet, typed: str, *, fields: Sequence[str], exact: Q | None, limit: int
+) -> list[Match]:
+    matches = []
+    for row in queryset.iterator(chunk_size=500):
+        score = _python_score(row, typed, fields)
+        if score >= LIKENESS:
+            matches.append(Match(row, score))
+    matches.sort(key=lambda match: (-match.score, match.record.pk))
+    return _exact_first(matches, queryset, exact)[:limit]
+
+
+def _exact_first(matches: list[Match], queryset: QuerySet, exact: Q | None) -> list[Match]:
+    if exact is None:
+        return matches
+    exact_rows = list(queryset.filter(exact).order_by("pk")[:20])
+    exact_ids = {row.pk for row in exact_rows}
+    return [Match(row, 2.0) for row in exact_rows] + [match for match in matches if match.record.pk not in exact_ids]
+
+
+def _value(row: Model, path: str) -> Any:
+    value: Any = row
+    for name in path.split("__"):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
