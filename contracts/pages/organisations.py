@@ -2,17 +2,20 @@
 revision, the outcome between two revisions, what was delivered, and every citation behind them, numbered in page
 order. A successor's page shows its predecessors' records too, each row saying which body it was."""
 
+import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from contracts.models import Contract, Deployment, Entitlement, Revision, System
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.selectors.organisations import organisation_citations, predecessors_of
 from contracts.selectors.revisions import (
     RevisionChoice,
+    RevisionInForce,
     RevisionPair,
     UnknownRevision,
     revision_choice,
+    revision_in_force,
     revisions_by_contract,
 )
 from contracts.services.compare import revision_compare, union_rows
@@ -72,6 +75,8 @@ class ContractEntitlements:
     contract: Contract
     choice: RevisionChoice
     systems: list[SystemEntitlements] = field(default_factory=list)
+    # The revision in force on the day the page was asked about, when it was.
+    in_force: RevisionInForce | None = None
 
     @property
     def revisions(self) -> list[Revision]:
@@ -119,10 +124,12 @@ def trust_profile(
     organisation: Organisation,
     drafts: bool = False,
     chosen: dict[str, tuple[str, str]] | None = None,
+    as_of: datetime.date | None = None,
 ) -> TrustProfile:
     """Everything the organisation's page shows, its predecessors' records with it, and the evidence for each
     record numbered in page order. `chosen` gives, by contract slug, the codes of the two revisions to compare
-    (else the first and the latest); a code that is not a revision of that contract raises UnknownRevision."""
+    (else the first and the latest); a code that is not a revision of that contract raises UnknownRevision. `as_of`
+    compares each contract's first revision with the one in force that day instead."""
     chosen = chosen or {}
     merged_in = predecessors_of(organisation)
     via = {succession.predecessor_id: succession for succession in merged_in}
@@ -156,6 +163,11 @@ def trust_profile(
     for slug, (base, target) in chosen.items():
         grid = _grid_named(list(contracts.values()), slug)
         grid.choice = revision_choice(contract=grid.contract, base=base, target=target, revisions=grid.revisions)
+    if as_of is not None:
+        for grid in contracts.values():
+            grid.in_force = revision_in_force(contract=grid.contract, day=as_of, drafts=drafts)
+            first = grid.revisions[0]
+            grid.choice = replace(grid.choice, base=first, target=grid.in_force.revision or first)
     cells = organisation_statuses(pairs=[grid.choice.pair for grid in contracts.values()], organisations=bodies)
     for grid in contracts.values():
         for row in grid.systems:

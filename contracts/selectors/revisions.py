@@ -132,13 +132,16 @@ def revision_in_force(*, contract: Contract, day: datetime.date, drafts: bool = 
     """The revision in force on `day` (None before the contract was signed, or when no revision's date is known)."""
     certain: Revision | None = None
     perhaps: Revision | None = None
+    # No revision was signed before an earlier one: "by 8 Apr 2010" cannot mean before the original's signing.
+    floor: datetime.date | None = None
     for revision in revisions_in_order(contract=contract, drafts=drafts):
         if revision.signed_on is None:
             continue
+        earliest = earliest_possible_day(revision.signed_on, revision.signed_precision) or floor
+        floor = max(floor, earliest) if floor and earliest else (earliest or floor)
         if latest_possible_day(revision.signed_on, revision.signed_precision) <= day:
             certain, perhaps = revision, None
             continue
-        earliest = earliest_possible_day(revision.signed_on, revision.signed_precision)
         if earliest is None or earliest <= day:
             perhaps = revision
     return RevisionInForce(contract=contract, day=day, revision=certain, perhaps=perhaps)
