@@ -48,7 +48,7 @@ class EntitlementTable(tables.Table):
     )
     organisation = tables.Column(accessor="organisation__name", verbose_name="Organisation")
     kind = DirectColumn(accessor="organisation__kind__name", order_by=("organisation__kind",), verbose_name="Kind")
-    sector = tables.Column(accessor="organisation__sector", verbose_name="Sector", default="unknown")
+    sector = tables.Column(accessor="organisation__sector", verbose_name="Sector", default="not recorded")
     system = tables.Column(
         accessor="system__name", verbose_name="System", linkify=lambda record: record.system.get_absolute_url()
     )
@@ -96,7 +96,7 @@ class CompareTable(tables.Table):
     )
     organisation_name = DirectColumn(verbose_name="Organisation")
     kind = DirectColumn(accessor="kind_name", order_by=("kind",), verbose_name="Kind")
-    sector = DirectColumn(default="unknown")
+    sector = DirectColumn(default="not recorded")
     system_name = tables.Column(verbose_name="System", linkify=("system_detail", {"slug": tables.A("system_slug")}))
     base_status = StatusColumn(verbose_name="From")
     target_status = StatusColumn(verbose_name="To")
@@ -181,7 +181,7 @@ class TrustTable(tables.Table):
     identifier = tables.Column("Code", order_by=("code",), linkify=True)
     name = tables.Column(linkify=True)
     kind = DirectColumn(accessor="kind__name", order_by=("kind",), verbose_name="Kind")
-    sector = tables.Column(default="unknown")
+    sector = tables.Column(default="not recorded")
     successors = tables.Column("Merged into", orderable=False, empty_values=("",))
     contracts = ContractsColumn()
 

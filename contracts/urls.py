@@ -27,6 +27,7 @@ urlpatterns = [
     path("trusts/<str:ods>/", views.trust_detail, name="trust_detail"),
     path("trusts/<str:ods>/feed/", OrganisationFeed(), name="trust_feed"),
     path("search/", views.search, name="search"),
+    path("about/", views.about, name="about"),
     path("sources/", views.source_list, name="source_list"),
     re_path(r"^sources/(?P<pk>[^/]+)/$", views.source_detail, name="source_detail"),
     path("download/", download_list, name="download_list"),

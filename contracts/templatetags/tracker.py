@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from contracts.evidence import UNCITED, sourced_values
 from contracts.models import DeliverableStatus, DeploymentStatus, Entitlement, EntitlementStatus, SourceKind
 from contracts.outcomes import Outcome
+from contracts.pages.definitions import EVERY_GLOSSARY
 from contracts.pages.evidence import PageEvidence
 from nhsit.lib.money import gbp_change_display, gbp_display, percent_change_display
 from nhsit.lib.qualifiers import Qualifier
@@ -256,3 +257,9 @@ def counted(count: int, noun: str) -> str:
     if not count:
         return f"No {plural}"
     return f"{count:,} {singular if count == 1 else plural}"
+
+
+@register.inclusion_tag("_legend.html")
+def legend(*keys: str) -> dict[str, object]:
+    """What the words a page uses mean, for the glossaries named ("outcomes", "statuses", ...), in a disclosure."""
+    return {"glossaries": [glossary for glossary in EVERY_GLOSSARY if glossary.key in keys]}

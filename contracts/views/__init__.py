@@ -1,3 +1,4 @@
+from contracts.views.about import about
 from contracts.views.compare import contract_compare
 from contracts.views.contracts import contract_detail, contract_list
 from contracts.views.entitlements import entitlement_list
@@ -9,6 +10,7 @@ from contracts.views.sources import source_detail, source_list
 from contracts.views.systems import system_detail, system_list
 
 __all__ = [
+    "about",
     "citation_list",
     "contract_quality",
     "data_quality",

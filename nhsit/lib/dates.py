@@ -29,9 +29,9 @@ def partial_date(text: str | None) -> tuple[datetime.date | None, str]:
 
 
 def partial_date_display(value: datetime.date | None, precision: str) -> str:
-    """Show a date no more precisely than its source gives it."""
+    """Show a date no more precisely than its source gives it ("not recorded" when the records have none)."""
     if value is None:
-        return "unknown"
+        return "not recorded"
     if precision == DatePrecision.YEAR:
         return f"{value.year}"
     if precision == DatePrecision.MONTH:

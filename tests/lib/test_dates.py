@@ -23,7 +23,7 @@ def test_a_seed_date_keeps_its_precision_and_shows_no_more(text, date, precision
 
 def test_no_date_is_unknown():
     assert partial_date(None) == (None, DatePrecision.DAY)
-    assert partial_date_display(None, DatePrecision.DAY) == "unknown"
+    assert partial_date_display(None, DatePrecision.DAY) == "not recorded"
 
 
 @pytest.mark.parametrize(
