@@ -81,4 +81,4 @@ def test_the_value_change_is_unknown_when_a_value_is(db):
 )
 def test_a_date_is_shown_no_more_precisely_than_its_source_gives_it(precision, shown):
     assert partial_date_display(datetime.date(2010, 3, 29), precision) == shown
-    assert partial_date_display(None, precision) == "unknown"
+    assert partial_date_display(None, precision) == "not recorded"
