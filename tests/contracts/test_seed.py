@@ -43,7 +43,8 @@ def test_the_load_seed_command_says_what_it_did(db, capsys):
     call_command("load_seed")
     out = capsys.readouterr().out
     assert "Loaded london_lsp" in out
-    assert "entitlements: 0 created, 0 updated, 78 unchanged" in out
+    london_entitlements = Entitlement.objects.filter(revision__contract__slug="london-lsp").count()
+    assert f"entitlements: 0 created, 0 updated, {london_entitlements} unchanged" in out
 
 
 def test_the_load_seed_command_can_leave_a_loaded_database_alone(db, capsys):
@@ -126,6 +127,7 @@ def test_the_seed_does_not_guess_which_trusts_lost_cerner(ccn3):
     )
     assert len(statuses) == 29
     assert [code for code, status in statuses.items() if status == "withdrawn"] == ["RAN"]
+    # Whipps Cross: BT delivered Cerner to it under the London contract with Barts Health in 2013.
     assert {code for code, status in statuses.items() if status == "entitled"} == {
         "RNJ",
         "RAL",
@@ -134,8 +136,11 @@ def test_the_seed_does_not_guess_which_trusts_lost_cerner(ccn3):
         "RJ7",
         "RYJ",
         "RJ6",
+        "RGC",
     }
-    assert sum(status == EntitlementStatus.UNKNOWN for status in statuses.values()) == 21
+    # The five 'iSoft7' trusts kept their own systems.
+    assert {code for code, status in statuses.items() if status == "declined"} == {"RP4", "RJZ", "RJ1", "RVR", "RJ2"}
+    assert sum(status == EntitlementStatus.UNKNOWN for status in statuses.values()) == 15
 
 
 def test_what_the_sources_only_infer_is_left_unknown(ccn3):
@@ -151,7 +156,8 @@ def test_the_seed_records_rnoh_as_the_article_describes_it(ccn3):
     rnoh = Organisation.objects.get(code="RAN")
     assert rnoh.kind_id == "specialist_acute"
     pas = rnoh.local_systems.get()
-    assert (pas.product, pas.vendor.slug, pas.contract_expiry) == ("Silverlink PAS (iSoft-badged)", "isoft", "2011-12")
+    # The research notes mark the PAS contract's expiry as not verified against the article, so none is recorded.
+    assert (pas.product, pas.vendor.slug, pas.contract_expiry) == ("Silverlink PAS (iSoft-badged)", "isoft", "")
     withdrawn = rnoh.entitlements.get(revision=ccn3, system__slug="cerner-millennium")
     assert withdrawn.status == "withdrawn"
     assert "budget cuts" in withdrawn.withdrawal_reason.lower()
@@ -162,6 +168,45 @@ def test_the_seed_records_mergers_and_splits(db):
     assert sorted(south_london.predecessions.values_list("predecessor__code", flat=True)) == ["RG2", "RG3", "RGZ"]
     assert sorted(south_london.successions.values_list("successor__code", flat=True)) == ["RJ2", "RJZ", "RPG"]
     assert south_london.closed_display == "1 Oct 2013"
+
+
+def test_every_original_row_has_a_row_in_each_later_revision(london):
+    revisions = list(london.revisions.order_by("sequence"))
+    original_rows = set(
+        Entitlement.objects.filter(revision=revisions[0]).values_list("organisation__code", "system__slug")
+    )
+    for revision in revisions[1:]:
+        rows = set(Entitlement.objects.filter(revision=revision).values_list("organisation__code", "system__slug"))
+        assert original_rows - rows == set(), revision.code
+
+
+def test_the_2006_deal_takes_the_five_isoft7_trusts_off_cerner_and_the_rest_carry_forward(london):
+    isoft7 = {"RP4", "RJZ", "RJ1", "RVR", "RJ2"}
+    rows = Entitlement.objects.filter(revision__contract=london, revision__code="isoft7-2006")
+    cerner = dict(rows.filter(system__slug="cerner-millennium").values_list("organisation__code", "status"))
+    assert {code for code, status in cerner.items() if status == "declined"} == isoft7
+    declined = rows.get(organisation__code="RJ2", system__slug="cerner-millennium")
+    assert declined.citations.filter(
+        grade="stated", quote__contains="stay with their existing systems instead of moving to Cerner Millennium"
+    ).exists()
+    carried = rows.exclude(organisation__code__in=isoft7, system__slug="cerner-millennium")
+    assert carried.exists()
+    for entitlement in carried:
+        original = Entitlement.objects.get(
+            revision__contract=london,
+            revision__code="original",
+            organisation=entitlement.organisation,
+            system=entitlement.system,
+        )
+        assert entitlement.status == original.status
+        assert {citation.grade for citation in entitlement.citations.all()} == {"inferred"}
+
+
+def test_a_deployment_is_recorded_against_the_trust_that_ran_the_site_then(db):
+    sidcup = Deployment.objects.get(site="Queen Mary's Hospital, Sidcup")
+    assert (sidcup.organisation.code, sidcup.go_live_display) == ("RGZ", "Nov 2007")
+    whipps_cross = Deployment.objects.get(site="Whipps Cross University Hospital")
+    assert (whipps_cross.organisation.code, whipps_cross.delivered_by.slug) == ("R1H", "bt")
 
 
 def _seed_copy(tmp_path, extra: str):
