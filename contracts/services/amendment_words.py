@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Value
 
-from contracts.models import DeliverableStatus, Revision, System
+from contracts.models import DeliverableStatus, EntitlementStatus, Revision, System
 from contracts.outcomes import Outcome
 from contracts.services.compare import deliverable_compare, revision_compare
 from organisations.models import Organisation
@@ -41,26 +41,19 @@ def value_change_words(*, base: Revision, target: Revision) -> str:
 
 @dataclass(frozen=True)
 class Withdrawal:
-    """A system some organisations had under the base revision and do not under the target."""
+    """A system some organisations had under the base revision and do not under the target: how many had it
+    withdrawn (or are no longer entitled), and how many declined it, keeping their own systems."""
 
     system: System
-    organisations: int
+    withdrawn: int
+    declined: int
 
 
 def withdrawals(
     *, base: Revision, target: Revision, organisation: Organisation | None = None, system: System | None = None
 ) -> list[Withdrawal]:
-    """Each system organisations lost between the revisions (entitled, then withdrawn, not entitled or declined),
-    with how many lost it: two queries."""
-    comparison = revision_compare(
-        base=base,
-        target=target,
-        systems=[system] if system is not None else None,
-        organisations=[organisation.pk] if organisation is not None else None,
-    )
-    lost = {slug: counts[Outcome.LOST] for slug, counts in comparison.outcome_counts().items() if counts[Outcome.LOST]}
-    systems = System.objects.filter(slug__in=lost).order_by("name") if lost else []
-    return [Withdrawal(system=found, organisations=lost[found.slug]) for found in systems]
+    """Each system organisations lost between the revisions, with how many: two queries."""
+    return withdrawals_by_revision([(base, target)], organisation=organisation, system=system)[target.pk]
 
 
 def withdrawals_by_revision(
@@ -69,7 +62,7 @@ def withdrawals_by_revision(
     organisation: Organisation | None = None,
     system: System | None = None,
 ) -> dict[int, list[Withdrawal]]:
-    """{target revision id: its withdrawals against its base}, for several (base, target) pairs, in two queries
+    """{target revision id: what it lost against its base}, for several (base, target) pairs, in two queries
     however many pairs there are."""
     parts = [
         revision_compare(
@@ -80,7 +73,7 @@ def withdrawals_by_revision(
         )
         .rows.order_by()
         .filter(outcome=Outcome.LOST)
-        .values("system_slug")
+        .values("system_slug", "target_status")
         .annotate(target_id=Value(target.pk))
         for base, target in pairs
     ]
@@ -92,27 +85,35 @@ def withdrawals_by_revision(
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('target_id')}, {quote('system_slug')}, COUNT(*) FROM ({sql}) lost GROUP BY 1, 2", params
+            f"SELECT {quote('target_id')}, {quote('system_slug')}, {quote('target_status')}, COUNT(*) "
+            f"FROM ({sql}) lost GROUP BY 1, 2, 3",
+            params,
         )
         counts = cursor.fetchall()
-    systems = {found.slug: found for found in System.objects.filter(slug__in={slug for _t, slug, _n in counts})}
-    for target_id, slug, number in sorted(counts, key=lambda row: systems[row[1]].name):
-        found[target_id].append(Withdrawal(system=systems[slug], organisations=number))
+    lost: dict[tuple[int, str], dict[str, int]] = {}
+    for target_id, slug, status, number in counts:
+        lost.setdefault((target_id, slug), {})[status] = number
+    systems = {found.slug: found for found in System.objects.filter(slug__in={slug for _t, slug in lost})}
+    for (target_id, slug), by_status in sorted(lost.items(), key=lambda pair: systems[pair[0][1]].name):
+        declined = by_status.pop(EntitlementStatus.DECLINED, 0)
+        found[target_id].append(Withdrawal(system=systems[slug], withdrawn=sum(by_status.values()), declined=declined))
     return found
 
 
 def withdrawal_words(found: list[Withdrawal], *, organisation: Organisation | None = None) -> str:
-    """ "Cerner Millennium withdrawn from 16 organisations and RiO from 3", or for one organisation "Cerner
-    Millennium withdrawn"; "" when nothing was."""
-    if not found:
-        return ""
-    if organisation is not None:
-        return f"{_listed([withdrawal.system.name for withdrawal in found])} withdrawn"
-    parts = [
-        f"{withdrawal.system.name}{' withdrawn' if index == 0 else ''} from {_organisations(withdrawal.organisations)}"
-        for index, withdrawal in enumerate(found)
-    ]
-    return _listed(parts)
+    """ "Cerner Millennium withdrawn from 16 organisations and RiO withdrawn from 3", or for one organisation
+    "Cerner Millennium withdrawn"; those that kept their own systems "declined"; "" when nothing was lost."""
+    parts = []
+    for withdrawal in found:
+        name = withdrawal.system.name
+        if organisation is not None:
+            parts.append(f"{name} withdrawn" if withdrawal.withdrawn else f"{name} declined (kept its own system)")
+            continue
+        how = [f"withdrawn from {_organisations(withdrawal.withdrawn)}"] if withdrawal.withdrawn else []
+        if withdrawal.declined:
+            how.append(f"declined by {_organisations(withdrawal.declined)}, keeping their own systems")
+        parts.append(f"{name} {' and '.join(how)}")
+    return _listed(parts) if parts else ""
 
 
 def _organisations(number: int) -> str:
@@ -120,7 +121,7 @@ def _organisations(number: int) -> str:
 
 
 def _listed(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return parts[0] if len(parts) == 1 else f"{'; '.join(parts[:-1])} and {parts[-1]}"
 
 
 def line_change_words(*, base: Revision, target: Revision, system: System | None = None) -> str:
@@ -155,7 +156,7 @@ class Bases:
 
 
 def comparison_bases(revisions: Sequence[Revision]) -> dict[int, Bases]:
-    """{revision id: its Bases}, for one contract's revisions first to last: one query."""
+    """{revision id: its Bases}, for revisions of one or several contracts: one query."""
     counts = (
         Revision.objects.filter(pk__in=[revision.pk for revision in revisions])
         .annotate(rows=Count("entitlements", distinct=True), lines=Count("deliverables", distinct=True))
@@ -163,16 +164,24 @@ def comparison_bases(revisions: Sequence[Revision]) -> dict[int, Bases]:
     )
     counted = {pk: (rows, lines) for pk, rows, lines in counts}
     bases: dict[int, Bases] = {}
-    value = rows = lines = previous = None
-    for revision in revisions:
+    latest: dict[int, dict[str, Revision]] = {}  # per contract, the latest so far of each kind
+    for revision in sorted(revisions, key=lambda revision: (revision.contract_id, revision.sequence)):
         own_rows, own_lines = counted.get(revision.pk, (0, 0))
+        seen = latest.setdefault(revision.contract_id, {})
         bases[revision.pk] = Bases(
-            previous=previous, value=value, entitlements=rows, lines=lines, records_entitlements=own_rows > 0
+            previous=seen.get("previous"),
+            value=seen.get("value"),
+            entitlements=seen.get("entitlements"),
+            lines=seen.get("lines"),
+            records_entitlements=own_rows > 0,
         )
-        previous = revision
-        value = revision if revision.total_value is not None else value
-        rows = revision if own_rows else rows
-        lines = revision if own_lines else lines
+        seen["previous"] = revision
+        if revision.total_value is not None:
+            seen["value"] = revision
+        if own_rows:
+            seen["entitlements"] = revision
+        if own_lines:
+            seen["lines"] = revision
     return bases
 
 

@@ -8,6 +8,7 @@ a follower learns of it then. Its words say both dates."""
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.db import models
@@ -21,6 +22,7 @@ from contracts.services.amendment_words import (
     withdrawals_by_revision,
 )
 from contracts.services.history import UNTRACKED, history_of
+from nhsit.lib.money import gbp_display
 from organisations.models import Organisation
 
 # At most this many entries in a feed, newest first.
@@ -98,10 +100,7 @@ def _publications(
     organisation: Organisation | None,
     system: System | None,
 ) -> list[PublishedChange]:
-    by_contract: dict[int, list[Revision]] = {}
-    for revision in revisions:
-        by_contract.setdefault(revision.contract_id, []).append(revision)
-    bases = {pk: found for own in by_contract.values() for pk, found in comparison_bases(own).items()}
+    bases = comparison_bases(revisions)
     pairs = [
         (found.entitlements, revision)
         for revision in revisions
@@ -154,6 +153,8 @@ def _publications(
 def _shown(field: Any, value: object) -> str:
     if value in (None, ""):
         return "—"
+    if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+        return gbp_display(value)
     choices = dict(field.flatchoices) if field.choices else {}
     return str(choices.get(value, value))
 

@@ -51,6 +51,24 @@ def fetched(client, url: str) -> dict:
     return json.loads(response.content)
 
 
+def lost_words(rows) -> dict[str, str]:
+    """{system name: how a reader is told it was lost}: "withdrawn from 1 organisation", "declined by 5
+    organisations, keeping their own systems", or both."""
+    by_system: dict[str, dict[str, int]] = {}
+    for row in rows:
+        kind = "declined" if row["target_status"] == "declined" else "withdrawn"
+        counts = by_system.setdefault(row["system_name"], {"withdrawn": 0, "declined": 0})
+        counts[kind] += 1
+    words = {}
+    for name, counts in by_system.items():
+        how = []
+        for kind, preposition in [("withdrawn", "from"), ("declined", "by")]:
+            if counts[kind]:
+                how.append(f"{kind} {preposition} {counts[kind]} organisation{'' if counts[kind] == 1 else 's'}")
+        words[name] = " and ".join(how) + (", keeping their own systems" if counts["declined"] else "")
+    return words
+
+
 def release(package: dict, code: str) -> dict:
     return next(found for found in package["releases"] if found["id"].endswith(f"-{code}"))
 
@@ -111,13 +129,9 @@ def test_the_ccn3_amendment_says_the_value_change_and_what_was_withdrawn(client,
     with_rows = london.revisions.filter(is_published=True, sequence__lt=ccn3.sequence, entitlements__isnull=False)
     base = with_rows.distinct().order_by("sequence").last()
     lost = revision_compare(base=base, target=ccn3).rows.filter(outcome=Outcome.LOST)
-    counted: dict[str, int] = {}
-    for row in lost:
-        counted[row["system_name"]] = counted.get(row["system_name"], 0) + 1
-    assert counted, "the seed records systems withdrawn by CCN3"
-    for name, number in counted.items():
-        assert f"{name}" in rationale
-        assert f"from {number} organisation{'' if number == 1 else 's'}" in rationale
+    assert lost, "the seed records systems CCN3 took away"
+    for name, words in lost_words(lost).items():
+        assert f"{name} {words}" in rationale
     assert "withdrawn from" in rationale
     assert "Map of Medicine (not renewed)" in rationale
 
