@@ -8,8 +8,9 @@ admin.site.site_header = "Contract-change tracker: data editors"
 admin.site.site_title = "Contract-change tracker"
 admin.site.index_title = "Contracts, organisations and their sources"
 
-handler400 = "nhsit.errors.bad_request"
-handler404 = "nhsit.errors.not_found"
+# The site's error pages; under /api/, the same errors in JSON.
+handler400 = "contracts.api.errors.bad_request"
+handler404 = "contracts.api.errors.not_found"
 handler500 = "nhsit.errors.server_error"
 
 urlpatterns = [

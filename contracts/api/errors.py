@@ -4,9 +4,12 @@ refused parameter, names each one with its messages ("__all__" for what concerns
 from typing import Any
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from nhsit import errors as site_errors
 
 
 def _messages(value: Any) -> list[str]:
@@ -43,3 +46,27 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is not None:
         response.data = error_body(response.data)
     return response
+
+
+def _own_message(exception: Exception | None, default: str) -> str:
+    # Only messages this project raises are shown; Django's own (a resolver's dump of its patterns) are not.
+    message = exception.args[0] if exception is not None and exception.args else ""
+    return message if isinstance(message, str) and message else default
+
+
+def _in_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 400 raised before any view (the site's middleware refusing a NUL character): JSON under /api/."""
+    if not _in_api(request):
+        return site_errors.bad_request(request, exception)
+    return JsonResponse({"detail": _own_message(exception, "The request could not be understood.")}, status=400)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An address no route matches: JSON under /api/."""
+    if not _in_api(request):
+        return site_errors.not_found(request, exception)
+    return JsonResponse({"detail": _own_message(exception, f"There is nothing at {request.path[:200]}.")}, status=404)

@@ -25,3 +25,19 @@ def all_rows(client: Client, url: str, **params) -> list[dict]:
         body = response.json()
         rows += body["results"]
     return rows
+
+
+# What the schema fuzzing ran (tests/api/test_schema_fuzz.py), said at the end of the run.
+FUZZ_FIGURES: dict = {"operations": set(), "examples": 0, "failures": {}}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not FUZZ_FIGURES["examples"]:
+        return
+    failures = FUZZ_FIGURES["failures"]
+    terminalreporter.write_sep("-", "schemathesis")
+    terminalreporter.write_line(
+        f"{len(FUZZ_FIGURES['operations'])} operations tested, {FUZZ_FIGURES['examples']} examples run, "
+        f"{sum(failures.values())} failing examples"
+        + (f" ({'; '.join(f'{label}: {count}' for label, count in sorted(failures.items()))})" if failures else "")
+    )
