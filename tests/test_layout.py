@@ -21,6 +21,7 @@ RULES = [
                             "contracts.tables", "contracts.exports", "contracts.templatetags"]),
     ("contracts.pages", ["contracts.views", "contracts.admin", "contracts.filters", "contracts.tables",
                          "contracts.exports", "contracts.templatetags"]),
+    ("contracts.ocds", ["contracts.views", "contracts.admin", "contracts.feeds"]),
 ]  # fmt: skip
 
 
