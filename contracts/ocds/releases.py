@@ -30,7 +30,7 @@ from contracts.models import (
     SourceKind,
 )
 from contracts.selectors.revisions import revisions_in_order
-from contracts.services.amendment_words import amendment_rationale, comparison_bases
+from contracts.services.amendment_words import amendment_rationale, comparison_bases, withdrawals_by_revision
 from contracts.services.history import history_of
 from nhsit.lib.dates import DatePrecision
 from organisations.models import Organisation, Supplier
@@ -221,6 +221,13 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
     entitlements = _entitlements_by_revision(revisions)
     sources = _sources_by_revision(contract, revisions)
     bases = comparison_bases(revisions)
+    compared = [
+        (found.entitlements, revision)
+        for revision in revisions
+        for found in [bases[revision.pk]]
+        if found.entitlements is not None and found.records_entitlements
+    ]
+    lost = withdrawals_by_revision(compared)
     award: dict[str, Any] = {
         "id": f"{contract.slug}-award",
         "title": contract.title,
@@ -250,7 +257,7 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
         if previous is not None:
             amendment: dict[str, Any] = {
                 "id": revision.code,
-                "rationale": amendment_rationale(target=revision, bases=bases[revision.pk]),
+                "rationale": amendment_rationale(target=revision, bases=bases[revision.pk], lost=lost.get(revision.pk)),
                 "amendsReleaseID": releases[-1]["id"],
                 "releaseID": own_id,
             }

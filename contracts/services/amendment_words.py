@@ -190,9 +190,10 @@ def _against(base: Revision, bases: Bases, what: str) -> str:
     return "" if base == bases.previous else f" (against {base.title}, the latest earlier revision giving {what})"
 
 
-def amendment_rationale(*, target: Revision, bases: Bases) -> str:
+def amendment_rationale(*, target: Revision, bases: Bases, lost: list[Withdrawal] | None = None) -> str:
     """The value change, the systems withdrawn from how many organisations, and the lines taken out or reduced,
-    each against the latest earlier revision that records it (and saying which, when it is not the one before)."""
+    each against the latest earlier revision that records it (and saying which, when it is not the one before).
+    `lost` is what withdrawals() gives against `bases.entitlements`, when the caller has read it already."""
     parts = []
     if bases.value is None or target.total_value is None:
         parts.append("The records do not give this revision's value and an earlier one: its value change is not known.")
@@ -202,7 +203,9 @@ def amendment_rationale(*, target: Revision, bases: Bases) -> str:
     if bases.entitlements is None or not bases.records_entitlements:
         parts.append("The records give no entitlements to compare, so what it withdrew from whom is not known.")
     else:
-        withdrawn = withdrawal_words(withdrawals(base=bases.entitlements, target=target))
+        if lost is None:
+            lost = withdrawals(base=bases.entitlements, target=target)
+        withdrawn = withdrawal_words(lost)
         against = _against(bases.entitlements, bases, "entitlements")
         parts.append(
             f"{withdrawn[0].upper()}{withdrawn[1:]}{against}."

@@ -19,6 +19,8 @@ from contracts.views.choosing import refuse_any_parameters
 def _package(request: HttpRequest, slug: str, build: Callable[..., dict[str, Any]]) -> HttpResponse:
     contract = get_object_or_404(Contract.objects.select_related("supplier"), slug=slug)
     refuse_any_parameters(request)
+    if not contract.revisions.visible(drafts=False).exists():
+        raise Http404(f"{contract.title} has no published revision yet, so it has no open contracting data.")
     package = build(
         contract,
         uri=request.build_absolute_uri(request.path),

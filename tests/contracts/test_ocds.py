@@ -268,3 +268,11 @@ def test_the_packages_cost_a_bounded_number_of_queries(client, django_assert_max
         assert client.get(RELEASES).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(RECORDS).status_code == 200
+
+
+def test_a_contract_with_no_published_revision_has_no_package(client, london):
+    london.revisions.update(is_published=False)
+    for url in [RELEASES, RECORDS]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "has no published revision yet" in response.content.decode()
