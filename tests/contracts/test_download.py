@@ -95,6 +95,7 @@ def test_the_download_page_offers_each_contract_and_everything_with_what_each_ho
     assert f"{Citation.objects.count()} citations" in text
     assert "The data last changed on" in text
     assert "No licence is stated" in text
+    assert 'href="/download/"' in client.get("/").content.decode()  # every page's footer links to it
 
 
 def test_each_package_is_valid_and_holds_what_the_database_does(client, london, tmp_path, offline):
