@@ -95,8 +95,10 @@ def test_a_digit_that_is_not_an_ascii_digit_is_no_source_number(client, number):
 def test_a_bad_value_for_a_filter_with_no_choices_is_still_shown(client, url):
     """No organisation in the seed has a sector, so the sector filter has nothing to offer, but its error shows."""
     response = client.get(url, {"sector": "nope"})
+    assert response.status_code == 400
     text = visible_text(response)
-    assert "Sector Error: Select a valid choice. nope is not one of the available choices." in text
+    assert "Sector Error: There is no sector called ‘nope’ here. There is nothing to choose from yet." in text
+    assert "There is a problem Sector: There is no sector called ‘nope’ here." in text
     assert "/trusts/RAN/" not in response.content.decode()
 
 

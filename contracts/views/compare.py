@@ -12,7 +12,7 @@ from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
-from nhsit.lib.tables import Download, sortable_columns, table_response
+from nhsit.lib.tables import Download, filter_status, sortable_columns, table_response
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
 
@@ -25,7 +25,8 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
     comparison = filterset.comparison()
     if comparison is None:
         wants_csv(request, filterset)  # an export asked with filters that are not valid says why (400)
-        return render(request, "contracts/compare.html", {"contract": contract, "filterset": filterset})
+        context = {"contract": contract, "filterset": filterset}
+        return render(request, "contracts/compare.html", context, status=filter_status(filterset))
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
     counts = cache(comparison.outcome_counts)  # the table's count and the matrix's bars, from one query
     words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]

@@ -5,6 +5,7 @@ as if they were the answer.
 """
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,12 +40,43 @@ def unknown_sort_message(unknown: list[str], sortable: frozenset[str]) -> str:
     )
 
 
+# The most choices an error message lists before it says how many more there are.
+MOST_CHOICES_NAMED = 12
+
+
+def invalid_choice_message(label: str, choices: Iterable[tuple[Any, Any]]) -> str:
+    """ "There is no system called ‘nope’. Choose one of: cerner-millennium, rio, …": in words, naming the codes the
+    filter takes (a %(value)s template, as Django's choice fields fill it)."""
+    codes = [str(code) for code, _label in _flat_choices(choices) if str(code)]
+    named = ", ".join(codes[:MOST_CHOICES_NAMED])
+    if len(codes) > MOST_CHOICES_NAMED:
+        named += f" and {len(codes) - MOST_CHOICES_NAMED} more"
+    noun = re.sub(r"^(from|to|in|of) ", "", label.lower())
+    offer = f" Choose one of: {named}." if codes else " There is nothing to choose from yet."
+    return f"There is no {noun} called ‘%(value)s’ here.{offer.replace('%', '%%')}"
+
+
+def _flat_choices(choices: Iterable[tuple[Any, Any]]) -> Iterable[tuple[Any, Any]]:
+    for code, label in choices:
+        if isinstance(label, list | tuple):
+            yield from _flat_choices(label)
+        else:
+            yield code, label
+
+
 class StrictFilterForm(forms.Form):
     """A filter form that refuses the whole request when its address holds a parameter it does not know, or a sort
-    key that is not one of the table's sortable columns (`sortable`; None when the page has no table)."""
+    key that is not one of the table's sortable columns (`sortable`; None when the page has no table). A value
+    that is not one of a filter's choices is named in words, with the choices there are."""
 
     accepted_parameters: frozenset[str] = TABLE_PARAMETERS
     sortable: frozenset[str] | None = None
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = invalid_choice_message(str(field.label), field.choices)
+        super().full_clean()
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()

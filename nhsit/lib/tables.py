@@ -110,4 +110,9 @@ def table_response(
         return csv_response(download.filename, download.header, download.body(table.data.data))
     table_configure(request, table, count=count() if count else None)
     page = {"filterset": filterset, "table": table, **(context(table) if context else {})}
-    return render(request, template, page)
+    return render(request, template, page, status=filter_status(filterset))
+
+
+def filter_status(filterset: Any) -> int:
+    """400 for a page asked with filters it cannot use (the page still says why, and what it can use), else 200."""
+    return 400 if filterset.is_bound and filterset.errors else 200

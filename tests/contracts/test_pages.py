@@ -183,31 +183,33 @@ def test_compare_live_filter_keeps_only_live_deployments(client):
 @pytest.mark.parametrize(
     "filters, message",
     [
-        ({"base": "ccn9"}, "Select a valid choice. ccn9 is not one of the available choices."),
-        ({"system": "nonsense"}, "Select a valid choice. nonsense is not one of the available choices."),
-        ({"outcome": "maybe"}, "Select a valid choice. maybe is not one of the available choices."),
-        ({"live": "perhaps"}, "Select a valid choice. perhaps is not one of the available choices."),
+        ({"base": "ccn9"}, "There is no revision called ‘ccn9’ here. Choose one of: original,"),
+        ({"system": "nonsense"}, "There is no system called ‘nonsense’ here. Choose one of: ambulance,"),
+        ({"outcome": "maybe"}, "There is no outcome called ‘maybe’ here. Choose one of: kept, lost, gained, never, unknown."),
+        ({"live": "perhaps"}, "There is no live deployment called ‘perhaps’ here. Choose one of: yes, no."),
         ({"base": "ccn3", "target": "ccn3"}, "Choose two different revisions to compare."),
     ],
 )
 def test_compare_shows_bad_filters_and_no_rows(client, filters, message):
     response = client.get(COMPARE, filters)
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = visible_text(response)
+    assert text.startswith("Error: ")
+    assert "There is a problem" in text
     assert message in text
     assert "No results: " in text and "/trusts/RAN/" not in response.content.decode()
     if "two different" in message:
         assert f"No results: {message}" in text
     else:
-        assert "No results: a filter is not valid, as the message beside it says." in text
+        assert "No results: a filter is not valid. “There is a problem”, at the top of the page, says which and why." in text
 
 
 def test_a_bad_filter_exports_nothing_and_says_why(client):
     response = client.get(COMPARE, {"outcome": "maybe", "_export": "csv"})
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
-    assert "Nothing was exported, because a filter is not valid. outcome: Select a valid choice." in response.text
+    assert "Nothing was exported, because a filter is not valid. outcome: There is no outcome called ‘maybe’" in response.text
     response = client.get("/entitlements/", {"revision": "ccn9", "_export": "csv"})
-    assert response.status_code == 400 and "revision: Select a valid choice. ccn9" in response.text
+    assert response.status_code == 400 and "revision: There is no revision called ‘ccn9’ here." in response.text
 
 
 def test_the_entitlement_list_filters_by_codes_as_the_url_says(client):
@@ -244,7 +246,8 @@ def test_the_entitlement_count_and_csv_agree(client, filters):
 
 def test_the_entitlement_list_shows_a_bad_revision_beside_its_filter(client):
     response = client.get("/entitlements/", {"revision": "ccn99"})
-    assert "Select a valid choice. ccn99 is not one of the available choices." in visible_text(response)
+    assert response.status_code == 400
+    assert "Revision Error: There is no revision called ‘ccn99’ here. Choose one of: ccn3," in visible_text(response)
     assert "No entitlement matches these filters." in visible_text(response)
 
 
@@ -287,7 +290,9 @@ def test_the_source_list_filters_by_kind_and_text(client):
     response = client.get("/sources/", {"q": "slashed"})
     assert shown_count(response) == 1
     assert "London IT programme slashed" in visible_text(response)
-    assert client.get("/sources/", {"kind": "poem"}).status_code == 200
+    refused = client.get("/sources/", {"kind": "poem"})
+    assert refused.status_code == 400
+    assert "There is no kind of source called ‘poem’ here. Choose one of: article," in visible_text(refused)
 
 
 def test_a_source_page_lists_every_record_it_supports_with_the_quote(client):
