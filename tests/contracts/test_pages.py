@@ -185,7 +185,7 @@ def test_compare_live_filter_keeps_only_live_deployments(client):
     [
         ({"base": "ccn9"}, "There is no revision called ‘ccn9’ here. Choose one of: original,"),
         ({"system": "nonsense"}, "There is no system called ‘nonsense’ here. Choose one of: ambulance,"),
-        ({"outcome": "maybe"}, "There is no outcome called ‘maybe’ here. Choose one of: kept, lost, gained, never, unknown."),
+        ({"outcome": "maybe"}, "There is no outcome called ‘maybe’ here. Choose one of: kept, lost, gained, never,"),
         ({"live": "perhaps"}, "There is no live deployment called ‘perhaps’ here. Choose one of: yes, no."),
         ({"base": "ccn3", "target": "ccn3"}, "Choose two different revisions to compare."),
     ],
@@ -201,13 +201,14 @@ def test_compare_shows_bad_filters_and_no_rows(client, filters, message):
     if "two different" in message:
         assert f"No results: {message}" in text
     else:
-        assert "No results: a filter is not valid. “There is a problem”, at the top of the page, says which and why." in text
+        assert "No results: a filter is not valid. “There is a problem”, at the top of the page, says which" in text
 
 
 def test_a_bad_filter_exports_nothing_and_says_why(client):
     response = client.get(COMPARE, {"outcome": "maybe", "_export": "csv"})
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
-    assert "Nothing was exported, because a filter is not valid. outcome: There is no outcome called ‘maybe’" in response.text
+    exported = "Nothing was exported, because a filter is not valid. outcome: There is no outcome called ‘maybe’"
+    assert exported in response.text
     response = client.get("/entitlements/", {"revision": "ccn9", "_export": "csv"})
     assert response.status_code == 400 and "revision: There is no revision called ‘ccn9’ here." in response.text
 
