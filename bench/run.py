@@ -258,6 +258,7 @@ def queries_per_request(path: str) -> int:
 
 
 def measures(options) -> list[Measure]:
+    from contracts.api.pagination import cursor_after
     from contracts.models import Entitlement, Revision, System
     from organisations.models import Organisation
 
@@ -266,12 +267,27 @@ def measures(options) -> list[Measure]:
     latest = Revision.objects.filter(contract__slug=CONTRACT).order_by("-sequence")[0]
     ours, datasette = f"http://{OURS}", f"http://{DATASETTE}/bench/entitlements"
     page = f"?system={system.slug}&kind=acute"
+    # The API's cursor for the page that starts after the 50th-last of those rows: as deep as the list goes.
+    matching = Entitlement.objects.filter(system=system, organisation__kind__slug="acute").order_by("-id")
+    deep = cursor_after(matching.values_list("id", flat=True)[50])
     return [
         Measure("Datasette: filtered table page", f"{datasette}{page}", PAGE_ROUNDS),
         Measure(
             "Trust list, by kind and system", f"{ours}/trusts/{page}", PAGE_ROUNDS, "Datasette: filtered table page"
         ),
         Measure("Trust page", f"{ours}/trusts/{trust.identifier}/", PAGE_ROUNDS, "Datasette: filtered table page"),
+        Measure(
+            "API: entitlements, by kind and system",
+            f"{ours}/api/entitlements/{page}",
+            PAGE_ROUNDS,
+            "Datasette: filtered table page",
+        ),
+        Measure(
+            "API: the same, a page deep in the list",
+            f"{ours}/api/entitlements/{page}&cursor={deep}",
+            PAGE_ROUNDS,
+            "Datasette: filtered table page",
+        ),
         Measure(
             "Compare, one system and outcome",
             f"{ours}/contracts/{CONTRACT}/compare/?system={system.slug}&outcome=lost",
@@ -394,6 +410,7 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
+        "API_ANON_RATE": "1000000/min",  # the API's throttle would otherwise be what is measured
     }
     synthetic_dataset(options.database_url, environment, options)
     manage(environment, "collectstatic", "--noinput", "-v0")  # served by WhiteNoise, as in production

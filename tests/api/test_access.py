@@ -153,3 +153,12 @@ def test_comparing_with_an_unpublished_revision_is_a_400_naming_it(api, ccn3):
     assert "ccn3" in response.json()["errors"]["target"][0]
     page = api.get("/contracts/london-lsp/compare/", {"base": "original", "target": "ccn3"})
     assert page.status_code in (200, 400) and "ccn3" in page.content.decode()
+
+
+def test_a_cursor_made_for_a_deep_page_starts_after_its_row(api):
+    from contracts.api.pagination import cursor_after
+
+    ids = sorted(Entitlement.objects.filter(revision__is_published=True).values_list("id", flat=True))
+    body = api.get("/api/entitlements/", {"cursor": cursor_after(ids[-5]), "page_size": 2}).json()
+    assert [row["id"] for row in body["results"]] == ids[-4:-2]
+    assert body["next"] and body["previous"]
