@@ -28,10 +28,10 @@ def visible_text(response) -> str:
 
 
 def shown_count(response) -> int:
-    """The number in the results bar: "29 rows", "1 organisation"."""
-    match = re.search(r'<p class="count" role="status">\s*(\d+) ', response.content.decode())
+    """The number in the results bar: "29 rows", "1 organisation", "1,500 entitlements", "No rows"."""
+    match = re.search(r'<p class="count" role="status">\s*(No|[\d,]+) ', response.content.decode())
     assert match, "no count shown"
-    return int(match.group(1))
+    return 0 if match.group(1) == "No" else int(match.group(1).replace(",", ""))
 
 
 def admin_form_data(response) -> dict:

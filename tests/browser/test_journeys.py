@@ -76,7 +76,7 @@ def test_an_analyst_follows_cerner_to_the_acute_trusts_that_lost_it_and_download
     expect(page).to_have_url(re.compile(r"/compare/\?.*outcome=lost"))
     expect(page.get_by_role("status")).to_have_text("1 row")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download these 1 rows as CSV").click()
+        page.get_by_role("link", name="Download this row as CSV").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     with saved.open(newline="", encoding="utf-8") as file:
