@@ -111,7 +111,8 @@ def withdrawal_words(found: list[Withdrawal], *, organisation: Organisation | No
             continue
         how = [f"withdrawn from {_organisations(withdrawal.withdrawn)}"] if withdrawal.withdrawn else []
         if withdrawal.declined:
-            how.append(f"declined by {_organisations(withdrawal.declined)}, keeping their own systems")
+            kept = "keeping its own system" if withdrawal.declined == 1 else "keeping their own systems"
+            how.append(f"declined by {_organisations(withdrawal.declined)}, {kept}")
         parts.append(f"{name} {' and '.join(how)}")
     return _listed(parts) if parts else ""
 

@@ -5,10 +5,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from jsonschema import Draft4Validator
 from referencing.exceptions import Unresolvable
 
-from contracts.models import Entitlement, Source
+from contracts.models import Contract, Entitlement, Source
 from contracts.ocds.schemas import (
     EXTENSION_DIR,
     extended_release_schema,
@@ -21,6 +22,7 @@ from contracts.outcomes import Outcome
 from contracts.services.citing import ChangeSupport
 from contracts.services.compare import revision_compare
 from contracts.services.revision_copy import revision_copy
+from contracts.services.seed import seed_load
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,8 @@ def lost_words(rows) -> dict[str, str]:
         for kind, preposition in [("withdrawn", "from"), ("declined", "by")]:
             if counts[kind]:
                 how.append(f"{kind} {preposition} {counts[kind]} organisation{'' if counts[kind] == 1 else 's'}")
-        words[name] = " and ".join(how) + (", keeping their own systems" if counts["declined"] else "")
+        kept = {0: "", 1: ", keeping its own system"}.get(counts["declined"], ", keeping their own systems")
+        words[name] = " and ".join(how) + kept
     return words
 
 
@@ -276,3 +279,14 @@ def test_a_contract_with_no_published_revision_has_no_package(client, london):
         response = client.get(url)
         assert response.status_code == 404
         assert "has no published revision yet" in response.content.decode()
+
+
+def test_every_contract_of_the_southern_seed_validates_too(client):
+    seed_load(directory=settings.SEED_DIR / "southern_lsp")
+    contracts = Contract.objects.exclude(slug="london-lsp")
+    assert contracts.exists()
+    for contract in contracts:
+        package = fetched(client, f"/contracts/{contract.slug}/ocds.json")
+        assert problems(validator("release-package-schema.json"), package) == [], contract.slug
+        [record] = fetched(client, f"/contracts/{contract.slug}/ocds-record.json")["records"]
+        assert problems(validator("release-schema.json"), record["compiledRelease"]) == [], contract.slug
