@@ -18,14 +18,17 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.app-installed
 
+# `make run PORT=8080` serves on another port.
+PORT ?= 8000
+
 run: $(VENV)/.app-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed --if-empty
 	@echo
-	@echo "Serving on http://127.0.0.1:8000/ . To sign in to /admin/, first create an account:"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ . To sign in to /admin/, first create an account:"
 	@echo "    $(MANAGE) createsuperuser"
 	@echo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed
 	sh tests/browser/install-chromium.sh

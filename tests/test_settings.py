@@ -142,3 +142,45 @@ def test_a_server_with_debug_off_and_no_allowed_hosts_stops_at_start_up():
     assert "ALLOWED_HOSTS must name the site's host names (comma-separated) when DEBUG is off" in result.stderr
     assert run_settings(probe, DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="tracker.example.org").returncode == 0
     assert run_settings(DEBUG="false", SECRET_KEY="x" * 50).returncode == 0
+
+
+def test_the_development_server_prints_each_request_line(tmp_path):
+    """`make run` shows each request as it is served (runserver's log), whatever LOG_LEVEL keeps quiet."""
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.serving import ROOT, free_port
+
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}", "DEBUG": "true"}
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    answered = None
+    try:
+        deadline = time.monotonic() + 60
+        while answered is None and time.monotonic() < deadline:
+            try:
+                answered = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2).status
+            except urllib.error.HTTPError as error:
+                answered = error.code
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=10)
+    assert answered is not None, (out, err)
+    assert '"GET /healthz/ HTTP/1.1"' in err
+
+
+def test_make_run_takes_the_port_it_serves_on():
+    from tests.serving import ROOT
+
+    makefile = (ROOT / "Makefile").read_text()
+    assert "PORT ?= 8000" in makefile
+    assert "runserver 127.0.0.1:$(PORT)" in makefile
