@@ -10,7 +10,7 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE_ARGUMENTS = {"ods": "RAN", "slug": "london-lsp", "name": "extension.json"}
+SAMPLE_ARGUMENTS = {"ods": "RAN", "identifier": "RAN", "slug": "london-lsp", "name": "extension.json"}
 
 
 def public_urls() -> dict[str, list[str]]:
