@@ -14,12 +14,16 @@ def test_barts_healths_page_shows_its_predecessors_cerner_history(client):
     text = visible_text(client.get("/trusts/R1H/"))
     assert "No contract in the records names this organisation" not in text
     assert "With what was promised to the bodies that merged into it, each row saying which." in text
+    # Original, the 2006 change and the 2007 re-set, then CCN3, and the outcome from the original to CCN3.
     assert re.search(r"Cerner Millennium via RNJ \(Barts and The London, merged 1 Apr 2012\) entitled \[\d+ stated\] "
-                     r"entitled \[\d+ inferred\] kept ● live", text)  # fmt: skip
-    assert re.search(r"Cerner Millennium via RNH \(Newham, merged 1 Apr 2012\) entitled \[\d+ stated\] unknown", text)
-    assert "Cerner Millennium via RGC (Whipps Cross, merged 2012)" in text
-    # What was delivered at the bodies now part of it.
+                     r"(?:entitled (?:\[\d+ inferred\] )+){3}kept ● live", text)  # fmt: skip
+    assert re.search(r"Cerner Millennium via RNH \(Newham, merged 1 Apr 2012\) entitled \[\d+ stated\] "
+                     r"(?:entitled \[\d+ inferred\] ){2}unknown \[\d+ stated\] unknown ● live", text)  # fmt: skip
+    assert re.search(r"Cerner Millennium via RGC \(Whipps Cross, merged 1 Apr 2012\) entitled \[\d+ stated\] "
+                     r"(?:entitled (?:\[\d+ (?:stated|inferred)\] )+){3}kept", text)  # fmt: skip
+    # What was delivered at the bodies now part of it, and at Whipps Cross as part of it.
     assert "Cerner Millennium via RNJ (Barts and The London) whole organisation Release 0 live" in text
+    assert "Cerner Millennium Whipps Cross University Hospital First phase (FirstNet in A&E) live" in text
 
 
 def test_a_merged_organisations_page_says_at_the_top_where_it_went(client):
@@ -56,9 +60,10 @@ def test_compare_rolls_up_to_todays_organisations_and_a_split_counts_toward_each
     page = client.get(url, {"ods": "R1H", "roll_up": "yes"})
     text = visible_text(page)
     assert shown_count(page) == 3  # Barts Health's three predecessors
-    assert "Barts Health NHS Trust (R1H) Cerner Millennium: 1 kept, 2 unknown" in text
+    # From the 2007 re-set to CCN3: Barts and The London and Whipps Cross kept Cerner; no source says for Newham.
+    assert "Barts Health NHS Trust (R1H) Cerner Millennium: 2 kept, 1 unknown" in text
     everyone = visible_text(client.get(url, {"roll_up": "yes", "system": "cerner-millennium"}))
-    for others in ["RJ2, RPG", "RJZ, RPG", "RJZ, RJ2"]:  # under King's, Lewisham and Oxleas
+    for others in ["RPG, RJ2", "RJZ, RJ2", "RJZ, RPG"]:  # under King's, Oxleas and University Hospital Lewisham
         assert f"Cerner Millennium kept Split: also counted under {others}." in everyone
     assert "RYQ South London Healthcare (via RJZ, 1 Oct 2013, the part: Princess Royal University Hospital)" in everyone
     assert "Rolled up" not in visible_text(client.get(url))
