@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from contracts.models import Entitlement, Revision, System
 from contracts.services.history import history_of
@@ -23,6 +24,9 @@ class RecordedStatus:
     entitlement: Entitlement  # as it stood then
     revision: Revision
     status_now: str | None
+    # The reason given with the latest change since the day, and when it was made (for a row since corrected).
+    reason: str = ""
+    corrected_at: datetime.datetime | None = None
 
     @property
     def since_corrected(self) -> bool:
@@ -30,8 +34,8 @@ class RecordedStatus:
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The last moment of `day`, UTC, as the site keeps its times."""
-    return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+    """The last moment of `day` in the site's time zone (UK time), the one its pages show times in."""
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=timezone.get_current_timezone())
 
 
 def _as_of(model: type[Model], moment: datetime.datetime) -> QuerySet:
@@ -41,7 +45,7 @@ def _as_of(model: type[Model], moment: datetime.datetime) -> QuerySet:
 
 
 def entitlements_as_recorded(*, organisations: list[Organisation], day: datetime.date) -> list[RecordedStatus]:
-    """The organisations' entitlements as the records stood at the end of `day`, in four queries."""
+    """The organisations' entitlements as the records stood at the end of `day`, in five queries."""
     moment = end_of_day(day)
     published_then = _as_of(Revision, moment).filter(is_published=True).values_list("id", flat=True)
     revisions = {
@@ -57,13 +61,27 @@ def entitlements_as_recorded(*, organisations: list[Organisation], day: datetime
     )
     now = dict(Entitlement.objects.filter(pk__in=[entitlement.pk for entitlement in then]).values_list("pk", "status"))
     systems = System.objects.in_bulk({entitlement.system_id for entitlement in then})
+    status_then = {entitlement.pk: entitlement.status for entitlement in then}
+    changed = [pk for pk, status in now.items() if status != status_then[pk]]
+    latest_change: dict[int, Any] = {}
+    for entry in history_of(Entitlement).filter(id__in=changed, history_date__gt=moment).order_by("history_date"):
+        latest_change[entry.id] = entry
     by_id = {organisation.pk: organisation for organisation in organisations}
     recorded = []
     for entitlement in then:
         entitlement.system = systems[entitlement.system_id]
         entitlement.organisation = by_id[entitlement.organisation_id]
         revision = revisions[entitlement.revision_id]
-        recorded.append(RecordedStatus(entitlement=entitlement, revision=revision, status_now=now.get(entitlement.pk)))
+        change = latest_change.get(entitlement.pk)
+        recorded.append(
+            RecordedStatus(
+                entitlement=entitlement,
+                revision=revision,
+                status_now=now.get(entitlement.pk),
+                reason=(change.history_change_reason or "") if change else "",
+                corrected_at=change.history_date if change else None,
+            )
+        )
     recorded.sort(
         key=lambda row: (row.revision.contract.slug, row.entitlement.system.name, row.entitlement.organisation.name,
                          row.revision.sequence)

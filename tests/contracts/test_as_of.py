@@ -120,6 +120,7 @@ def test_recorded_on_the_day_before_a_correction_shows_the_old_status_since_corr
     row = next(row for row in recorded_rows(response) if entitlement.system.name in row and "since corrected" in row)
     assert status_words(old) in row.split("since corrected")[0]
     assert status_words(entitlement.status) in row.split("since corrected")[1]
+    assert f"on {shown(timezone.localdate())}: “The letter says otherwise”" in row
 
 
 def test_recorded_on_today_shows_the_status_as_it_now_is(client, corrected):
