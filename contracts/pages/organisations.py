@@ -165,7 +165,7 @@ def trust_profile(
         grid.choice = revision_choice(contract=grid.contract, base=base, target=target, revisions=grid.revisions)
     if as_of is not None:
         for grid in contracts.values():
-            grid.in_force = revision_in_force(contract=grid.contract, day=as_of, drafts=drafts)
+            grid.in_force = revision_in_force(contract=grid.contract, day=as_of, revisions=grid.revisions)
             first = grid.revisions[0]
             grid.choice = replace(grid.choice, base=first, target=grid.in_force.revision or first)
     cells = organisation_statuses(pairs=[grid.choice.pair for grid in contracts.values()], organisations=bodies)

@@ -128,13 +128,18 @@ class RevisionInForce:
     perhaps: Revision | None
 
 
-def revision_in_force(*, contract: Contract, day: datetime.date, drafts: bool = False) -> RevisionInForce:
-    """The revision in force on `day` (None before the contract was signed, or when no revision's date is known)."""
+def revision_in_force(
+    *, contract: Contract, day: datetime.date, drafts: bool = False, revisions: list[Revision] | None = None
+) -> RevisionInForce:
+    """The revision in force on `day` (None before the contract was signed, or when no revision's date is known).
+    `revisions`, the contract's revisions the page may show in order, when the caller has read them already."""
     certain: Revision | None = None
     perhaps: Revision | None = None
     # No revision was signed before an earlier one: "by 8 Apr 2010" cannot mean before the original's signing.
     floor: datetime.date | None = None
-    for revision in revisions_in_order(contract=contract, drafts=drafts):
+    if revisions is None:
+        revisions = list(revisions_in_order(contract=contract, drafts=drafts))
+    for revision in revisions:
         if revision.signed_on is None:
             continue
         earliest = earliest_possible_day(revision.signed_on, revision.signed_precision) or floor

@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contracts.models import Entitlement, EntitlementStatus, Revision
@@ -61,6 +63,13 @@ def test_an_organisations_page_shows_the_revision_in_force_for_each_contract(cli
     latest = dated_revisions(london)[-1]
     text = visible_text(client.get("/trusts/RAN/", {"as_of": "2030-01-01"}))
     assert f"In force on 1 Jan 2030: {latest.title}" in text
+
+
+def test_as_of_costs_an_organisations_page_no_more_queries(client, django_assert_max_num_queries):
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/trusts/RAN/")
+    with django_assert_max_num_queries(len(plain)):
+        assert client.get("/trusts/RAN/", {"as_of": "2010-04-15"}).status_code == 200
 
 
 @pytest.mark.parametrize("day", ["2010-13-01", "15/04/2010", "2010-4-15", "", "yesterday"])
