@@ -24,7 +24,7 @@ PAGES = {
     "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 21,
     "/entitlements/": 8,
     "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 10,
-    "/sources/": 3,
+    "/sources/": 4,
     "/sources/1/": 3,
     "/search/?q=Hospital": 7,
     "/data-quality/": 39,

@@ -263,3 +263,9 @@ def counted(count: int, noun: str) -> str:
 def legend(*keys: str) -> dict[str, object]:
     """What the words a page uses mean, for the glossaries named ("outcomes", "statuses", ...), in a disclosure."""
     return {"glossaries": [glossary for glossary in EVERY_GLOSSARY if glossary.key in keys]}
+
+
+@register.filter
+def supported_count(passages: list) -> int:
+    """How many records a source's passages support between them."""
+    return sum(passage.count for passage in passages)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from contracts.exports import SOURCE_COLUMNS, source_csv_body
 from contracts.filters import SourceFilter
 from contracts.models import Source
-from contracts.selectors.citations import source_citations
+from contracts.pages.sources import cited_passages, key_documents
 from contracts.selectors.sources import source_rows
 from contracts.tables import SourceTable
 from contracts.views.preview import shows_drafts
@@ -25,8 +25,9 @@ def source_list(request: HttpRequest) -> HttpResponseBase:
     table = SourceTable(strict_rows(filterset))
     download = Download(csv_filename("sources", *filter_words(filterset)), SOURCE_COLUMNS, source_csv_body)
     return table_response(
-        request, filterset=filterset, table=table, download=download, template="contracts/source_list.html"
-    )
+        request, filterset=filterset, table=table, download=download, template="contracts/source_list.html",
+        context=lambda table: {"key_documents": key_documents(drafts=shows_drafts(request))},
+    )  # fmt: skip
 
 
 @require_safe
@@ -37,5 +38,6 @@ def source_detail(request: HttpRequest, pk: str) -> HttpResponse:
     source = Source.objects.filter(pk=number).first() if number is not None and number < 2**63 else None
     if source is None:
         raise Http404(f"There is no source numbered “{pk[:20]}”.")
-    context = {"source": source, "citations": source_citations(source=source, drafts=shows_drafts(request))}
+    drafts = shows_drafts(request)
+    context = {"source": source, "passages": cited_passages(source=source, drafts=drafts)}
     return render(request, "contracts/source_detail.html", context)
