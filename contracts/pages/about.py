@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from contracts.models import Contract, Source
 from contracts.pages.definitions import EVERY_GLOSSARY, Glossary
-from contracts.selectors.sources import source_rows
+from contracts.pages.sources import key_documents
 
-# The sources a first-time reader should open first: those that support the most records.
+# How many of the key documents a first-time reader is offered.
 KEY_SOURCES = 8
 
 
@@ -18,10 +18,8 @@ class AboutPage:
 
 
 def about_page(*, drafts: bool = False) -> AboutPage:
-    rows = source_rows(drafts=drafts)
-    key_sources = rows.filter(citation_count__gt=0).order_by("-citation_count", "title")  # type: ignore[misc]
     return AboutPage(
         glossaries=EVERY_GLOSSARY,
-        key_sources=list(key_sources[:KEY_SOURCES]),
+        key_sources=key_documents(drafts=drafts, count=KEY_SOURCES),
         contracts=list(Contract.objects.select_related("supplier").order_by("-is_featured", "signed_on", "pk")),
     )

@@ -33,9 +33,10 @@ def cited_passages(*, source: Source, drafts: bool = False) -> list[CitedPassage
     return list(passages.values())
 
 
-def key_documents(*, drafts: bool = False) -> list[Source]:
+def key_documents(*, drafts: bool = False, count: int = KEY_DOCUMENTS) -> list[Source]:
+    """The sources that support the most records, most first."""
     rows = source_rows(drafts=drafts).filter(citation_count__gt=0)  # type: ignore[misc]
-    return list(rows.order_by("-citation_count", "title")[:KEY_DOCUMENTS])
+    return list(rows.order_by("-citation_count", "title")[:count])  # type: ignore[misc]
 
 
 def _words(text: str) -> str:
