@@ -3,6 +3,8 @@ import re
 import pytest
 
 from contracts.models import Entitlement
+from contracts.services.compare import revision_compare
+from nhsit.lib.tables import PER_PAGE
 from tests.helpers import csv_header, csv_rows, shown_count, visible_text
 from tests.scale import london_grown_tenfold
 
@@ -11,14 +13,22 @@ pytestmark = pytest.mark.django_db
 COMPARE = "/contracts/london-lsp/compare/"
 
 
-def test_the_home_page_shows_the_value_cut_and_who_lost_what(client):
+def cerner_outcomes(original, ccn3) -> dict[str, int]:
+    counts = revision_compare(base=original, target=ccn3).outcome_counts()["cerner-millennium"]
+    return {outcome: counts.get(outcome, 0) for outcome in ("kept", "lost", "gained", "never", "unknown")}
+
+
+def test_the_home_page_shows_the_value_cut_and_who_lost_what(client, original, ccn3):
     text = visible_text(client.get("/"))
     assert "London Local Service Provider contract" in text
     assert "£1,100,000,000" in text and "£988,000,000" in text
     assert "−£112,000,000" in text and "−10.2%" in text
     assert "Cerner Millennium" in text
-    assert "✓ kept 7" not in text  # the symbol is drawn by the stylesheet, not written in the text
-    assert "kept 7 lost 1 gained 0 never 0 unknown 21" in text
+    counts = cerner_outcomes(original, ccn3)
+    # RNOH, withdrawn by CCN3, and the five iSoft7 trusts, which declined Cerner in 2006, lost it since the original.
+    assert counts["lost"] == 6
+    assert f"✓ kept {counts['kept']}" not in text  # the symbol is drawn by the stylesheet, not written in the text
+    assert " ".join(f"{outcome} {number}" for outcome, number in counts.items()) in text
 
 
 def test_the_home_page_lists_programme_lines_removed_or_reduced(client):
@@ -45,9 +55,10 @@ def test_the_home_page_sets_the_sources_numbers_beside_the_records(client):
     assert "records cannot tell" in text
 
 
-def test_the_home_page_draws_a_bar_per_system_that_reads_without_the_picture(client):
+def test_the_home_page_draws_a_bar_per_system_that_reads_without_the_picture(client, original, ccn3):
     html = client.get("/").content.decode()
-    assert 'role="img" aria-label="7 kept, 1 lost, 0 gained, 0 never, 21 unknown"' in html
+    label = ", ".join(f"{number} {outcome}" for outcome, number in cerner_outcomes(original, ccn3).items())
+    assert f'role="img" aria-label="{label}"' in html
 
 
 def test_the_contract_page_shows_the_revisions_as_a_timeline(client):
@@ -86,13 +97,16 @@ def test_compare_defaults_to_the_previous_and_the_latest_revision(client, ccn3):
     assert rows >= 39 and shown_count(response) == rows  # CCN3 alone: 29 Cerner, 9 RiO, 1 ambulance
 
 
-def test_compare_filtered_to_cerner_lost_shows_rnoh_only(client):
+LOST_CERNER = {"RAN", "RP4", "RJZ", "RJ1", "RVR", "RJ2"}  # RNOH under CCN3; the five iSoft7 trusts from 2006
+
+
+def test_compare_filtered_to_cerner_lost_shows_rnoh_and_the_isoft7_trusts(client):
     response = client.get(
         COMPARE, {"base": "original", "target": "ccn3", "system": "cerner-millennium", "outcome": "lost"}
     )
-    assert shown_count(response) == 1
+    assert shown_count(response) == len(LOST_CERNER)
     html = response.content.decode()
-    assert "/trusts/RAN/" in html and "/trusts/RAL/" not in html
+    assert all(f"/trusts/{code}/" in html for code in LOST_CERNER) and "/trusts/RAL/" not in html
 
 
 def test_the_compare_csv_for_cerner_lost_holds_ran_and_not_ral(client):
@@ -104,8 +118,8 @@ def test_the_compare_csv_for_cerner_lost_holds_ran_and_not_ral(client):
         'attachment; filename="london-lsp-compare-original-ccn3-cerner-millennium-lost.csv"'
     )
     rows = csv_rows(response)
-    assert [row["identifier"] for row in rows] == ["RAN"]
-    assert rows[0] == {
+    assert {row["identifier"] for row in rows} == LOST_CERNER
+    assert next(row for row in rows if row["identifier"] == "RAN") == {
         "identifier": "RAN",
         "organisation": "Royal National Orthopaedic Hospital NHS Trust",
         "kind": "specialist_acute",
@@ -253,19 +267,24 @@ def test_the_entitlement_list_shows_a_bad_revision_beside_its_filter(client):
 
 
 def test_the_entitlement_list_paginates_and_counts_all_pages(client):
+    total = Entitlement.objects.count()
+    pages = -(-total // PER_PAGE)
+    assert pages >= 2
     first = client.get("/entitlements/")
-    assert shown_count(first) == 78
-    assert "page 1 of 2" in visible_text(first)
-    assert client.get("/entitlements/", {"page": "2"}).status_code == 200
-    assert client.get("/entitlements/", {"page": "3"}).status_code == 404
-    assert len(csv_rows(client.get("/entitlements/", {"page": "2", "_export": "csv"}))) == 78
+    assert shown_count(first) == total
+    assert f"page 1 of {pages}" in visible_text(first)
+    assert client.get("/entitlements/", {"page": str(pages)}).status_code == 200
+    assert client.get("/entitlements/", {"page": str(pages + 1)}).status_code == 404
+    assert len(csv_rows(client.get("/entitlements/", {"page": "2", "_export": "csv"}))) == total
 
 
-def test_the_system_page_lists_who_kept_lost_and_gained_it(client):
+def test_the_system_page_lists_who_kept_lost_and_gained_it(client, original, ccn3):
     text = visible_text(client.get("/systems/cerner-millennium/"))
-    assert "Lost (1)" in text
+    counts = cerner_outcomes(original, ccn3)
+    assert f"Lost ({counts['lost']})" in text
     assert "Royal National Orthopaedic Hospital NHS Trust (RAN) : entitled → withdrawn" in text
-    assert "Kept (7)" in text and "Unknown (21)" in text
+    assert "University Hospital Lewisham NHS Trust (RJ2) : entitled → declined" in text
+    assert f"Kept ({counts['kept']})" in text and f"Unknown ({counts['unknown']})" in text
 
 
 def test_the_system_page_shows_its_deliverable_lines_across_revisions(client):

@@ -96,7 +96,8 @@ def test_the_organisation_page_marks_the_uncited_status_and_keeps_the_old_citati
     assert "Sources of earlier values" in text
     assert (
         "Supported RV3: RiO under Contract Change Note 3 (CCN3): withdrawn when it read: status unknown (sources do "
-        "not say) (now withdrawn) stated : the source says it. Two London mental health trusts will not deploy RiO"
+        "not say) (now withdrawn) stated : the source says it. “She said seven out of ten mental trusts have RiO’s "
+        "mental health system"
     ) in text
 
 
