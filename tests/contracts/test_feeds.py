@@ -211,3 +211,12 @@ def test_each_page_links_its_feed(client, page, feed):
 def test_a_feed_refuses_writes(client, url):
     for method in (client.post, client.put, client.patch, client.delete):
         assert method(url).status_code == 405
+
+
+def test_a_published_row_deleted_with_a_reason_is_a_correction(client, corrector, ccn3):
+    entitlement = ccn3.entitlements.get(organisation__code="RAN", system__slug="cerner-millennium")
+    record_change(entitlement, reason="Recorded twice by mistake", user=corrector)
+    entitlement.delete()
+    entry = parsed(client, RNOH_FEED).entries[0]
+    assert entry.title.endswith("Cerner Millennium: the entitlement was removed")
+    assert "Reason given: Recorded twice by mistake" in entry.summary
