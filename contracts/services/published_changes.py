@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.db import models
 from django.db.models import Q
+from django.utils.text import Truncator
 
 from contracts.models import Contract, Deliverable, Entitlement, Revision, System
 from contracts.services.amendment_words import (
@@ -159,15 +160,19 @@ def _shown(field: Any, value: object) -> str:
     return str(choices.get(value, value))
 
 
-def _differences(model: type[models.Model], newer: Any, older: Any) -> list[str]:
-    """Field by field, "status: withdrawn → entitled", without reading related records."""
+def _differences(model: type[models.Model], newer: Any, older: Any, *, shortened: bool = False) -> list[str]:
+    """Field by field, "status: withdrawn → entitled", without reading related records (each value cut to a
+    few words when `shortened`, for a title)."""
     if older is None:
         return []
     delta = newer.diff_against(older, excluded_fields=UNTRACKED)
     words = []
     for change in delta.changes:
         field = cast(models.Field, model._meta.get_field(change.field))
-        words.append(f"{field.verbose_name}: {_shown(field, change.old)} → {_shown(field, change.new)}")
+        old, new = (_shown(field, value) for value in (change.old, change.new))
+        if shortened:
+            old, new = (Truncator(value).chars(60) for value in (old, new))
+        words.append(f"{field.verbose_name}: {old} → {new}")
     return words
 
 
@@ -182,28 +187,32 @@ def _corrections(
     """Changes with a reason recorded after their revision was published: to the revision itself (unless about
     a single organisation or system), its entitlements and its programme lines."""
     by_id = {revision.pk: revision for revision in revisions}
-    ids = list(published_at)
+    if not published_at:
+        return []
     found: list[tuple[type[models.Model], Any]] = []
     reasoned = Q(history_type__in=["~", "-"]) & Q(history_change_reason__isnull=False) & ~Q(history_change_reason="")
-    entitlements = history_of(Entitlement).filter(reasoned, revision_id__in=ids)
+
+    def since_published(field: str) -> Q:
+        """Recorded after the revision (at `field`) was last published: before, it was a draft's change."""
+        condition = Q()
+        for revision_id, when in published_at.items():
+            condition |= Q(**{field: revision_id, "history_date__gt": when})
+        return condition
+
+    entitlements = history_of(Entitlement).filter(reasoned, since_published("revision_id"))
     if organisation is not None:
         entitlements = entitlements.filter(organisation_id=organisation.pk)
     if system is not None:
         entitlements = entitlements.filter(system_id=system.pk)
-    found += [(Entitlement, entry) for entry in entitlements.order_by("-history_date")[: limit * 2]]
+    found += [(Entitlement, entry) for entry in entitlements.order_by("-history_date")[:limit]]
     if organisation is None:
-        lines = history_of(Deliverable).filter(reasoned, revision_id__in=ids)
+        lines = history_of(Deliverable).filter(reasoned, since_published("revision_id"))
         if system is not None:
             lines = lines.filter(system_id=system.pk)
-        found += [(Deliverable, entry) for entry in lines.order_by("-history_date")[: limit * 2]]
+        found += [(Deliverable, entry) for entry in lines.order_by("-history_date")[:limit]]
     if organisation is None and system is None:
-        own = history_of(Revision).filter(reasoned, id__in=ids)
-        found += [(Revision, entry) for entry in own.order_by("-history_date")[: limit * 2]]
-    found = [
-        (model, entry)
-        for model, entry in found
-        if entry.history_date > published_at[entry.id if model is Revision else entry.revision_id]
-    ]
+        own = history_of(Revision).filter(reasoned, since_published("id"))
+        found += [(Revision, entry) for entry in own.order_by("-history_date")[:limit]]
     found = sorted(found, key=lambda pair: pair[1].history_date, reverse=True)[:limit]
     earlier = _earlier_entries(found)
     organisations = _by_pk(Organisation, {entry.organisation_id for model, entry in found if model is Entitlement})
@@ -228,14 +237,17 @@ def _corrections(
             about = "the revision's own details"
             link = revision.get_absolute_url()
             noun = "revision"
-        differences = _differences(model, entry, older) if entry.history_type == "~" else [f"the {noun} was removed"]
-        what = "; ".join(differences) or "no field changed"
+        if entry.history_type == "~":
+            what = "; ".join(_differences(model, entry, older)) or "no field changed"
+            briefly = "; ".join(_differences(model, entry, older, shortened=True)) or "no field changed"
+        else:
+            what = briefly = f"the {noun} was removed"
         reason = entry.history_change_reason
         changes.append(
             PublishedChange(
                 key=f"{revision.contract.slug}/{revision.code}/correction/{model._meta.model_name}/{entry.history_id}",
                 when=entry.history_date,
-                title=f"Correction to {revision.title} ({revision.contract.title}), {about}: {what}",
+                title=f"Correction to {revision.title} ({revision.contract.title}), {about}: {briefly}",
                 summary=(
                     f"A correction to published data, made here on {entry.history_date:%d %b %Y at %H:%M} UTC: "
                     f"{about} under {revision.title}: {what}. Reason given: {reason}"

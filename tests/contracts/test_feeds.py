@@ -220,3 +220,14 @@ def test_a_published_row_deleted_with_a_reason_is_a_correction(client, corrector
     entry = parsed(client, RNOH_FEED).entries[0]
     assert entry.title.endswith("Cerner Millennium: the entitlement was removed")
     assert "Reason given: Recorded twice by mistake" in entry.summary
+
+
+def test_a_long_correction_is_cut_short_in_its_title_and_given_whole_in_its_summary(client, corrector, ccn3):
+    entitlement = ccn3.entitlements.get(organisation__code="RAN", system__slug="cerner-millennium")
+    entitlement.notes = "A long note. " * 20
+    record_change(entitlement, reason="Long", user=corrector)
+    entitlement.save()
+    entry = parsed(client, RNOH_FEED).entries[0]
+    assert entry.title.endswith("…")
+    assert len(entry.title) < 300
+    assert ("A long note. " * 20).strip() in entry.summary
