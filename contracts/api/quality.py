@@ -12,10 +12,8 @@ from contracts.api.serializers import FigureSerializer, QualitySerializer
 from contracts.api.views import ApiView
 from contracts.filters import FigureFilter
 from contracts.models import Contract
-from contracts.pages.figures import FigureCheck, figure_checks
+from contracts.pages.figures import figure_list_checks
 from contracts.pages.quality import quality_report
-from contracts.selectors.revisions import revisions_in_order
-from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 
 
 class DataQuality(ApiView):
@@ -41,22 +39,5 @@ class FigureList(ApiView):
         filterset = api_filterset_class(FigureFilter, self.query_parameters())(request.query_params)
         if not filterset.is_valid():
             raise refused(filterset)
-        scope = filterset.scope()
-        contracts = Contract.objects.order_by("slug")
-        if scope.contract:
-            contracts = contracts.filter(slug=scope.contract)
-        checks: list[FigureCheck] = []
-        for contract in contracts:
-            figures = contract_figures(contract=contract)
-            if scope.system:
-                figures = figures.filter(system__slug=scope.system)
-            if scope.organisation:
-                figures = figures.none()  # no figure speaks of one organisation
-            revisions = list(revisions_in_order(contract=contract))
-            reconciliations = reported_figure_reconcile(figures=figures)
-            checks += [
-                check
-                for check in figure_checks(reconciliations, revisions=revisions)
-                if filterset.wanted(check.reconciliation.verdict)
-            ]
+        checks = figure_list_checks(scope=filterset.scope(), wanted=filterset.wanted)
         return Response({"results": FigureSerializer(checks, many=True).data})

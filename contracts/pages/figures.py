@@ -1,13 +1,16 @@
 """The sources' numbers beside the records': each reported figure's check, with a link to the records it counts."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from contracts.models import EntitlementStatus, ReportedFigure, ReportedFigureMeasure, Revision
+from contracts.models import Contract, EntitlementStatus, ReportedFigure, ReportedFigureMeasure, Revision
 from contracts.outcomes import Outcome
-from contracts.services.reconcile import Reconciliation
+from contracts.selectors.facts import Scope
+from contracts.selectors.revisions import revisions_in_order
+from contracts.services.reconcile import Reconciliation, contract_figures, reported_figure_reconcile
 
 ENTITLEMENT_MEASURES = {
     ReportedFigureMeasure.STATUS_COUNT,
@@ -35,6 +38,30 @@ def figure_checks(reconciliations: list[Reconciliation], *, revisions: list[Revi
     for reconciliation in reconciliations:
         url, label = compared_records(reconciliation.figure, revisions=revisions)
         checks.append(FigureCheck(reconciliation=reconciliation, records_url=url, records_label=label))
+    return checks
+
+
+def figure_list_checks(
+    *, scope: Scope | None, wanted: Callable[[str], bool], drafts: bool = False
+) -> list[FigureCheck]:
+    """The reported figures list: each contract's figures within the scope (its contract and system; none for an
+    organisation, of which no figure speaks), reconciled, keeping the verdicts `wanted`. The page and the API."""
+    checks: list[FigureCheck] = []
+    contracts = Contract.objects.order_by("slug")
+    if scope and scope.contract:
+        contracts = contracts.filter(slug=scope.contract)
+    for contract in contracts:
+        figures = contract_figures(contract=contract, drafts=drafts)
+        if scope and scope.system:
+            figures = figures.filter(system__slug=scope.system)
+        if scope and scope.organisation:
+            figures = figures.none()
+        revisions = list(revisions_in_order(contract=contract, drafts=drafts))
+        checks += [
+            check
+            for check in figure_checks(reported_figure_reconcile(figures=figures), revisions=revisions)
+            if wanted(check.reconciliation.verdict)
+        ]
     return checks
 
 

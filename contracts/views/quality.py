@@ -15,12 +15,10 @@ from contracts.exports import (
 )
 from contracts.filters import CitationFilter, FactFilter, FigureFilter
 from contracts.models import Contract
-from contracts.pages.figures import figure_checks
+from contracts.pages.figures import figure_list_checks
 from contracts.pages.quality import quality_report
 from contracts.quality_tables import CitationTable, FactTable, FigureTable
 from contracts.selectors.citations import citation_rows
-from contracts.selectors.revisions import revisions_in_order
-from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
@@ -78,21 +76,7 @@ def figure_list(request: HttpRequest) -> HttpResponseBase:
     checks = []
     if not filterset.is_bound or filterset.is_valid():
         scope = filterset.scope() if filterset.is_bound else None
-        contracts = Contract.objects.order_by("slug")
-        if scope and scope.contract:
-            contracts = contracts.filter(slug=scope.contract)
-        for contract in contracts:
-            figures = contract_figures(contract=contract, drafts=drafts)
-            if scope and scope.system:
-                figures = figures.filter(system__slug=scope.system)
-            if scope and scope.organisation:
-                figures = figures.none()  # no figure speaks of one organisation
-            revisions = list(revisions_in_order(contract=contract, drafts=drafts))
-            checks += [
-                check
-                for check in figure_checks(reported_figure_reconcile(figures=figures), revisions=revisions)
-                if filterset.wanted(check.reconciliation.verdict)
-            ]
+        checks = figure_list_checks(scope=scope, wanted=filterset.wanted, drafts=drafts)
     return table_response(
         request,
         filterset=filterset,
