@@ -162,3 +162,24 @@ def test_a_cursor_made_for_a_deep_page_starts_after_its_row(api):
     body = api.get("/api/entitlements/", {"cursor": cursor_after(ids[-5]), "page_size": 2}).json()
     assert [row["id"] for row in body["results"]] == ids[-4:-2]
     assert body["next"] and body["previous"]
+
+
+@pytest.mark.parametrize(
+    ("url", "most"),
+    [
+        ("/api/contracts/", 2),
+        ("/api/contracts/london-lsp/", 3),
+        ("/api/contracts/london-lsp/revisions/", 3),
+        ("/api/organisations/?page_size=500", 2),
+        ("/api/systems/?page_size=500", 2),
+        ("/api/systems/rio/", 4),
+        ("/api/deliverables/?page_size=500", 2),
+        ("/api/deployments/?page_size=500", 2),
+        ("/api/sources/?page_size=500", 6),
+        ("/api/sources/1/", 3),
+        ("/api/citations/?page_size=500", 6),
+    ],
+)
+def test_a_list_costs_the_same_queries_however_many_rows(api, django_assert_max_num_queries, url, most):
+    with django_assert_max_num_queries(most):
+        assert api.get(url).status_code == 200
