@@ -294,7 +294,7 @@ def _citations(records: DatasetRecords) -> Table:
             Column("reasoning", description="For an inferred or derived fact, how; for an unsourced one, why."),
         ],
         foreign_keys=[_key("source", ("sources", ["key"]))],
-        lines=lambda: _citation_lines(records), count=records.citations.count,
+        lines=lambda: _citation_lines(records),
     )  # fmt: skip
 
 
@@ -339,7 +339,7 @@ def _figures(records: DatasetRecords) -> Table:
         # Not keys to revisions: a key of two fields, one of them blank, is refused (the revision's code is blank
         # for most figures).
         foreign_keys=[_key("contract", TO_CONTRACT), _key("system", TO_SYSTEM)],
-        lines=lambda: _figure_lines(records), count=records.figures.count,
+        lines=lambda: _figure_lines(records),
     )  # fmt: skip
 
 

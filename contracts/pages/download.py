@@ -5,9 +5,14 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from contracts.download import dataset_tables
 from contracts.models import Contract
-from contracts.services.dataset import ContractCounts, contract_counts, dataset_last_changed, dataset_records
+from contracts.services.dataset import (
+    ContractCounts,
+    contract_counts,
+    dataset_counts,
+    dataset_last_changed,
+    dataset_records,
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def download_page() -> DownloadPage:
     counts = contract_counts()
     contracts = Contract.objects.order_by("signed_on", "title", "pk")
     offers = [_contract_offer(contract, counts.get(contract.pk, ContractCounts())) for contract in contracts]
-    everything = [TableCount(table.title.lower(), table.row_count()) for table in dataset_tables(dataset_records())]
+    everything = [TableCount(kind, rows) for kind, rows in dataset_counts(dataset_records())]
     offers.append(
         PackageOffer(
             "Every contract, and the whole register",

@@ -156,3 +156,15 @@ def contract_counts() -> dict[int, ContractCounts]:
         for row in rows.order_by().annotate(count=Count("pk")).values("owner", "count"):
             counts.setdefault(row["owner"], {})[name] = row["count"]
     return {owner: ContractCounts(**own) for owner, own in counts.items()}
+
+
+def dataset_counts(records: DatasetRecords) -> list[tuple[str, int]]:
+    """(kind of record, how many) for each table of the download, in its order: a count query each."""
+    kinds = [
+        ("organisations", records.organisations), ("successions", records.successions),
+        ("local systems", records.local_systems), ("suppliers", records.suppliers), ("contracts", records.contracts),
+        ("revisions", records.revisions), ("systems", records.systems), ("entitlements", records.entitlements),
+        ("deliverables", records.deliverables), ("deployments", records.deployments), ("sources", records.sources),
+        ("citations", records.citations), ("reported figures", records.figures),
+    ]  # fmt: skip
+    return [(kind, rows.count()) for kind, rows in kinds]

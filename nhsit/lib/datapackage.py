@@ -9,7 +9,7 @@ COPY where it is there, so memory does not grow with the number of rows.
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import zipstream  # type: ignore[import-untyped]  # no type information of its own
@@ -81,18 +81,10 @@ class Table:
     foreign_keys: Sequence[ForeignKey] = ()
     queryset: QuerySet | None = None
     lines: Callable[[], Iterable[Sequence[Any]]] | None = None
-    count: Callable[[], int] | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
         return f"{self.name}.csv"
-
-    def row_count(self) -> int:
-        if self.count is not None:
-            return self.count()
-        if self.queryset is not None:
-            return self.queryset.count()
-        return sum(1 for _row in self.lines()) if self.lines else 0
 
     def schema(self) -> dict[str, Any]:
         described: dict[str, Any] = {"fields": [column.schema() for column in self.columns]}
