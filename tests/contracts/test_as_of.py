@@ -150,3 +150,14 @@ def test_recorded_on_a_day_a_revision_was_a_draft_does_not_show_it(client, corre
     today = timezone.localdate()
     text = visible_text(client.get("/trusts/RAN/", {"recorded_on": today.isoformat()}))
     assert ccn3.title not in text.split("As recorded on")[1].split("What was delivered")[0]
+
+
+def test_recorded_on_a_day_a_revision_was_still_a_draft_leaves_it_out(client, corrected, ccn3):
+    history_of(Revision).filter(id=ccn3.pk).update(is_published=False)  # a draft until today
+    ccn3.refresh_from_db()
+    ccn3.save()  # and published today, as it is now
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    rows = recorded_rows(client.get("/trusts/RAN/", {"recorded_on": yesterday.isoformat()}))
+    assert rows and not [row for row in rows if ccn3.title in row]
+    today = recorded_rows(client.get("/trusts/RAN/", {"recorded_on": timezone.localdate().isoformat()}))
+    assert [row for row in today if ccn3.title in row]
