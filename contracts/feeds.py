@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from contracts.models import Contract, System
@@ -99,9 +100,16 @@ class ContractFeed(ChangesFeed):
 
 
 class OrganisationFeed(ChangesFeed):
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        organisation = self.record(kwargs["ods"])
+        if kwargs["ods"] != organisation.identifier:
+            # As the organisation's page does: GB-NHS-RAN is RAN.
+            return HttpResponsePermanentRedirect(reverse("trust_feed", args=[organisation.identifier]))
+        return super().__call__(request, *args, **kwargs)
+
     def record(self, ods: str) -> Organisation:
         organisation = Organisation.objects.by_identifier(ods[:60])
-        if organisation is None or organisation.identifier != ods:
+        if organisation is None:
             raise Http404(f"No organisation has the code “{ods[:60]}”.")
         return organisation
 

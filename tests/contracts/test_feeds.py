@@ -156,6 +156,12 @@ def test_a_revision_once_published_is_the_newest_entry(client, draft):
     assert ras.title.endswith("nothing withdrawn")
 
 
+def test_an_ods_code_with_its_prefix_is_sent_to_the_feed_under_the_code_alone(client):
+    response = client.get("/trusts/GB-NHS-RAN/feed/")
+    assert response.status_code == 301
+    assert response["Location"] == RNOH_FEED
+
+
 def test_entry_ids_are_stable(client, correction):
     assert [entry.id for entry in parsed(client, CONTRACT_FEED).entries] == [
         entry.id for entry in parsed(client, CONTRACT_FEED).entries
@@ -163,7 +169,7 @@ def test_entry_ids_are_stable(client, correction):
 
 
 @pytest.mark.parametrize(
-    "url", ["/trusts/NOPE/feed/", "/trusts/GB-NHS-RAN/feed/", "/systems/nope/feed/", "/contracts/nope/feed/"]
+    "url", ["/trusts/NOPE/feed/", "/trusts/GB-XXX-RAN/feed/", "/systems/nope/feed/", "/contracts/nope/feed/"]
 )
 def test_a_bad_identifier_is_not_found(client, url):
     assert client.get(url).status_code == 404
