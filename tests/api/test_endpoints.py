@@ -129,3 +129,20 @@ def test_the_schema_and_the_docs_are_served(api):
     docs = api.get("/api/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+def test_as_of_compares_the_revision_in_force_and_says_which_perhaps_was(api, london):
+    import datetime
+
+    from contracts.selectors.revisions import revision_in_force
+
+    for day in ["2010-04-01", "2010-04-15", "2020-01-01"]:
+        expected = revision_in_force(contract=london, day=datetime.date.fromisoformat(day))
+        body = api.get("/api/contracts/london-lsp/compare/", {"as_of": day}).json()
+        assert body["target"]["code"] == expected.revision.code
+        assert body["in_force"]["revision"]["code"] == expected.revision.code
+        assert (body["in_force"]["perhaps"] or {}).get("code") == (expected.perhaps.code if expected.perhaps else None)
+        shown = {row["revision"] for row in api.get("/api/organisations/RAN/", {"as_of": day}).json()["entitlements"]}
+        assert shown <= {expected.revision.code, expected.perhaps.code if expected.perhaps else None}
+    loose = revision_in_force(contract=london, day=datetime.date(2010, 4, 1))
+    assert loose.perhaps is not None, "CCN3's signing is known only as 'by 8 Apr 2010'"
