@@ -15,7 +15,7 @@ PAGES = {
     "/trusts/?kind=acute&system=cerner-millennium&outcome=unknown": 21,
     "/trusts/?status=withdrawn&page=1&sort=-identifier": 22,
     "/trusts/RAN/": 10,
-    "/systems/": 4,
+    "/systems/": 6,
     "/systems/cerner-millennium/": 16,
     "/contracts/": 3,
     "/contracts/london-lsp/": 25,

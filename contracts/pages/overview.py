@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from contracts.models import Contract, Deliverable, Revision
 from contracts.outcomes import Outcome
-from contracts.pages.charts import OutcomeBar, outcome_bars
+from contracts.pages.charts import OutcomeBar, ValueChart, outcome_bars, value_chart
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.pages.figures import FigureCheck, figure_checks
 from contracts.pages.timeline import TimelineEntry, revision_timeline
@@ -31,6 +31,7 @@ class ContractOverview:
     evidence: PageEvidence
     # The revisions in order with what each changed (on the contract's own page).
     timeline: list[TimelineEntry] = field(default_factory=list)
+    value_chart: ValueChart | None = None
 
     @property
     def base(self) -> Revision | None:
@@ -96,4 +97,5 @@ def contract_overview(*, choice: RevisionChoice, drafts: bool = False, with_time
         figures=figures,
         evidence=page_evidence(list(dict.fromkeys(records)), drafts=drafts),
         timeline=timeline,
+        value_chart=value_chart([entry.revision for entry in timeline]) if timeline else None,
     )

@@ -9,7 +9,7 @@ from django.db.models.functions import RowNumber
 
 from contracts.models import Contract, Deliverable, Deployment, System
 from contracts.outcomes import Outcome
-from contracts.pages.charts import OutcomeBar, outcome_bars
+from contracts.pages.charts import OutcomeBar, PromiseBar, outcome_bars, promise_bars
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.pages.figures import FigureCheck, figure_checks
 from contracts.selectors.revisions import RevisionChoice, UnknownRevision, revision_choice, revisions_by_contract
@@ -41,6 +41,10 @@ class SystemOverview:
     deliverables: list[Deliverable]
     deployments: list[Deployment]
     evidence: PageEvidence
+
+    @property
+    def promises(self) -> list[PromiseBar]:
+        return promise_bars(self.deliverables)
 
 
 def system_overview(

@@ -14,7 +14,7 @@ from contracts.outcomes import Outcome
 from contracts.pages.definitions import EVERY_GLOSSARY
 from contracts.pages.evidence import PageEvidence
 from nhsit.lib.money import gbp_change_display, gbp_display, percent_change_display
-from nhsit.lib.qualifiers import Qualifier
+from nhsit.lib.qualifiers import qualified_number
 
 register = template.Library()
 
@@ -121,12 +121,7 @@ def source_kind_label(value: str) -> str:
 @register.filter
 def qualified(number, qualifier: str) -> str:
     """A quantity with its qualifier: "about 1,500", "at most 100"."""
-    if number is None:
-        return "unknown"
-    if isinstance(number, Decimal) and number == number.to_integral_value():
-        number = int(number)
-    words: dict[str, str] = {Qualifier.ABOUT: "about ", Qualifier.AT_MOST: "at most ", Qualifier.AT_LEAST: "at least "}
-    return f"{words.get(qualifier, '')}{number:,}"
+    return qualified_number(number, qualifier)
 
 
 @register.filter

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from contracts.models import Contract, System
+from contracts.pages.system_list import system_list_rows
 from contracts.pages.systems import system_overview
 from contracts.selectors.revisions import UnknownRevision
-from contracts.selectors.systems import contract_system_columns, system_rows
 from contracts.views.choosing import CHOICE_PARAMETERS, refuse_unknown_parameters
 from contracts.views.preview import shows_drafts
 
@@ -23,14 +23,7 @@ def system_list(request: HttpRequest) -> HttpResponse:
         raise BadRequest(
             f"contract: “{slug[:60]}” is not a contract; these are: {', '.join(c.slug for c in contracts)}."
         )
-    contracts_of: dict[int, list[Contract]] = {}
-    for contract, system in contract_system_columns(contracts=contracts, drafts=drafts, with_lines=True):
-        contracts_of.setdefault(system.pk, []).append(contract)
-    rows = [
-        (system, contracts_of.get(system.pk, []))
-        for system in system_rows(drafts=drafts)
-        if chosen is None or chosen in contracts_of.get(system.pk, [])
-    ]
+    rows = system_list_rows(contracts=contracts, chosen=chosen, drafts=drafts)
     return render(request, "contracts/system_list.html", {"rows": rows, "contract": chosen})
 
 

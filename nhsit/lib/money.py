@@ -22,3 +22,13 @@ def percent_change_display(value: Decimal | None) -> str:
         return "—"
     sign = "−" if value < 0 else "+"
     return f"{sign}{abs(value):.1f}%"
+
+
+def gbp_short(value: Decimal | int) -> str:
+    """A sum on a chart's axis: "£0", "£500m", "£1.1bn"."""
+    value = Decimal(value)
+    if abs(value) >= 1_000_000_000:
+        return f"£{value / 1_000_000_000:.2f}".rstrip("0").rstrip(".") + "bn"
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:.0f}m"
+    return f"£{value:,.0f}"
