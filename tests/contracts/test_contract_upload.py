@@ -23,6 +23,7 @@ from contracts.models import (
     Source,
     System,
 )
+from contracts.services.seed import read_seed
 from organisations.models import LocalSystem, Organisation, Succession, Supplier
 from tests.conftest import LONDON_SEED, client_for
 from tests.helpers import visible_text
@@ -32,6 +33,11 @@ pytestmark = pytest.mark.django_db
 UPLOAD = reverse("admin:contracts_contract_upload")
 APPLY = reverse("admin:contracts_contract_upload_apply")
 SEED_FILES = {path.name: path.read_bytes() for path in sorted(LONDON_SEED.glob("*.toml"))}
+SEED_SECTIONS = read_seed(LONDON_SEED).sections
+# How many of each the London seed's files give: an [[entitlements]] entry gives one per organisation it lists.
+SEED_ENTITLEMENTS = sum(len(entry["organisations"]) for entry in SEED_SECTIONS["entitlements"])
+SEED_DEPLOYMENTS = len(SEED_SECTIONS["deployment"])
+SEED_REVISIONS = len(SEED_SECTIONS["revision"])
 # Deleted in this order, each before what it refers to.
 SEEDED = [
     Citation, ReportedFigure, Entitlement, Deliverable, Deployment, Revision, Contract, System, LocalSystem,
@@ -90,25 +96,25 @@ def test_a_zip_of_the_london_seed_is_previewed_then_written_into_an_empty_databa
     client = client_for(uploader)
     preview = client.post(UPLOAD, {"archive": zipped(SEED_FILES)})
     assert preview.status_code == 200
-    assert preview_row(preview, "Entitlements") == ["78", "0", "0"]
+    assert preview_row(preview, "Entitlements") == [str(SEED_ENTITLEMENTS), "0", "0"]
     assert preview_row(preview, "Organisations") == ["47", "0", "0"]
-    assert preview_row(preview, "Revisions") == ["2", "0", "0"]
+    assert preview_row(preview, "Revisions") == [str(SEED_REVISIONS), "0", "0"]
     text = visible_text(preview)
     assert "This is a preview: nothing has been written yet." in text
     assert "Created: London Local Service Provider contract." in text
-    assert "and 68 more." in text  # 78 entitlements, 10 named
+    assert f"and {SEED_ENTITLEMENTS - 10} more." in text  # 10 entitlements named, then the count of the rest
     assert set(counts().values()) == {0}
 
     applied = client.post(APPLY, {"token": preview.context["token"]}, follow=True)
     assert "The upload was written" in visible_text(applied)
     london = Contract.objects.get(slug="london-lsp")
-    assert Entitlement.objects.filter(revision__contract=london).count() == 78
+    assert Entitlement.objects.filter(revision__contract=london).count() == SEED_ENTITLEMENTS
     assert Citation.objects.count() > 200
     entry = Entitlement.objects.get(revision__code="ccn3", organisation__code="RAN").history.first()
     assert (entry.history_user, entry.history_change_reason) == (uploader, "Uploaded in the admin as a whole contract")
 
     again = client.post(UPLOAD, {"archive": zipped(SEED_FILES)})
-    assert preview_row(again, "Entitlements") == ["0", "0", "78"]
+    assert preview_row(again, "Entitlements") == ["0", "0", str(SEED_ENTITLEMENTS)]
     assert "Nothing to change" in visible_text(again)
     assert "token" not in again.context
 
@@ -119,11 +125,11 @@ def test_a_folder_of_the_london_seed_is_uploaded_with_its_other_files_set_aside(
     folder.append(SimpleUploadedFile("ehi-2010-04-london-it-programme-slashed.txt", b"The article."))
     preview = client.post(UPLOAD, {"folder": folder})
     assert preview.status_code == 200
-    assert preview_row(preview, "Deployments") == ["21", "0", "0"]
+    assert preview_row(preview, "Deployments") == [str(SEED_DEPLOYMENTS), "0", "0"]
     assert "Set aside: ehi-2010-04-london-it-programme-slashed.txt (not a .toml seed file)." in visible_text(preview)
     assert Contract.objects.count() == 0
     client.post(APPLY, {"token": preview.context["token"]})
-    assert Deployment.objects.count() == 21
+    assert Deployment.objects.count() == SEED_DEPLOYMENTS
 
 
 def test_a_changed_value_is_previewed_by_name_with_its_field(uploader, seed_drafts):
@@ -265,7 +271,7 @@ def test_changing_a_published_revisions_rows_by_upload_needs_a_corrector(uploade
     uploader = User.objects.get(pk=uploader.pk)
     client = client_for(uploader)
     preview = client.post(UPLOAD, {"archive": zipped(files)})
-    assert preview_row(preview, "Entitlements") == ["0", "1", "77"]
+    assert preview_row(preview, "Entitlements") == ["0", "1", str(SEED_ENTITLEMENTS - 1)]
     client.post(APPLY, {"token": preview.context["token"]})
     ran = Entitlement.objects.get(revision__code="ccn3", organisation__code="RAN", system__slug="cerner-millennium")
     assert ran.status == "declined"
