@@ -268,7 +268,8 @@ def record_key(record: Model) -> str:
 
 
 def _citation_lines(records: DatasetRecords) -> Iterator[Sequence[Any]]:
-    for citation in records.citations.iterator(chunk_size=2000):
+    # Each citation is read with every record it can support (sixteen joins): a few hundred at a time keeps memory low.
+    for citation in records.citations.iterator(chunk_size=500):
         target: Any = citation.target
         yield (
             target._meta.model_name, record_key(target), target.get_absolute_url(),
