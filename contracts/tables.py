@@ -16,6 +16,24 @@ from nhsit.lib.tables import DirectColumn
 from organisations.models import Organisation
 
 
+class LeavesOutEmptyColumns(tables.Table):
+    """A table that leaves out the columns in `empty_omitted` with nothing to say for any row on its page
+    (a Sector "not recorded" for every row): read from the page's rows, already fetched, so it costs no query."""
+
+    empty_omitted: tuple[str, ...] = ()
+
+    def before_render(self, request):
+        super().before_render(request)
+        page = getattr(self, "page", None)
+        records = [row.record for row in page.object_list] if page is not None else []
+        if not records:
+            return
+        for name in self.empty_omitted:
+            bound = self.columns[name]
+            if all(bound.accessor.resolve(record, quiet=True) in bound.column.empty_values for record in records):
+                self.columns.hide(name)
+
+
 class StatusColumn(DirectColumn):
     def render(self, value):
         return status_badge(value)
@@ -36,8 +54,9 @@ class EvidenceColumn(DirectColumn):
         return evidence_badge(value)
 
 
-class EntitlementTable(tables.Table):
+class EntitlementTable(LeavesOutEmptyColumns):
     row_header = "organisation"
+    empty_omitted = ("sector", "delivery_model", "deployment_slot", "withdrawal_reason")
     contract = tables.Column(accessor="revision__contract__slug", verbose_name="Contract")
     revision = tables.Column(accessor="revision__code", verbose_name="Revision", order_by="revision__sequence")
     identifier = tables.Column(
@@ -66,19 +85,20 @@ class EntitlementTable(tables.Table):
     class Meta:
         model = Entitlement
         fields: list[str] = []
+        # What the page answers (which system, what status) comes right after the organisation's name.
         sequence = [
-            "contract",
-            "revision",
             "identifier",
             "organisation",
-            "kind",
-            "sector",
             "system",
             "status",
+            "revision",
             "evidence",
+            "withdrawal_reason",
+            "contract",
+            "kind",
+            "sector",
             "delivery_model",
             "deployment_slot",
-            "withdrawal_reason",
             "source_count",
         ]
         template_name = "tables/table.html"
@@ -86,22 +106,24 @@ class EntitlementTable(tables.Table):
         empty_text = "No entitlement matches these filters."
 
 
-class CompareTable(tables.Table):
+class CompareTable(LeavesOutEmptyColumns):
     """The compare matrix's rows: one per organisation and system."""
 
     row_header = "organisation_name"
+    empty_omitted = ("sector", "delivery_model")
 
+    # The outcome, what the page answers, comes right after the organisation.
     identifier = tables.Column(
         verbose_name="Code", order_by=("organisation_code",), linkify=("trust_detail", {"ods": tables.A("identifier")})
     )
     organisation_name = DirectColumn(verbose_name="Organisation")
-    kind = DirectColumn(accessor="kind_name", order_by=("kind",), verbose_name="Kind")
-    sector = DirectColumn(default="not recorded")
+    outcome = OutcomeColumn()
     system_name = tables.Column(verbose_name="System", linkify=("system_detail", {"slug": tables.A("system_slug")}))
     base_status = StatusColumn(verbose_name="From")
     target_status = StatusColumn(verbose_name="To")
-    outcome = OutcomeColumn()
     live = tables.BooleanColumn(yesno="live,—", verbose_name="Live")
+    kind = DirectColumn(accessor="kind_name", order_by=("kind",), verbose_name="Kind")
+    sector = DirectColumn(default="not recorded")
     delivery_model = DirectColumn(default="—")
 
     class Meta:
@@ -176,8 +198,9 @@ class ContractsColumn(tables.Column):
         )
 
 
-class TrustTable(tables.Table):
+class TrustTable(LeavesOutEmptyColumns):
     row_header = "name"
+    empty_omitted = ("sector", "successors")
     identifier = tables.Column("Code", order_by=("code",), linkify=True)
     name = tables.Column(linkify=True)
     kind = DirectColumn(accessor="kind__name", order_by=("kind",), verbose_name="Kind")
@@ -188,6 +211,8 @@ class TrustTable(tables.Table):
     class Meta:
         model = Organisation
         fields = ["identifier", "name", "kind", "sector", "successors", "contracts"]
+        # The statuses for each system, what the page answers, come right after the organisation's name.
+        sequence = ["identifier", "name", "...", "kind", "sector", "successors", "contracts"]
         template_name = "tables/table.html"
         order_by = ("name",)
         attrs = {"class": "data-table"}
