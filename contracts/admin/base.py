@@ -24,6 +24,7 @@ from contracts.evidence import CITATION_FIELD, SOURCED_FIELDS
 from contracts.publishing import is_published, may_change
 from contracts.services.citing import change_cite
 from contracts.services.history import UNTRACKED
+from contracts.services.seed import SEED_REASON
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -43,7 +44,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_well_formed(object_id)
-        return super().history_view(request, object_id, extra_context)
+        return super().history_view(request, object_id, {"seed_reason": SEED_REASON, **(extra_context or {})})
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A past version, and reverting to it. simple-history checks only that the user may see the history, and
