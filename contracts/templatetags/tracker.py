@@ -13,6 +13,8 @@ from contracts.models import DeliverableStatus, DeploymentStatus, Entitlement, E
 from contracts.outcomes import Outcome
 from contracts.pages.definitions import EVERY_GLOSSARY
 from contracts.pages.evidence import PageEvidence
+from contracts.pages.headings import list_heading
+from nhsit.lib.filtering import applied_filters
 from nhsit.lib.money import gbp_change_display, gbp_display, percent_change_display
 from nhsit.lib.qualifiers import qualified_number
 
@@ -264,3 +266,31 @@ def legend(*keys: str) -> dict[str, object]:
 def supported_count(passages: list) -> int:
     """How many records a source's passages support between them."""
     return sum(passage.count for passage in passages)
+
+
+@register.simple_tag(takes_context=True)
+def facet_count(context, name: str, code) -> str:
+    """Beside a filter's value: how many rows choosing only it gives, linking to just that choice."""
+    facets = context.get("facets")
+    if not facets or name not in facets:
+        return ""
+    count = facets[name].get(str(code), 0)
+    query = context["request"].GET.copy()
+    for parameter in [name, "page"]:
+        query.pop(parameter, None)
+    query.setlist(name, [str(code)])
+    return format_html(
+        '<a class="facet-count" href="?{}" aria-label="{} {}: show only these">{}</a>',
+        query.urlencode(), f"{count:,}", "row" if count == 1 else "rows", f"{count:,}",
+    )  # fmt: skip
+
+
+@register.inclusion_tag("_chips.html")
+def filter_chips(filterset, keep: str = "") -> dict[str, object]:
+    """The filters applied, as chips that each remove one (not those in `keep`, which the page always has)."""
+    return {"applied": applied_filters(filterset, keep=keep.split())}
+
+
+@register.simple_tag
+def filtered_heading(noun_plural: str, filterset) -> str:
+    return list_heading(noun_plural, filterset)

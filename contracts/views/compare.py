@@ -8,6 +8,8 @@ from contracts.exports import COMPARE_COLUMNS, compare_csv_body
 from contracts.filters import CompareFilter
 from contracts.models import Contract
 from contracts.pages.compare import compare_picture, outcome_matrix, rolled_up
+from contracts.pages.facets import compare_facets, labelled
+from contracts.pages.headings import compare_heading
 from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
@@ -25,7 +27,8 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
     comparison = filterset.comparison()
     if comparison is None:
         wants_csv(request, filterset)  # an export asked with filters that are not valid says why (400)
-        context = {"contract": contract, "filterset": filterset}
+        heading = compare_heading(filterset, None, None)
+        context = {"contract": contract, "filterset": filterset, "facets": None, "heading": heading}
         return render(request, "contracts/compare.html", context, status=filter_status(filterset))
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
     counts = cache(comparison.outcome_counts)  # the table's count and the matrix's bars, from one query
@@ -40,7 +43,8 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         request, filterset=filterset, table=table, download=download, template="contracts/compare.html",
         count=lambda: sum(sum(by_outcome.values()) for by_outcome in counts().values()),
         context=lambda table: {
-            "contract": contract, "comparison": comparison,
+            "contract": contract, "comparison": comparison, "facets": labelled(filterset, compare_facets(filterset)),
+            "heading": compare_heading(filterset, comparison.base, comparison.target),
             "matrix": outcome_matrix(comparison=comparison, counts=counts(), page=matrix_page),
             "rolled_up": rolled_up(comparison) if filterset.rolls_up() else None,
             "picture": compare_picture(

@@ -7,6 +7,7 @@ from contracts.exports import organisation_columns, organisation_csv_body
 from contracts.filters import TrustFilter
 from contracts.models import Contract
 from contracts.pages.compare import compare_picture
+from contracts.pages.facets import labelled, organisation_facets
 from contracts.pages.organisations import organisation_statuses, trust_profile
 from contracts.selectors.organisations import organisation_contracts, organisation_rows
 from contracts.selectors.revisions import UnknownRevision, latest_pairs
@@ -58,7 +59,10 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
             picture = compare_picture(
                 comparison=narrowed, counts=counts, systems=chosen or None, narrowed=True, drafts=drafts
             )
-        return {"contract": contract, "pair": filterset.pair, "picture": picture, "comparison": narrowed}
+        facets = labelled(filterset, organisation_facets(filterset))
+        return {
+            "contract": contract, "pair": filterset.pair, "picture": picture, "comparison": narrowed, "facets": facets,
+        }  # fmt: skip
 
     download = Download(
         filename=csv_filename(contract.slug if contract else "", "trusts", *filter_words(filterset)),

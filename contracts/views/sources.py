@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from contracts.exports import SOURCE_COLUMNS, source_csv_body
 from contracts.filters import SourceFilter
 from contracts.models import Source
+from contracts.pages.facets import labelled, source_facets
 from contracts.pages.sources import cited_passages, key_documents
 from contracts.selectors.sources import source_rows
 from contracts.tables import SourceTable
@@ -26,7 +27,10 @@ def source_list(request: HttpRequest) -> HttpResponseBase:
     download = Download(csv_filename("sources", *filter_words(filterset)), SOURCE_COLUMNS, source_csv_body)
     return table_response(
         request, filterset=filterset, table=table, download=download, template="contracts/source_list.html",
-        context=lambda table: {"key_documents": key_documents(drafts=shows_drafts(request))},
+        context=lambda table: {
+            "key_documents": key_documents(drafts=shows_drafts(request)),
+            "facets": labelled(filterset, source_facets(filterset)),
+        },
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ as if they were the answer.
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -75,7 +76,7 @@ class StrictFilterForm(forms.Form):
     def full_clean(self) -> None:
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = invalid_choice_message(str(field.label), field.choices)
+                field.error_messages["invalid_choice"] = invalid_choice_message(str(field.label), field.choices)  # type: ignore[arg-type]
         super().full_clean()
 
     def clean(self) -> dict[str, Any] | None:
@@ -194,3 +195,59 @@ class CodeListField(forms.Field):
 
 class CodeListFilter(django_filters.Filter):
     field_class = CodeListField
+
+
+def rows_without(filterset: django_filters.FilterSet, *names: str) -> QuerySet:
+    """The rows every filter but `names` leaves: what facets of `names` count (the filter set is valid)."""
+    cleaned = filterset.form.cleaned_data
+    kept = {key: value for key, value in cleaned.items() if key not in names}
+    filterset.form.cleaned_data = kept
+    try:
+        return filterset.filter_queryset(filterset.queryset.all())
+    finally:
+        filterset.form.cleaned_data = cleaned
+
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One value a filter applies, and the address of the same page without it."""
+
+    label: str
+    value: str
+    without: str
+
+
+def applied_filters(filterset: django_filters.FilterSet, *, keep: Iterable[str] = ()) -> list[AppliedFilter]:
+    """Each chosen value of each filter (not those in `keep`, which a page always has, such as its revisions), in
+    the filters' order, with the query string that removes just it (and goes back to the first page)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    data = filterset.data
+    applied = []
+    for name, field in filterset.form.fields.items():
+        if name in keep or name not in data:
+            continue
+        labels = dict(_flat_choices(getattr(field, "choices", [])))
+        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+        for value in values:
+            if value in ("", None):
+                continue
+            remaining = data.copy()
+            remaining.setlist(name, [other for other in values if other != value])
+            remaining.pop("page", None)
+            shown = re.sub(r" \([\d,]+\)$", "", str(labels.get(value, value)))
+            applied.append(AppliedFilter(str(field.label), shown, remaining.urlencode()))
+    return applied
+
+
+def chosen_labels(filterset: django_filters.FilterSet, name: str) -> list[str]:
+    """The labels of the values chosen for one filter ([] when none, or the filters are not valid)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    value = filterset.form.cleaned_data.get(name)
+    values = value if isinstance(value, list | tuple) else ([value] if value not in (None, "") else [])
+    field = filterset.form.fields[name]
+    if not hasattr(field, "choices"):
+        return [f"“{item}”" for item in values]
+    labels = dict(_flat_choices(field.choices))
+    return [re.sub(r" \([\d,]+\)$", "", str(labels.get(str(item), item))) for item in values]

@@ -1,0 +1,137 @@
+"""The counts beside each filter value on the tables' pages: how many rows choosing only that value gives, the
+other filters as they are. Each page's counts take one grouped query over the rows no facet filter narrows (the
+organisations list, whose statuses and outcomes count organisations, not rows, takes three more)."""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connections
+from django.db.models import Case, Count, F, QuerySet, Value, When
+from django_filters import FilterSet
+
+from contracts.filters import CompareFilter, EntitlementFilter, SourceFilter, TrustFilter
+from contracts.models import Entitlement
+from contracts.services.compare import revision_compare
+from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
+from nhsit.lib.filtering import rows_without
+
+ENTITLEMENT_FACETS = {
+    "contract": "revision__contract__slug",
+    "revision": "revision__code",
+    "system": "system__slug",
+    "status": "status",
+    "kind": "organisation__kind",
+    "sector": "organisation__sector",
+}
+COMPARE_FACETS = {"system": "system_slug", "kind": "kind", "sector": "sector", "outcome": "outcome", "live": "live"}
+SOURCE_FACETS = {"kind": "kind", "supports": "supports"}
+ORGANISATION_FACETS = {"kind": "kind", "sector": "sector"}
+
+
+def _chosen(filterset: FilterSet, names: Iterable[str]) -> dict[str, list[str]]:
+    cleaned = filterset.form.cleaned_data
+    chosen: dict[str, list[str]] = {}
+    for name in names:
+        value = cleaned.get(name)
+        chosen[name] = [str(item) for item in value] if isinstance(value, list) else ([str(value)] if value else [])
+    return chosen
+
+
+def _grouped(rows: QuerySet, paths: dict[str, str]) -> list[tuple]:
+    """(each path's value..., how many rows) for the rows, grouped: one query, whatever the rows are built of."""
+    aliases = {f"facet_{index}": F(path) for index, path in enumerate(paths.values())}
+    sql, params = rows.annotate(**aliases).values(*aliases).order_by().query.sql_with_params()
+    columns = ", ".join(connections[rows.db].ops.quote_name(alias) for alias in aliases)
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"SELECT {columns}, COUNT(*) FROM ({sql}) facet_rows GROUP BY {columns}", params)
+        return cursor.fetchall()
+
+
+def entitlement_facets(filterset: EntitlementFilter) -> FacetCounts | None:
+    if not filterset.is_bound:
+        rows = filterset.queryset
+    elif not filterset.is_valid():
+        return None
+    else:
+        rows = rows_without(filterset, *ENTITLEMENT_FACETS)
+    chosen = _chosen(filterset, ENTITLEMENT_FACETS) if filterset.is_bound else {}
+    return tuple_counts(_grouped(rows, ENTITLEMENT_FACETS), list(ENTITLEMENT_FACETS), chosen)
+
+
+def source_facets(filterset: SourceFilter) -> FacetCounts | None:
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    rows = rows_without(filterset, *SOURCE_FACETS) if filterset.is_bound else filterset.queryset
+    supports = Case(When(citation_count=0, then=Value("nothing")), default=Value("something"))
+    rows = rows.annotate(supports=supports)
+    chosen = _chosen(filterset, SOURCE_FACETS) if filterset.is_bound else {}
+    return tuple_counts(_grouped(rows, SOURCE_FACETS), list(SOURCE_FACETS), chosen)
+
+
+def compare_facets(filterset: CompareFilter) -> FacetCounts | None:
+    """Over the comparison the two revisions (and the organisations chosen by code) give, before any facet filter."""
+    if not filterset.is_valid():
+        return None
+    base, target = filterset.chosen_revisions()
+    assert base is not None and target is not None
+    organisations = filterset.organisation_ids() if filterset.form.cleaned_data.get("ods") else None
+    comparison = revision_compare(base=base, target=target, organisations=organisations)
+    systems = set(filterset.systems)
+    rows = [
+        (system, kind, sector, outcome, "yes" if live else "no", number)
+        for system, kind, sector, outcome, live, number in _grouped(comparison.rows, COMPARE_FACETS)
+        if system in systems
+    ]
+    return tuple_counts(rows, list(COMPARE_FACETS), _chosen(filterset, COMPARE_FACETS))
+
+
+def organisation_facets(filterset: TrustFilter) -> FacetCounts | None:
+    """Organisations, not rows: kinds and sectors from the organisations the other filters leave; statuses,
+    outcomes and systems counted as distinct organisations in the chosen contract's latest two revisions."""
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    bound = filterset.is_bound
+    rows = rows_without(filterset, *ORGANISATION_FACETS) if bound else filterset.queryset
+    chosen = _chosen(filterset, ORGANISATION_FACETS) if bound else {}
+    counts = tuple_counts(_grouped(rows, ORGANISATION_FACETS), list(ORGANISATION_FACETS), chosen)
+    pair = filterset.pair
+    if pair.latest is None:
+        return counts
+    cleaned = filterset.form.cleaned_data if bound else {}
+    systems = [filterset.systems[slug] for slug in cleaned.get("system") or []] or list(filterset.systems.values())
+    without_status = rows_without(filterset, "status") if bound else filterset.queryset
+    statuses = (
+        Entitlement.objects.filter(revision=pair.latest, system__in=systems, organisation__in=without_status)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("organisation", distinct=True))
+    )
+    counts["status"] = Counter(dict(statuses))
+    if pair.previous is not None:
+        comparison = revision_compare(base=pair.previous, target=pair.latest, systems=systems)
+        without_outcome = rows_without(filterset, "outcome") if bound else filterset.queryset
+        outcomes = (
+            comparison.rows.filter(organisation_id__in=without_outcome.values("pk"))
+            .order_by()
+            .values_list("outcome")
+            .annotate(n=Count("organisation_id", distinct=True))
+        )
+        counts["outcome"] = Counter(dict(outcomes))
+    base = pair.previous or pair.latest
+    every_system = revision_compare(base=base, target=pair.latest, systems=list(filterset.systems.values()))
+    without_system = rows_without(filterset, "system") if bound else filterset.queryset
+    by_system = (
+        every_system.rows.filter(organisation_id__in=without_system.values("pk"))
+        .order_by()
+        .values_list("system_slug")
+        .annotate(n=Count("organisation_id", distinct=True))
+    )
+    counts["system"] = Counter(dict(by_system))
+    return counts
+
+
+def labelled(filterset: FilterSet, counts: FacetCounts | None) -> FacetCounts | None:
+    """The counts, written into the labels of the filter set's drop-down options too."""
+    if counts is not None:
+        counts_in_labels(filterset.form, counts)
+    return counts

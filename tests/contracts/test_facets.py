@@ -1,0 +1,94 @@
+"""Counts beside every filter value: how many rows choosing only that value gives, the other filters as they are.
+Each count is checked against the page its link opens."""
+
+import re
+from html import unescape
+
+import pytest
+
+from tests.helpers import shown_count
+
+pytestmark = pytest.mark.django_db
+
+FACET_LINK = re.compile(r'<a class="facet-count" href="\?([^"]*)"[^>]*>([\d,]+)</a>')
+
+
+def facet_links(response) -> list[tuple[str, int]]:
+    page = response.content.decode()
+    return [(unescape(query), int(count.replace(",", ""))) for query, count in FACET_LINK.findall(page)]
+
+
+@pytest.mark.parametrize(
+    "path, filters",
+    [
+        ("/entitlements/", {}),
+        ("/entitlements/", {"contract": "london-lsp", "system": "cerner-millennium"}),
+        ("/entitlements/", {"status": "unknown", "kind": "acute"}),
+        ("/contracts/london-lsp/compare/", {}),
+        ("/contracts/london-lsp/compare/", {"system": "cerner-millennium", "kind": "acute"}),
+        ("/contracts/london-lsp/compare/", {"outcome": "lost"}),
+        ("/trusts/", {}),
+        ("/trusts/", {"kind": "acute"}),
+        ("/trusts/", {"system": "rio", "status": "entitled"}),
+        ("/sources/", {}),
+        ("/sources/", {"kind": "article"}),
+    ],
+)
+def test_each_count_is_the_number_of_rows_its_link_shows(client, path, filters):
+    links = facet_links(client.get(path, filters))
+    assert links, "the page shows counts"
+    for query, count in links:
+        assert shown_count(client.get(f"{path}?{query}")) == count, query
+
+
+def test_a_drop_down_filter_gives_its_count_in_each_option(client):
+    page = client.get("/entitlements/", {"system": "rio"}).content.decode()
+    option = re.search(r'<option value="london-lsp"[^>]*>[^<]*\((\d+)\)</option>', page)
+    assert option
+    assert shown_count(client.get("/entitlements/", {"system": "rio", "contract": "london-lsp"})) == int(option[1])
+
+
+def test_invalid_filters_show_no_counts(client):
+    response = client.get("/entitlements/", {"status": "nope"})
+    assert response.status_code == 400
+    assert facet_links(response) == []
+
+
+def test_the_counts_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(14):
+        client.get("/entitlements/", {"system": "rio", "status": "entitled"})
+
+
+def test_the_heading_says_what_the_comparison_shows(client, london):
+    first = london.revisions.order_by("sequence").first()
+    latest = london.revisions.order_by("sequence").last()
+    response = client.get(
+        "/contracts/london-lsp/compare/",
+        {"base": first.code, "target": latest.code, "kind": "acute", "system": "cerner-millennium", "outcome": "lost"},
+    )
+    heading = f"Acute organisations that lost Cerner Millennium: {first.title} → {latest.title}"
+    page = response.content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert f"<title>{heading} – " in page
+
+
+def test_a_list_heading_names_its_filters(client):
+    page = client.get("/entitlements/", {"system": "rio", "status": "unknown"}).content.decode()
+    assert "<h1>Entitlements: RiO, unknown (sources do not say)</h1>" in page
+
+
+def test_each_applied_filter_is_a_chip_that_removes_just_it(client):
+    response = client.get("/entitlements/", {"system": "rio", "status": "unknown", "page": "1"})
+    chips = re.findall(r'<a class="chip" href="\?([^"]*)"', response.content.decode())
+    assert len(chips) == 2
+    for query in chips:
+        remaining = client.get(f"/entitlements/?{unescape(query)}")
+        shown = remaining.context["filterset"].form.cleaned_data
+        assert bool(shown.get("system")) != bool(shown.get("status"))
+        assert "page" not in unescape(query)
+
+
+def test_the_compare_chips_keep_the_revisions(client):
+    page = client.get("/contracts/london-lsp/compare/", {"outcome": "lost"}).content.decode()
+    (query,) = re.findall(r'<a class="chip" href="\?([^"]*)"', page)
+    assert "base=" in unescape(query) and "outcome" not in unescape(query)
