@@ -163,6 +163,11 @@ class SourceTable(tables.Table):
         return format_html('<a href="{}">{}</a>', reverse("source_detail", args=[record.pk]), value)
 
 
+def system_sort_name(contract: Contract, system: System) -> str:
+    """The name of an organisation's status column for one system of one contract, as `?sort=` gives it."""
+    return f"system_{contract.slug}_{system.slug}".replace("-", "_")
+
+
 class SystemStatusColumn(tables.Column):
     """An organisation's status for one system of one contract, read from the table's `cells` (filled for one page
     at once)."""
@@ -172,7 +177,9 @@ class SystemStatusColumn(tables.Column):
     def __init__(self, contract: Contract, system: System, *, label_contract: bool, **kwargs):
         self.contract, self.system = contract, system
         name = f"{system.name} ({contract.title})" if label_contract else system.name
-        super().__init__(verbose_name=name, orderable=False, **kwargs)
+        # Sorts by the status the view annotates under the column's name (status_sort_key), when it is asked to.
+        order_by = (system_sort_name(contract, system), "name")
+        super().__init__(verbose_name=name, orderable=True, order_by=order_by, **kwargs)
 
     def cell_html(self, bound_column, record, table) -> str:
         return status_cell(table.cells.get(record.pk, {}).get((self.contract.pk, self.system.slug)))
@@ -221,7 +228,7 @@ class TrustTable(LeavesOutEmptyColumns):
     def __init__(self, *args, columns: list[tuple[Contract, System]], label_contracts: bool = False, **kwargs):
         extra = [
             (
-                f"system_{contract.slug}_{system.slug}",
+                system_sort_name(contract, system),
                 SystemStatusColumn(contract, system, label_contract=label_contracts),
             )
             for contract, system in columns

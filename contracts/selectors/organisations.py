@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from functools import reduce
 from operator import or_
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from contracts.models import Citation, Contract, Entitlement, Revision, System
@@ -126,3 +126,14 @@ def organisation_citations(
         )
         .order_by("id")
     )
+
+
+# How statuses sort on the organisations list: what the contract gives first, what the sources do not say last.
+STATUS_ORDER = ["entitled", "withdrawn", "declined", "not_entitled", "unknown"]
+
+
+def status_sort_key(revision: Revision | None, system: System) -> Coalesce:
+    """An organisation's status for `system` in `revision`, as a number that sorts (STATUS_ORDER; no row last)."""
+    ranks = Case(*(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)))
+    status = Entitlement.objects.filter(revision=revision, system=system, organisation=OuterRef("pk")).order_by()
+    return Coalesce(Subquery(status.annotate(rank=ranks).values("rank")[:1]), Value(len(STATUS_ORDER)))

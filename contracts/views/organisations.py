@@ -1,4 +1,5 @@
 from django.core.exceptions import BadRequest
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -9,11 +10,11 @@ from contracts.models import Contract
 from contracts.pages.compare import compare_picture
 from contracts.pages.facets import labelled, organisation_facets
 from contracts.pages.organisations import organisation_statuses, trust_profile
-from contracts.selectors.organisations import organisation_contracts, organisation_rows
+from contracts.selectors.organisations import organisation_contracts, organisation_rows, status_sort_key
 from contracts.selectors.revisions import UnknownRevision, latest_pairs
 from contracts.selectors.systems import contract_system_columns
 from contracts.services.recorded import entitlements_as_recorded
-from contracts.tables import TrustTable
+from contracts.tables import TrustTable, system_sort_name
 from contracts.views.choosing import CHOICE_PARAMETERS, refuse_unknown_parameters
 from contracts.views.days import DAY_PARAMETERS, asked_day, refuse_as_of_with_a_choice
 from contracts.views.preview import shows_drafts
@@ -38,12 +39,15 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
         pairs=pairs,
         columns=all_columns,
         drafts=drafts,
-        sortable=sortable_columns(TrustTable),
+        sortable=sortable_columns(TrustTable) | {system_sort_name(owner, system) for owner, system in all_columns},
     )
     contract = filterset.contract
     columns = [(owner, system) for owner, system in all_columns if contract is None or owner == contract]
     several = len({owner for owner, _system in columns}) > 1
-    table = TrustTable(strict_rows(filterset), columns=columns, label_contracts=several)
+    table = TrustTable(
+        by_status_if_asked(request, strict_rows(filterset), pairs=pairs, columns=all_columns),
+        columns=columns, label_contracts=several,
+    )  # fmt: skip
 
     def with_statuses(table: TrustTable) -> dict:
         on_page = [row.record for row in table.page.object_list]
@@ -73,6 +77,17 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
         request, filterset=filterset, table=table, download=download, template="trusts/trust_list.html",
         context=with_statuses,
     )  # fmt: skip
+
+
+def by_status_if_asked(request: HttpRequest, rows: QuerySet, *, pairs, columns) -> QuerySet:
+    """The rows with the status `?sort=` asks them to be sorted by (for one system of one contract, in its latest
+    revision), under the status column's name; the table then sorts by it."""
+    asked = {key.removeprefix("-") for key in request.GET.getlist("sort")}
+    for contract, system in columns:
+        name = system_sort_name(contract, system)
+        if name in asked:
+            rows = rows.annotate(**{name: status_sort_key(pairs[contract.pk].latest, system)})
+    return rows
 
 
 @require_safe
