@@ -28,6 +28,7 @@ from nhsit.lib.filtering import (
     multiple_choice,
     set_choices,
 )
+from nhsit.lib.keyset import KEYSET_PARAMETERS
 from organisations.models import Organisation, OrganisationKind, identified_by
 from organisations.search import organisation_search
 
@@ -44,6 +45,7 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 class EntitlementFilter(StrictFilterSet):
+    accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS
     organisation = django_filters.CharFilter(label="Organisation name or code", method="search", max_length=100)
     ods_code = django_filters.CharFilter(
         label="Organisation code, exactly (RAN, or GB-LAE-WSM)", method="by_identifier", max_length=60

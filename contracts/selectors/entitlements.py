@@ -1,10 +1,13 @@
 """The entitlements table."""
 
+from django.core.exceptions import BadRequest
+from django.db import connections
 from django.db.models import QuerySet
 
-from contracts.models import Entitlement
+from contracts.models import Entitlement, Revision
 from contracts.selectors.citations import citation_count, strongest_grade
 from contracts.selectors.revisions import in_visible_revisions
+from nhsit.lib.keyset import Cursor, beyond, keyset_page
 
 
 def entitlement_rows(*, drafts: bool = False) -> QuerySet[Entitlement]:
@@ -17,3 +20,59 @@ def entitlement_rows(*, drafts: bool = False) -> QuerySet[Entitlement]:
         .annotate(source_count=citation_count("entitlement"), evidence=strongest_grade("entitlement"))
         .order_by("revision__contract__slug", "revision__sequence", "organisation__name", "system__name")
     )
+
+
+# Within one revision, the table's order; the revisions themselves come in the order of their contract and sequence.
+WITHIN_REVISION = ("organisation__name", "system__name", "pk")
+
+
+def entitlement_key(row: Entitlement) -> tuple:
+    """A row's place in the table's default order, as its cursor holds it."""
+    return (row.revision_id, row.organisation.name, row.system.name, row.pk)
+
+
+def entitlement_page(
+    rows: QuerySet[Entitlement], *, cursor: Cursor | None, per_page: int, drafts: bool = False
+) -> tuple[list[Entitlement], str | None, str | None]:
+    """The page of the (filtered) rows, in the table's default order, that starts just beyond the cursor: its rows and
+    the next and previous pages' cursors.
+
+    Each revision's part is read on its own, in the order of an index (organisations by name, then each one's rows by
+    revision and organisation), at most a page of it, and the parts joined in one query: a page deep in a million
+    rows is read as cheaply as the first. Then only the page's rows are read whole, with their source counts.
+    """
+    order = list(
+        Revision.objects.visible(drafts=drafts).order_by("contract__slug", "sequence").values_list("pk", flat=True)
+    )
+    backwards = bool(cursor and cursor.backwards)
+    if cursor is not None:
+        if cursor.key[0] not in order:
+            raise BadRequest("This place in the list is in a revision no longer shown: start from the first page.")
+        start = order.index(cursor.key[0])
+        order = order[: start + 1][::-1] if backwards else order[start:]
+    direction = [f"-{field}" if backwards else field for field in WITHIN_REVISION]
+    fields = ("pk", "revision_id")
+    parts = []
+    for revision in order:
+        part = rows.filter(revision_id=revision)
+        if cursor is not None and revision == cursor.key[0]:
+            part = part.filter(beyond(WITHIN_REVISION, cursor.key[1:], backwards=backwards))
+        parts.append(part.order_by(*direction).values_list(*fields)[: per_page + 1])
+    if not parts:
+        return [], None, None
+    read = read_all(parts)
+    position = {revision: index for index, revision in enumerate(order)}
+    read.sort(key=lambda pair: position[pair[1]])  # stable: each revision's rows stay in the database's order
+    ids = [pk for pk, _ in read[: per_page + 1]]
+    whole = {row.pk: row for row in rows.filter(pk__in=ids).order_by()}
+    return keyset_page([whole[pk] for pk in ids], key_of=entitlement_key, cursor=cursor, per_page=per_page)
+
+
+def read_all(parts: list[QuerySet]) -> list[tuple]:
+    """The rows of each (sorted, sliced) query, in one query: `SELECT * FROM (…) UNION ALL SELECT * FROM (…)`, the
+    form both PostgreSQL and SQLite take (Django's union() refuses a slice in each part on SQLite)."""
+    compiled = [part.query.sql_with_params() for part in parts]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part_sql}) AS part_{n}" for n, (part_sql, _) in enumerate(compiled))
+    with connections[parts[0].db].cursor() as cursor:
+        cursor.execute(sql, [value for _, params in compiled for value in params])
+        return [tuple(row) for row in cursor.fetchall()]

@@ -3,12 +3,13 @@ from django.views.decorators.http import require_safe
 
 from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_body
 from contracts.filters import EntitlementFilter
-from contracts.selectors.entitlements import entitlement_rows
+from contracts.pages.facets import entitlement_facets, labelled
+from contracts.selectors.entitlements import entitlement_page, entitlement_rows
 from contracts.tables import EntitlementTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import Download, sortable_columns, table_response
+from nhsit.lib.tables import Download, Seek, sortable_columns, table_response
 
 
 @require_safe
@@ -22,5 +23,10 @@ def entitlement_list(request: HttpRequest) -> HttpResponseBase:
     filename = csv_filename("entitlements", *filter_words(filterset))
     download = Download(filename, ENTITLEMENT_COLUMNS, entitlement_csv_body)
     return table_response(
-        request, filterset=filterset, table=table, download=download, template="contracts/entitlement_list.html"
-    )
+        request, filterset=filterset, table=table, download=download, template="contracts/entitlement_list.html",
+        context=lambda table: {"facets": labelled(filterset, entitlement_facets(filterset))},
+        seek=Seek(
+            (int, str, str, int),
+            lambda rows, cursor, per_page: entitlement_page(rows, cursor=cursor, per_page=per_page, drafts=drafts),
+        ),
+    )  # fmt: skip

@@ -12,12 +12,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django_tables2 import Column, Table
+from django_tables2.rows import BoundRows
 
 from nhsit.lib.csv_export import csv_response, wants_csv
+from nhsit.lib.keyset import KEYSET_PARAMETERS, Cursor, KeysetPage, KeysetPaginator, requested_cursor
 from nhsit.lib.pagination import CountedPaginator, page_of
 
 PER_PAGE = 50
 MOST_PER_PAGE = 500
+# A table paged by cursor in its first order has numbered pages too, as far as reading past the earlier rows stays
+# cheap: in another order (which no index serves) every page sorts all the matching rows.
+MOST_NUMBERED_PAGES = 20
 
 
 def sortable_columns(table_class: type[Table]) -> frozenset[str]:
@@ -82,6 +87,40 @@ def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_P
 
 
 @dataclass(frozen=True)
+class Seek:
+    """How a table is paged by cursor (`?after=`, `?before=`) in its first order: the types of the values of its
+    cursor's key, and what reads a page (rows, cursor, rows per page) as its rows and the cursors either side."""
+
+    types: tuple[type, ...]
+    page: Callable[[QuerySet, Cursor | None, int], tuple[list[Any], str | None, str | None]]
+
+
+def table_seek(request: HttpRequest, table: Table, seek: Seek, *, count: int | None = None) -> Table:
+    """The page of the table beyond `?after=` (or before `?before=`), or its first page; counted for the results bar."""
+    table.request = request
+    per_page = rows_per_page(request)
+    rows, next_cursor, previous_cursor = seek.page(
+        table.data.data, requested_cursor(request, types=seek.types), per_page
+    )
+    table.paginator = KeysetPaginator(table.data.data.count() if count is None else count, per_page)
+    table.page = KeysetPage(BoundRows(rows, table), next_cursor, previous_cursor)
+    return table
+
+
+def numbered_pages_only(request: HttpRequest, table: Table) -> None:
+    """A table paged by cursor, sorted by another column or asked for by page number: refuse a cursor, and a page
+    past MOST_NUMBERED_PAGES."""
+    if KEYSET_PARAMETERS & request.GET.keys():
+        raise BadRequest("A place in the list (?after=, ?before=) holds in the table's first order: remove ?sort=.")
+    number = request.GET.get(table.prefixed_page_field, "1")
+    if number.isascii() and number.isdigit() and int(number) > MOST_NUMBERED_PAGES:
+        raise BadRequest(
+            f"Pages past {MOST_NUMBERED_PAGES} are reached by the Next links in the table's first order (without "
+            "?sort= and ?page=); or filter the table, or download it as CSV."
+        )
+
+
+@dataclass(frozen=True)
 class Download:
     """What a table's CSV holds: a file name that says so, the header, and the lines for the table's rows."""
 
@@ -99,16 +138,23 @@ def table_response(
     template: str,
     context: Callable[[Table], dict[str, Any]] | None = None,
     count: Callable[[], int] | None = None,
+    seek: Seek | None = None,
 ) -> HttpResponseBase:
     """The table's page, or its CSV: the same filtered rows in the same order either way.
 
     `context` gives the page's other values once the table holds its page of rows; `count` counts the rows where
-    the caller can do so more cheaply than the paginator would.
+    the caller can do so more cheaply than the paginator would. With `seek`, the table in its first order is paged
+    by cursor, and in others (or by `?page=`) as far as MOST_NUMBERED_PAGES.
     """
     if wants_csv(request, filterset):
         table_sort(request, table)
         return csv_response(download.filename, download.header, download.body(table.data.data))
-    table_configure(request, table, count=count() if count else None)
+    if seek and filter_status(filterset) != 400 and not ({"sort", table.prefixed_page_field} & request.GET.keys()):
+        table_seek(request, table, seek, count=count() if count else None)
+    else:
+        if seek:
+            numbered_pages_only(request, table)
+        table_configure(request, table, count=count() if count else None)
     page = {"filterset": filterset, "table": table, **(context(table) if context else {})}
     return render(request, template, page, status=filter_status(filterset))
 

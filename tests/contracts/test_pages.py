@@ -272,7 +272,8 @@ def test_the_entitlement_list_paginates_and_counts_all_pages(client):
     assert pages >= 2
     first = client.get("/entitlements/")
     assert shown_count(first) == total
-    assert f"page 1 of {pages}" in visible_text(first)
+    assert "Next →" in visible_text(first)
+    assert f"page 1 of {pages}" in visible_text(client.get("/entitlements/", {"page": "1"}))
     assert client.get("/entitlements/", {"page": str(pages)}).status_code == 200
     assert client.get("/entitlements/", {"page": str(pages + 1)}).status_code == 404
     assert len(csv_rows(client.get("/entitlements/", {"page": "2", "_export": "csv"}))) == total
