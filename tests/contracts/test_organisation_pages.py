@@ -179,9 +179,9 @@ def test_searching_george_lists_both_st_georges_trusts(client):
     assert shown_count(listed) == 2
 
 
-def test_searching_a_name_only_one_trust_has_lands_on_it(client):
-    response = client.get("/search/", {"q": "st george's healthcare"}, follow=True)
-    assert response.redirect_chain[-1][0] == "/trusts/RJ7/"
+def test_searching_a_name_only_one_trust_has_puts_it_first(client):
+    response = client.get("/search/", {"q": "st george's healthcare"})
+    assert [match.record.code for match in response.context["results"].organisations] == ["RJ7"]
     assert "St George's Healthcare NHS Trust" in visible_text(response)
 
 

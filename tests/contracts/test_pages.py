@@ -298,7 +298,7 @@ def test_the_system_list_names_every_system_with_its_counts(client):
     text = visible_text(client.get("/systems/"))
     for name in ["Cerner Millennium", "RiO", "Map of Medicine"]:
         assert name in text
-    systems = {system.slug: system for system, _contracts in client.get("/systems/").context["rows"]}
+    systems = {row.system.slug: row.system for row in client.get("/systems/").context["rows"]}
     assert (systems["cerner-millennium"].organisation_count, systems["rio"].organisation_count) == (29, 9)
     assert systems["gp-systems"].organisation_count == 0 and systems["gp-systems"].deliverable_count >= 1
 

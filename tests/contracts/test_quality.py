@@ -125,17 +125,17 @@ def test_the_quality_page_by_system_and_by_organisation(client):
     ("url", "query", "message"),
     [
         ("/data-quality/facts/", {"organisation": "ZZZ"}, "No organisation has the code “ZZZ”."),
-        ("/data-quality/facts/", {"evidence": "guessed"}, "Select a valid choice. guessed is not one of the available"),
+        ("/data-quality/facts/", {"evidence": "guessed"}, "There is no evidence called ‘guessed’ here. Choose one of:"),
         ("/data-quality/facts/", {"evidnce": "uncited"}, "“evidnce” (did you mean “evidence”?) is not a filter"),
-        ("/data-quality/citations/", {"grade": "maybe"}, "Select a valid choice. maybe is not one of the available"),
+        ("/data-quality/citations/", {"grade": "maybe"}, "There is no grade called ‘maybe’ here. Choose one of:"),
         ("/data-quality/facts/", {"sort": "kind"}, "sort: “kind” is not a column this table sorts by"),
-        ("/figures/", {"verdict": "wrong"}, "Select a valid choice. wrong is not one of the available"),
+        ("/figures/", {"verdict": "wrong"}, "There is no verdict called ‘wrong’ here. Choose one of:"),
         ("/entitlements/", {"ods_code": "ZZZ"}, "No organisation has the code “ZZZ”."),
     ],
 )
 def test_a_bad_filter_on_a_quality_list_is_refused_with_a_message(client, url, query, message):
     page = client.get(url, query)
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert message in visible_text(page)
     assert "No results" in visible_text(page)
     assert client.get(url, {**query, "_export": "csv"}).status_code == 400
