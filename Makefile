@@ -57,7 +57,8 @@ $(VENV)/.bench-installed: requirements.txt bench/requirements.txt | $(BIN)/pytho
 	$(BIN)/pip install -q -r requirements.txt -r bench/requirements.txt
 	touch $@
 
-# Benchmark on PostgreSQL at national scale (--database-url; generates the synthetic data there once).
+# Benchmark on PostgreSQL at national scale (--database-url; generates the synthetic data there once), at two sizes.
+BENCH_ARGS ?= --sizes 100000,1000000
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

@@ -11,6 +11,7 @@ since this machine is noisy). Loopback only. Run with `make bench` (see README, 
 import argparse
 import csv
 import io
+import json
 import os
 import secrets
 import sqlite3
@@ -270,8 +271,31 @@ def measures(options) -> list[Measure]:
     # The API's cursor for the page that starts after the 50th-last of those rows: as deep as the list goes.
     matching = Entitlement.objects.filter(system=system, organisation__kind__slug="acute").order_by("-id")
     deep = cursor_after(matching.values_list("id", flat=True)[50])
+    # The entitlement list's cursor for a page 60 rows from its end, and Datasette's for a page as deep (its rowid).
+    from contracts.selectors.entitlements import entitlement_key
+    from nhsit.lib.keyset import cursor_text
+
+    last = Entitlement.objects.filter(revision=latest).select_related("organisation", "system")
+    near_end = last.order_by("-organisation__name", "-system__name", "-pk")[60]
+    total = Entitlement.objects.count()
+    facets = "?_facet=kind&_facet=system&kind=acute"
     return [
         Measure("Datasette: filtered table page", f"{datasette}{page}", PAGE_ROUNDS),
+        Measure("Datasette: table page, deep (?_next=)", f"{datasette}?_next={total - 60}", PAGE_ROUNDS),
+        Measure("Datasette: faceted filter page", f"{datasette}{facets}", PAGE_ROUNDS),
+        Measure("Entitlements, page 1", f"{ours}/entitlements/", PAGE_ROUNDS, "Datasette: table page, deep (?_next=)"),
+        Measure(
+            "Entitlements, deep (?after=)",
+            f"{ours}/entitlements/?after={cursor_text(entitlement_key(near_end))}",
+            PAGE_ROUNDS,
+            "Datasette: table page, deep (?_next=)",
+        ),
+        Measure(
+            "Entitlements, by kind (faceted)",
+            f"{ours}/entitlements/?kind=acute",
+            PAGE_ROUNDS,
+            "Datasette: faceted filter page",
+        ),
         Measure(
             "Trust list, by kind and system", f"{ours}/trusts/{page}", PAGE_ROUNDS, "Datasette: filtered table page"
         ),
@@ -400,7 +424,15 @@ def main() -> int:
     parser.add_argument("--systems", type=int, default=20)
     parser.add_argument("--revisions", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--sizes",
+        help="entitlement counts to measure one after the other (100000,1000000), each in its own database "
+        "(the --database-url name with the size after it), then each page's growth from the first to the last",
+    )
+    parser.add_argument("--results", help="also write each measure's median, p95 and ratio here (JSON)")
     options = parser.parse_args()
+    if options.sizes:
+        return sizes_run(options)
 
     environment = {
         **os.environ,
@@ -415,7 +447,9 @@ def main() -> int:
     synthetic_dataset(options.database_url, environment, options)
     manage(environment, "collectstatic", "--noinput", "-v0")  # served by WhiteNoise, as in production
     vacuum_analyze(options.database_url)
-    sqlite_path = ROOT / "bench" / "bench.db"
+    sqlite_path = (
+        ROOT / "bench" / ("bench.db" if not options.results else f"{urlparse(options.database_url).path[1:]}.db")
+    )
     total = sqlite_copy(options.database_url, sqlite_path)
 
     os.environ.update(environment)
@@ -449,6 +483,9 @@ def main() -> int:
             "--setting",
             "max_csv_mb",
             "0",
+            "--setting",  # at its default 200 ms, facets over a million rows time out and are silently left out
+            "facet_time_limit_ms",
+            "10000",
         ],  # fmt: skip
         environment,
         f"http://{DATASETTE}/-/versions.json",
@@ -466,6 +503,67 @@ def main() -> int:
         ours.wait()
         datasette.wait()
     report(all_measures, rounds)
+    if options.results:
+        Path(options.results).write_text(json.dumps(summary(all_measures, rounds)))
+    return 0
+
+
+def summary(all_measures: list[Measure], rounds: list[dict[str, float]]) -> dict[str, dict]:
+    """Each measure's median and p95 (seconds, or rows per second) and its ratio to its reference."""
+    result = {}
+    for measure in all_measures:
+        values = sorted(measure.times)
+        ratios = [
+            r[measure.name] / r[measure.reference]
+            for r in rounds
+            if measure.reference and {measure.name, measure.reference} <= r.keys()
+        ]
+        result[measure.name] = {
+            "median": statistics.median(values),
+            "p95": values[min(len(values) - 1, round(0.95 * (len(values) - 1)))],
+            "ratio": statistics.median(ratios) if ratios else None,
+            "reference": measure.reference,
+            "rate": measure.rate,
+        }
+    return result
+
+
+def sizes_run(options) -> int:
+    """The whole benchmark at each size, one after the other, then each measure's growth from the first size."""
+    sizes = [int(size) for size in options.sizes.split(",")]
+    per_organisation = options.systems * options.revisions
+    results = {}
+    for size in sizes:
+        path = ROOT / "bench" / f"results_{size}.json"
+        arguments = [
+            f"--database-url={options.database_url}_{size}",
+            f"--organisations={size // per_organisation}",
+            f"--systems={options.systems}",
+            f"--revisions={options.revisions}",
+            f"--seed={options.seed}",
+            f"--results={path}",
+        ]
+        print(f"\n== {size:,} entitlements (load: {os.getloadavg()[0]:.1f}) ==", flush=True)
+        subprocess.run([PYTHON, __file__, *arguments], cwd=ROOT, check=True)
+        results[size] = json.loads(path.read_text())
+    first, last = sizes[0], sizes[-1]
+    print(f"\nGrowth from {first:,} to {last:,} entitlements (load now: {os.getloadavg()[0]:.1f}):")
+    header = f"{'Measure':<42} {f'median {first:,}':>14} {f'median {last:,}':>16} {'growth':>7}  ratio at {last:,}"
+    print(header)
+    print("-" * len(header))
+    for name, at_last in results[last].items():
+        at_first = results[first].get(name)
+        if at_first is None:
+            continue
+        # Exports are rows per second: their growth is in time, the rows they hold grow with the data.
+        growth = at_last["median"] / at_first["median"]
+        ratio = f"{at_last['ratio']:.2f} × {at_last['reference']}" if at_last["ratio"] is not None else ""
+        unit = "rows/s" if at_last["rate"] else "ms"
+        scale = 1 if at_last["rate"] else 1000
+        print(
+            f"{name:<42} {at_first['median'] * scale:>11.0f} {unit:<2} {at_last['median'] * scale:>12.0f} {unit:<3}"
+            f" {growth:>6.2f}×  {ratio}"
+        )
     return 0
 
 
