@@ -15,15 +15,19 @@ sys.path.insert(0, str(ROOT))
 from tests.serving import CHROMIUM, CHROMIUM_ARGS, free_port, served, site_environment  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+# A list's page is photographed scrolled to its results, which its heading and summary would otherwise push out of
+# the picture.
+RESULTS = ".results-bar"
+SCROLLED_TO_RESULTS = {"trust-list", "compare-cerner-lost"}
 PAGES = {
     "home": "/",
-    "trust-list": "/trusts/?kind=acute&kind=specialist_acute&system=cerner-millennium",
+    "trust-list": "/trusts/?contract=london-lsp&kind=acute&kind=specialist_acute&system=cerner-millennium",
     "trust-rnoh": "/trusts/RAN/",
     "compare-cerner-lost": "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=lost",
     "system-cerner": "/systems/cerner-millennium/",
     "contract": "/contracts/london-lsp/",
 }
-SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def main() -> int:
@@ -39,6 +43,8 @@ def main() -> int:
                 page = context.new_page()
                 for name, path in PAGES.items():
                     page.goto(path)
+                    if name in SCROLLED_TO_RESULTS:
+                        page.locator(RESULTS).first.evaluate("bar => bar.scrollIntoView()")
                     target = OUT / f"{name}-{size}.png"
                     page.screenshot(path=target)
                     print(f"{target.relative_to(ROOT)}  {path}")
