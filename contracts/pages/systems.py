@@ -102,8 +102,11 @@ def system_overview(
             ]
         figures = figure_checks(figures_by_contract.get(own, []), revisions=choice.revisions)
         sections.append(SystemInContract(choice=choice, bar=bar, by_outcome=by_outcome, figures=figures))
-    deliverables = list(system_deliverables(system=system, drafts=drafts))
+    deliverables = list(system_deliverables(system=system, drafts=drafts).filter(revision__contract__in=contracts))
     deployments = list(system_deployments(system=system))
+    if contract:
+        # A deployment under no recorded contract is shown only on the system's page for every contract.
+        deployments = [deployment for deployment in deployments if deployment.contract_id in {c.pk for c in contracts}]
     records = [
         system,
         *(check.figure for section in sections for check in section.figures),

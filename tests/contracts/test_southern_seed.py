@@ -226,3 +226,11 @@ def test_records_both_datasets_define_are_defined_alike_so_either_order_loads_th
 
 def _fields(entry: dict) -> dict:
     return {name: value for name, value in entry.items() if name != "cite"}
+
+
+def test_a_system_page_for_one_contract_shows_only_that_contracts_lines_and_deployments(client, southern):
+    response = client.get("/systems/cerner-millennium/", {"contract": "southern-lsp"})
+    overview = response.context["overview"]
+    assert overview.deliverables
+    assert {line.revision.contract.slug for line in overview.deliverables} == {"southern-lsp"}
+    assert all(deployment.contract_id == southern.pk for deployment in overview.deployments)
