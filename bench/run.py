@@ -447,9 +447,11 @@ def main() -> int:
     synthetic_dataset(options.database_url, environment, options)
     manage(environment, "collectstatic", "--noinput", "-v0")  # served by WhiteNoise, as in production
     vacuum_analyze(options.database_url)
+    # One SQLite copy per database, each named bench.db, since Datasette serves it at /bench/.
     sqlite_path = (
-        ROOT / "bench" / ("bench.db" if not options.results else f"{urlparse(options.database_url).path[1:]}.db")
+        ROOT / "bench" / (f"{urlparse(options.database_url).path[1:]}/" if options.results else "") / "bench.db"
     )
+    sqlite_path.parent.mkdir(exist_ok=True)
     total = sqlite_copy(options.database_url, sqlite_path)
 
     os.environ.update(environment)
@@ -555,15 +557,12 @@ def sizes_run(options) -> int:
         at_first = results[first].get(name)
         if at_first is None:
             continue
-        # Exports are rows per second: their growth is in time, the rows they hold grow with the data.
+        # In time for every measure: an export's rows grow with the data, so its time does too.
         growth = at_last["median"] / at_first["median"]
         ratio = f"{at_last['ratio']:.2f} × {at_last['reference']}" if at_last["ratio"] is not None else ""
-        unit = "rows/s" if at_last["rate"] else "ms"
-        scale = 1 if at_last["rate"] else 1000
-        print(
-            f"{name:<42} {at_first['median'] * scale:>11.0f} {unit:<2} {at_last['median'] * scale:>12.0f} {unit:<3}"
-            f" {growth:>6.2f}×  {ratio}"
-        )
+        first_ms, last_ms = at_first["median"] * 1000, at_last["median"] * 1000
+        print(f"{name:<42} {first_ms:>11.0f} ms {last_ms:>13.0f} ms {growth:>6.2f}×  {ratio}")
+    print("Growth is in time. Ratios are those of the last size: time for pages, rows per second for exports.")
     return 0
 
 
