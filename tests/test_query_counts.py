@@ -22,8 +22,9 @@ PAGES = {
     "/contracts/london-lsp/compare/": 22,
     # One system: the matrix's organisations are its rows, already counted.
     "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 21,
-    # Paged by cursor: the revisions in order, each one's part of the page in one query, then the page's rows.
-    "/entitlements/": 10,
+    # Paged by cursor: the revisions in order, each one's part of the page in one query, then the page's rows;
+    # and the filter counts, one grouped query.
+    "/entitlements/": 11,
     "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 12,
     "/sources/": 4,
     "/sources/1/": 3,
