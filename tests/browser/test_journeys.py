@@ -26,26 +26,33 @@ EALING_REASONING = "It signed for another PAS, so it kept its own system rather 
 def test_an_analyst_follows_cerner_to_the_acute_trusts_that_lost_it_and_downloads_them(page, tmp_path):
     page.goto("/")
     cerner = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Cerner Millennium"))
-    cerner.get_by_role("listitem").filter(has_text=re.compile(r"^lost")).get_by_role("link", name="1").click()
+    cerner.get_by_role("listitem").filter(has_text=re.compile(r"^lost")).get_by_role("link").click()
     expect(page).to_have_url(
         re.compile(r"/systems/cerner-millennium/\?contract=london-lsp&base=original&target=ccn3#outcome-lost$")
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cerner Millennium")
-    expect(page.locator(":target")).to_have_text("Lost (1)")
-    expect(page.locator("#outcome-lost + ul").get_by_role("listitem")).to_have_text(
+    # Since the original: RNOH, withdrawn under CCN3, and the five trusts that kept their own systems in 2006.
+    expect(page.locator(":target")).to_have_text("Lost (6)")
+    expect(page.locator("#outcome-lost + ul").get_by_role("listitem")).to_contain_text(
         [f"{RNOH} (RAN): entitled → withdrawn"]
     )
 
-    # The system's counts lead to the comparison, filtered to that outcome; the analyst narrows it to acute trusts.
-    page.get_by_role("listitem").filter(has_text=re.compile(r"^lost\s*1$")).get_by_role("link").click()
-    expect(page).to_have_url(re.compile(r"/contracts/london-lsp/compare/\?.*system=cerner-millennium&outcome=lost$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Original contract → Contract Change Note 3 (CCN3)")
+    # What CCN3 itself took away: the contract's timeline compares it with the revision before it.
+    page.goto("/contracts/london-lsp/")
+    page.get_by_role("link", name="Who kept and lost what under Contract Change Note 3 (CCN3)").click()
+    expect(page).to_have_url(re.compile(r"/contracts/london-lsp/compare/\?base=reset-2007&target=ccn3$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("2007 contract re-set → Contract Change Note 3 (CCN3)")
     filters = page.locator("#filters")
-    expect(filters.get_by_label("lost")).to_be_checked()
+    filters.get_by_label("Cerner Millennium").check()
+    filters.get_by_label("lost").check()
     filters.get_by_label("acute", exact=True).check()
     filters.get_by_label("specialist acute").check()
     filters.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"kind=acute&kind=specialist_acute"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Acute or specialist acute organisations that lost Cerner Millennium: "
+        "2007 contract re-set → Contract Change Note 3 (CCN3)"
+    )
     expect(page.get_by_role("status")).to_have_text("1 row")
     table = page.locator("table.data-table")
     expect(table.get_by_role("row")).to_have_count(2)
@@ -54,15 +61,15 @@ def test_an_analyst_follows_cerner_to_the_acute_trusts_that_lost_it_and_download
     # The page says what the filters hide, with links to it, and sets the sources' figures beside the records.
     expect(page.get_by_role("heading", name="The whole picture for Cerner Millennium")).to_be_visible()
     picture = page.get_by_role("region", name="Cerner Millennium", exact=True)
-    expect(picture.locator(".picture-words")).to_have_text("Showing 1 lost; not shown: 7 kept, 21 unknown.")
-    expect(picture.get_by_role("link", name="7 kept")).to_have_attribute(
+    expect(picture.locator(".picture-words")).to_have_text("Showing 1 lost; not shown: 8 kept, 5 never, 15 unknown.")
+    expect(picture.get_by_role("link", name="8 kept")).to_have_attribute(
         "href", re.compile(r"system=cerner-millennium&outcome=kept$")
     )
-    expect(picture.get_by_role("link", name="21 unknown")).to_have_attribute(
+    expect(picture.get_by_role("link", name="15 unknown")).to_have_attribute(
         "href", re.compile(r"system=cerner-millennium&outcome=unknown$")
     )
     half = picture.locator(".figure-beside").filter(has_text="Approximately half of the 32 acute trusts")
-    expect(half).to_contain_text("The records: 1 to 22 (21 unknown): records cannot tell")
+    expect(half).to_contain_text("The records: 1 to 16 (15 unknown): records cannot tell")
     expect(half.get_by_role("link", name=re.compile(r"^\[\d+ derived\]$"))).to_have_count(2)
 
     table.get_by_role("link", name="RAN").click()
@@ -89,10 +96,12 @@ def test_an_analyst_follows_cerner_to_the_acute_trusts_that_lost_it_and_download
 
 def test_an_analyst_searches_george_and_lands_on_st_georges(page):
     page.goto("/")
-    page.get_by_label("Find an organisation").fill("George")
-    page.get_by_label("Find an organisation").press("Enter")
-    expect(page.get_by_role("status")).to_have_text("2 organisations")
-    page.get_by_role("link", name="St George's Healthcare NHS Trust").click()
+    page.get_by_label("Search", exact=True).fill("George")
+    page.get_by_label("Search", exact=True).press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search results for “George”")
+    found = page.get_by_role("region", name=re.compile("^Organisations"))
+    expect(found.get_by_role("listitem")).to_have_count(2)
+    found.get_by_role("link", name="St George's Healthcare NHS Trust").click()
     expect(page).to_have_url(re.compile(r"/trusts/RJ7/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("St George's Healthcare NHS Trust")
 
@@ -125,11 +134,17 @@ def test_an_editor_corrects_a_status_with_its_source_sees_it_cited_in_public_the
 
     page.goto("/trusts/RC3/")
     cerner = page.locator("#system-cerner-millennium")
-    # Original contract, CCN3, outcome: each status with its mark, the grade in a word.
+    # The original, the 2006 and 2007 changes, CCN3, and the outcome: each status with its mark, the grade in a word.
     expect(cerner.get_by_role("cell")).to_have_text(
-        [re.compile(r"^\s*entitled\[\d+ stated\]\s*$"), re.compile(r"^\s*declined\[\d+ inferred\]\s*$"), "lost"]
+        [
+            re.compile(r"^\s*entitled\[\d+ stated\]\s*$"),
+            re.compile(r"^\s*entitled\[\d+ inferred\]\s*$"),
+            re.compile(r"^\s*entitled\[\d+ inferred\]\s*$"),
+            re.compile(r"^\s*declined\[\d+ inferred\]\s*$"),
+            "lost",
+        ]
     )
-    cerner.get_by_role("link", name=re.compile(r"^\[\d+ inferred\]$")).click()
+    cerner.get_by_role("cell").nth(3).get_by_role("link", name=re.compile(r"^\[\d+ inferred\]$")).click()
     cited = page.locator(":target")
     expect(cited).to_contain_text("Supports: RC3: Cerner Millennium under Contract Change Note 3 (CCN3): declined")
     expect(cited).to_contain_text(f"inferred: {EALING_REASONING}")
@@ -158,7 +173,13 @@ def test_an_editor_corrects_a_status_with_its_source_sees_it_cited_in_public_the
     # The seed's value and its citation are back; the correction's citation is kept, as supporting the old value.
     page.goto("/trusts/RC3/")
     expect(cerner.get_by_role("cell")).to_have_text(
-        [re.compile(r"^\s*entitled\[\d+ stated\]\s*$"), re.compile(r"^\s*unknown\[\d+ stated\]\s*$"), "unknown"]
+        [
+            re.compile(r"^\s*entitled\[\d+ stated\]\s*$"),
+            re.compile(r"^\s*entitled\[\d+ inferred\]\s*$"),
+            re.compile(r"^\s*entitled\[\d+ inferred\]\s*$"),
+            re.compile(r"^\s*unknown\[\d+ stated\]\s*$"),
+            "unknown",
+        ]
     )
     earlier = page.get_by_role("listitem").filter(has_text=re.compile(r"^\s*Supported RC3: Cerner Millennium"))
     expect(earlier).to_contain_text("when it read: status declined (kept its own system) (now unknown")
