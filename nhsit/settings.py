@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # A save that loses the race with another editor's answers 409 with a page that says so.
     "concurrency.middleware.ConcurrencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view's BadRequest answered with the site's 400 page under DEBUG too, as in production.
+    "nhsit.middleware.BadRequestPageMiddleware",
     # Refuses logins from an account or address after repeated failures (django-axes); keep it last.
     "axes.middleware.AxesMiddleware",
 ]

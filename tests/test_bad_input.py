@@ -192,3 +192,14 @@ def test_rows_per_page_changes_the_page_size(client):
 
     pages = -(-Entitlement.objects.filter(revision__is_published=True).count() // 10)
     assert f"page 1 of {pages}" in visible_text(client.get("/entitlements/", {"per_page": "10", "page": "1"}))
+
+
+@pytest.mark.parametrize("url", ["/trusts/?nope=1", "/contracts/london-lsp/?base=nope", "/systems/?contract=nope"])
+def test_a_refused_request_shows_the_sites_own_page_with_debug_on_too(client, settings, url):
+    """`make run` runs with DEBUG on: a refused request shows the page production shows, not Django's debug page."""
+    settings.DEBUG = True
+    response = client.get(url)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Traceback" not in page and "technical" not in page.lower()
+    assert '<main id="main"' in page
