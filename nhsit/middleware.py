@@ -29,5 +29,6 @@ class BadRequestPageMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, BadRequest):
-            return get_resolver().resolve_error_handler(400)(request, exception)
+            handler = get_resolver().resolve_error_handler(400)
+            return handler(request, exception)  # type: ignore[call-arg]  # a 400 handler takes the exception
         return None
