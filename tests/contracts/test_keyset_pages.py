@@ -21,7 +21,8 @@ def shown_ids(response) -> list[int]:
 
 
 def walk(client, start: str) -> list[list[int]]:
-    pages, address = [], start
+    pages: list[list[int]] = []
+    address: str | None = start
     while address is not None:
         response = client.get(f"/entitlements/{address}")
         assert response.status_code == 200
