@@ -112,6 +112,8 @@ DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
 # only (nhsit/wsgi.py): a release step's migration or a data load may take longer. Exports stream for as long as
 # their client reads and so are not limited; they end when the client goes away.
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+# How long a table's filter counts may take on PostgreSQL (milliseconds); past it the page shows no counts.
+FACET_TIME_LIMIT_MS = env_int("FACET_TIME_LIMIT_MS", 500)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays tens of milliseconds to compile each costly query, and a page's queries
     # are over before that pays back. Sent when connecting; set DATABASE_PG_OPTIONS="" where a pooler refuses it

@@ -2,10 +2,13 @@
 other filters as they are. Each page's counts take one grouped query over the rows no facet filter narrows (the
 organisations list, whose statuses and outcomes count organisations, not rows, takes three more)."""
 
+import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from django.db import connections
+from django.conf import settings
+from django.db import OperationalError, connections, transaction
 from django.db.models import Case, Count, F, QuerySet, Value, When
 from django_filters import FilterSet
 
@@ -28,6 +31,23 @@ SOURCE_FACETS = {"kind": "kind", "supports": "supports"}
 ORGANISATION_FACETS = {"kind": "kind", "sector": "sector"}
 
 
+class CountsSkipped(dict):
+    """No counts: they would have taken longer than the time limit. The filters still work."""
+
+    skipped = True
+
+
+def _within_time_limit(count: Callable[..., FacetCounts | None]) -> Callable[..., FacetCounts | None]:
+    @functools.wraps(count)
+    def counted(filterset: Any) -> FacetCounts | None:
+        try:
+            return count(filterset)
+        except CountsTookTooLong:
+            return CountsSkipped()
+
+    return counted
+
+
 def _chosen(filterset: FilterSet, names: Iterable[str]) -> dict[str, list[str]]:
     cleaned = filterset.form.cleaned_data
     chosen: dict[str, list[str]] = {}
@@ -37,16 +57,35 @@ def _chosen(filterset: FilterSet, names: Iterable[str]) -> dict[str, list[str]]:
     return chosen
 
 
+class CountsTookTooLong(Exception):
+    """The counts would take longer than FACET_TIME_LIMIT_MS: the page is shown without them."""
+
+
 def _grouped(rows: QuerySet, paths: dict[str, str]) -> list[tuple]:
-    """(each path's value..., how many rows) for the rows, grouped: one query, whatever the rows are built of."""
+    """(each path's value..., how many rows) for the rows, grouped: one query, whatever the rows are built of. On
+    PostgreSQL it is given FACET_TIME_LIMIT_MS, as Datasette gives its facets a time limit: past that the page
+    shows its rows without counts rather than keep the reader waiting."""
     aliases = {f"facet_{index}": F(path) for index, path in enumerate(paths.values())}
     sql, params = rows.annotate(**aliases).values(*aliases).order_by().query.sql_with_params()
-    columns = ", ".join(connections[rows.db].ops.quote_name(alias) for alias in aliases)
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(f"SELECT {columns}, COUNT(*) FROM ({sql}) facet_rows GROUP BY {columns}", params)
-        return cursor.fetchall()
+    connection = connections[rows.db]
+    columns = ", ".join(connection.ops.quote_name(alias) for alias in aliases)
+    grouped = f"SELECT {columns}, COUNT(*) FROM ({sql}) facet_rows GROUP BY {columns}"
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(grouped, params)
+            return cursor.fetchall()
+    try:
+        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(settings.FACET_TIME_LIMIT_MS)}")
+            cursor.execute(grouped, params)
+            found = cursor.fetchall()
+            cursor.execute("SET LOCAL statement_timeout = DEFAULT")
+            return found
+    except OperationalError as error:
+        raise CountsTookTooLong from error
 
 
+@_within_time_limit
 def entitlement_facets(filterset: EntitlementFilter) -> FacetCounts | None:
     if not filterset.is_bound:
         rows = filterset.queryset
@@ -58,6 +97,7 @@ def entitlement_facets(filterset: EntitlementFilter) -> FacetCounts | None:
     return tuple_counts(_grouped(rows, ENTITLEMENT_FACETS), list(ENTITLEMENT_FACETS), chosen)
 
 
+@_within_time_limit
 def source_facets(filterset: SourceFilter) -> FacetCounts | None:
     if filterset.is_bound and not filterset.is_valid():
         return None
@@ -68,6 +108,7 @@ def source_facets(filterset: SourceFilter) -> FacetCounts | None:
     return tuple_counts(_grouped(rows, SOURCE_FACETS), list(SOURCE_FACETS), chosen)
 
 
+@_within_time_limit
 def compare_facets(filterset: CompareFilter) -> FacetCounts | None:
     """Over the comparison the two revisions (and the organisations chosen by code) give, before any facet filter."""
     if not filterset.is_valid():
@@ -85,6 +126,7 @@ def compare_facets(filterset: CompareFilter) -> FacetCounts | None:
     return tuple_counts(rows, list(COMPARE_FACETS), _chosen(filterset, COMPARE_FACETS))
 
 
+@_within_time_limit
 def organisation_facets(filterset: TrustFilter) -> FacetCounts | None:
     """Organisations, not rows: kinds and sectors from the organisations the other filters leave; statuses,
     outcomes and systems counted as distinct organisations in the chosen contract's latest two revisions."""

@@ -5,6 +5,7 @@ as if they were the answer.
 """
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -103,10 +104,28 @@ class StrictFilterSet(django_filters.FilterSet):
         self.sortable = sortable
         super().__init__(*args, **kwargs)
 
+    def __init_subclass__(cls, **kwargs: Any):
+        """A page asks whether its filters are valid many times (its rows, counts, chips, heading, download):
+        each filter set's checks, some of which read the database, run once."""
+        super().__init_subclass__(**kwargs)
+        if "is_valid" in cls.__dict__:
+            cls.is_valid = _checked_once(cls.__dict__["is_valid"])
+
     def get_form_class(self) -> type[StrictFilterForm]:
         fields = {name: filter_.field for name, filter_ in self.filters.items()}
         attributes = {**fields, "accepted_parameters": frozenset(self.accepted_parameters), "sortable": self.sortable}
         return type(f"{type(self).__name__}Form", (StrictFilterForm,), attributes)
+
+
+def _checked_once(is_valid: Any) -> Any:
+    @functools.wraps(is_valid)
+    def once(self: Any) -> bool:
+        answers = self.__dict__.setdefault("_validity", {})
+        if is_valid not in answers:
+            answers[is_valid] = is_valid(self)
+        return answers[is_valid]
+
+    return once
 
 
 def multiple_choice(

@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 
 from tests.helpers import shown_count
 
@@ -55,7 +56,7 @@ def test_invalid_filters_show_no_counts(client):
 
 
 def test_the_counts_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         client.get("/entitlements/", {"system": "rio", "status": "entitled"})
 
 
@@ -92,3 +93,34 @@ def test_the_compare_chips_keep_the_revisions(client):
     page = client.get("/contracts/london-lsp/compare/", {"outcome": "lost"}).content.decode()
     (query,) = re.findall(r'<a class="chip" href="\?([^"]*)"', page)
     assert "base=" in unescape(query) and "outcome" not in unescape(query)
+
+
+def test_counts_that_would_take_too_long_are_left_out_and_the_page_says_so(client, monkeypatch):
+    from contracts.pages import facets
+
+    def too_long(rows, paths):
+        raise facets.CountsTookTooLong
+
+    monkeypatch.setattr(facets, "_grouped", too_long)
+    response = client.get("/entitlements/", {"system": "rio"})
+    assert response.status_code == 200
+    assert facet_links(response) == []
+    assert "The count beside each choice is left out" in response.content.decode()
+    assert shown_count(response) > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the time limit is PostgreSQL's statement_timeout")
+def test_on_postgresql_the_counts_stop_at_their_time_limit_and_the_request_goes_on(settings):
+    from django.db.models import Func, IntegerField, Value
+
+    from contracts.models import Entitlement
+    from contracts.pages.facets import CountsTookTooLong, _grouped
+
+    settings.FACET_TIME_LIMIT_MS = 1
+    pause = Func(Value(0.01), template="(SELECT 1 FROM pg_sleep(%(expressions)s))", output_field=IntegerField())
+    slow = Entitlement.objects.annotate(pause=pause)
+    with pytest.raises(CountsTookTooLong):
+        _grouped(slow, {"pause": "pause"})
+    assert Entitlement.objects.exists()  # the connection is usable: the savepoint was rolled back
+    settings.FACET_TIME_LIMIT_MS = 10_000
+    assert _grouped(Entitlement.objects.all(), {"status": "status"})
