@@ -23,6 +23,14 @@ TO_SYSTEM = ("systems", ["slug"])
 TO_CONTRACT = ("contracts", ["slug"])
 
 
+# The records' licence (README, "Licence"); the quotations they carry stay their publishers'.
+DATA_LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+
 def _key(name: str | Sequence[str], to: tuple[str, list[str]]) -> ForeignKey:
     return ForeignKey([name] if isinstance(name, str) else list(name), to[0], to[1])
 
@@ -368,8 +376,10 @@ def dataset_descriptor(
         "description": (
             "Published revisions only: no draft revision, nor its entitlements, deliverables or figures, is here. "
             "Records are named as on the site: organisations by identifier, systems and contracts by slug, "
-            "revisions by their contract's slug and their code. No licence is stated for this data. " + GUARD_NOTE
+            "revisions by their contract's slug and their code. The records are published under CC BY 4.0; the "
+            "quotations in the citations remain their publishers'. " + GUARD_NOTE
         ),
+        "licenses": [DATA_LICENCE],
         "sources": sources,
     }
     if last_changed is not None:

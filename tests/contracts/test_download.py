@@ -94,7 +94,7 @@ def test_the_download_page_offers_each_contract_and_everything_with_what_each_ho
     assert f"{entitlements} entitlements" in text
     assert f"{Citation.objects.count()} citations" in text
     assert "The data last changed on" in text
-    assert "No licence is stated" in text
+    assert "published under the Creative Commons Attribution 4.0 licence" in text
     assert 'href="/download/"' in client.get("/").content.decode()  # every page's footer links to it
 
 
@@ -233,3 +233,19 @@ def test_the_download_page_costs_the_same_queries_with_more_contracts(client, dj
         Contract.objects.create(slug=f"another-{number}", title=f"Another {number}", supplier=london.supplier)
     with django_assert_max_num_queries(len(one)):
         assert client.get("/download/").status_code == 200
+
+
+def test_the_package_states_the_records_licence(client, tmp_path, offline):
+    import io
+    import json
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/download/london-lsp.zip").streaming_content)))
+    descriptor = json.loads(archive.read("datapackage.json"))
+    assert descriptor["licenses"] == [
+        {
+            "name": "CC-BY-4.0",
+            "title": "Creative Commons Attribution 4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+        }
+    ]
