@@ -12,7 +12,6 @@ from django.db import OperationalError, connections, transaction
 from django.db.models import Case, Count, F, QuerySet, Value, When
 from django_filters import FilterSet
 
-from contracts.filters import CompareFilter, EntitlementFilter, SourceFilter, TrustFilter
 from contracts.models import Entitlement
 from contracts.services.compare import revision_compare
 from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
@@ -86,7 +85,7 @@ def _grouped(rows: QuerySet, paths: dict[str, str]) -> list[tuple]:
 
 
 @_within_time_limit
-def entitlement_facets(filterset: EntitlementFilter) -> FacetCounts | None:
+def entitlement_facets(filterset: FilterSet) -> FacetCounts | None:
     if not filterset.is_bound:
         rows = filterset.queryset
     elif not filterset.is_valid():
@@ -98,7 +97,7 @@ def entitlement_facets(filterset: EntitlementFilter) -> FacetCounts | None:
 
 
 @_within_time_limit
-def source_facets(filterset: SourceFilter) -> FacetCounts | None:
+def source_facets(filterset: FilterSet) -> FacetCounts | None:
     if filterset.is_bound and not filterset.is_valid():
         return None
     rows = rows_without(filterset, *SOURCE_FACETS) if filterset.is_bound else filterset.queryset
@@ -109,7 +108,7 @@ def source_facets(filterset: SourceFilter) -> FacetCounts | None:
 
 
 @_within_time_limit
-def compare_facets(filterset: CompareFilter) -> FacetCounts | None:
+def compare_facets(filterset: FilterSet) -> FacetCounts | None:
     """Over the comparison the two revisions (and the organisations chosen by code) give, before any facet filter."""
     if not filterset.is_valid():
         return None
@@ -127,7 +126,7 @@ def compare_facets(filterset: CompareFilter) -> FacetCounts | None:
 
 
 @_within_time_limit
-def organisation_facets(filterset: TrustFilter) -> FacetCounts | None:
+def organisation_facets(filterset: FilterSet) -> FacetCounts | None:
     """Organisations, not rows: kinds and sectors from the organisations the other filters leave; statuses,
     outcomes and systems counted as distinct organisations in the chosen contract's latest two revisions."""
     if filterset.is_bound and not filterset.is_valid():

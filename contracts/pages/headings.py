@@ -3,7 +3,6 @@ Original → CCN3", "Entitlements: RiO, unknown"."""
 
 from django_filters import FilterSet
 
-from contracts.filters import CompareFilter
 from contracts.models import Revision
 from nhsit.lib.filtering import chosen_labels
 
@@ -20,7 +19,7 @@ def _either(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def compare_heading(filterset: CompareFilter, base: Revision | None, target: Revision | None) -> str:
+def compare_heading(filterset: FilterSet, base: Revision | None, target: Revision | None) -> str:
     revisions = f"{base.title} → {target.title}" if base and target else "Compare revisions"
     if not filterset.is_bound or not filterset.is_valid():
         return revisions
