@@ -1,5 +1,6 @@
 from functools import cache
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -29,7 +30,10 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         wants_csv(request, filterset)  # an export asked with filters that are not valid says why (400)
         heading = compare_heading(filterset, None, None)
         context = {"contract": contract, "filterset": filterset, "facets": None, "heading": heading}
-        return render(request, "contracts/compare.html", context, status=filter_status(filterset))
+        # A contract with fewer than two revisions has nothing to compare: the request itself is not at fault.
+        nothing_to_compare = len(filterset.revisions) < 2 and not filterset.form.errors.keys() - {NON_FIELD_ERRORS}
+        status = 200 if nothing_to_compare else filter_status(filterset)
+        return render(request, "contracts/compare.html", context, status=status)
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
     counts = cache(comparison.outcome_counts)  # the table's count and the matrix's bars, from one query
     words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]

@@ -111,7 +111,7 @@ def test_a_contract_with_one_revision_says_there_is_nothing_to_compare(client):
 
 
 def test_its_pages_compare_any_two_revisions_by_their_codes(client, northern):
-    from tests.helpers import csv_rows
+    from tests.helpers import csv_rows, visible_text
 
     url = "/contracts/northern-care-records/compare/"
     rows = csv_rows(client.get(url, {"base": "v1", "target": "v3", "system": "ward-system", "_export": "csv"}))
@@ -121,8 +121,12 @@ def test_its_pages_compare_any_two_revisions_by_their_codes(client, northern):
         ("NTH3", "lost"),
     }
     assert {row["base_revision"] for row in rows} == {"v1"} and {row["target_revision"] for row in rows} == {"v3"}
-    assert client.get(url, {"base": "original"}).status_code == 200  # London's code: an error on the page
-    assert "Select a valid choice. original is" in client.get(url, {"base": "original"}).content.decode()
+    refused = client.get(url, {"base": "original"})  # London's code: refused, with the codes there are
+    assert refused.status_code == 400
+    codes = ", ".join(Revision.objects.filter(contract=northern).order_by("sequence").values_list("code", flat=True))
+    assert f"From revision: There is no revision called ‘original’ here. Choose one of: {codes}." in visible_text(
+        refused
+    )
 
 
 def test_its_timeline_shows_every_revision_and_each_value_change(client, northern):
