@@ -19,7 +19,7 @@ def partial_date_column(prefix: str, description: str) -> Callable:
     return column
 
 
-def gbp_column(field: str, description: str, missing: str = "unknown") -> Callable:
+def gbp_column(field: str, description: str, missing: str = "not recorded") -> Callable:
     @admin.display(description=description, ordering=field)
     def column(record: Any) -> str:
         return gbp_display(getattr(record, field), missing)
