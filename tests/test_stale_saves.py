@@ -32,8 +32,8 @@ RNOH_CERNER_ORIGINAL = {**RNOH_CERNER, "revision__code": "original"}
 RNOH_CERNER_CCN3 = {**RNOH_CERNER, "revision__code": "ccn3"}
 BARNET_CERNER = {"organisation__code": "RVL", "system__slug": "cerner-millennium"}
 RNOH_PAS = {"organisation__code": "RAN", "product": "Silverlink PAS (iSoft-badged)"}
-# The Royal National Orthopaedic's words on when its PAS contract expires.
-RNOH_PAS_CONTRACT_EXPIRY = {"source__key": ARTICLE, "local_system__product": RNOH_PAS["product"], "grade": "inferred"}
+# The article's words on the Royal National Orthopaedic's plan to replace its PAS with Cerner.
+RNOH_PAS_REPLACEMENT = {"source__key": ARTICLE, "local_system__product": RNOH_PAS["product"], "grade": "stated"}
 HAMMERSMITH_INTO_IMPERIAL = {"predecessor__code": "RQN", "successor__code": "RYJ"}
 
 
@@ -57,7 +57,7 @@ class Record:
 
 RECORDS = [
     Record("contracts.Source", {"key": ARTICLE}, "notes"),
-    Record("contracts.Citation", RNOH_PAS_CONTRACT_EXPIRY, "note"),
+    Record("contracts.Citation", RNOH_PAS_REPLACEMENT, "note"),
     Record("contracts.ReportedFigure", {"key": "cerner-live-april-2010"}, "notes"),
     Record("trusts.Succession", HAMMERSMITH_INTO_IMPERIAL, "notes"),
     Record("trusts.LocalSystem", RNOH_PAS, "notes"),
@@ -164,7 +164,7 @@ INLINE_ROWS = [
         "contracts.Revision", ORIGINAL, "contracts.Entitlement", RNOH_CERNER_ORIGINAL, "deployment_slot",
         parent_field="summary", query="?system=cerner-millennium",
     ),
-    InlineRow("trusts.LocalSystem", RNOH_PAS, "contracts.Citation", RNOH_PAS_CONTRACT_EXPIRY, "note"),
+    InlineRow("trusts.LocalSystem", RNOH_PAS, "contracts.Citation", RNOH_PAS_REPLACEMENT, "note"),
     InlineRow("trusts.Organisation", {"code": "RAN"}, "contracts.Entitlement", RNOH_CERNER_CCN3, "delivery_model"),
     InlineRow("trusts.Organisation", {"code": "RVL"}, "contracts.Deployment", BARNET_CERNER, "phase"),
     InlineRow("trusts.Organisation", {"code": "RAN"}, "trusts.LocalSystem", RNOH_PAS, "notes"),

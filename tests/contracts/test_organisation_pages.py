@@ -120,11 +120,18 @@ def test_the_trust_list_sorts_by_ods_code(client):
 
 
 def test_a_bad_filter_value_is_shown_beside_the_filter_and_matches_nothing(client):
+    from organisations.models import OrganisationKind
+
     response = client.get("/trusts/", {"kind": "hospital"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = visible_text(response)
-    assert "Select a valid choice. hospital is not one of the available choices." in text
-    assert "No results: a filter is not valid, as the message beside it says." in text
+    kinds = ", ".join(OrganisationKind.objects.order_by("name").values_list("slug", flat=True))
+    message = f"There is no kind called ‘hospital’ here. Choose one of: {kinds}."
+    assert f"There is a problem Kind: {message}" in text
+    assert f"Kind Error: {message}" in text
+    assert "No results: a filter is not valid. “There is a problem”, at the top of the page, says which and why." in (
+        text
+    )
     assert "/trusts/RAN/" not in response.content.decode()
 
 
@@ -202,19 +209,23 @@ def test_the_trust_csv_follows_the_tables_sort_order(client):
     assert codes == sorted(codes, reverse=True)
 
 
-def test_the_trust_csv_says_what_the_table_says_where_only_the_earlier_revision_has_a_row(client, original):
-    from contracts.models import Entitlement, System
+def test_the_trust_csv_says_what_the_table_says_where_only_the_earlier_revision_has_a_row(client, ccn3):
+    from contracts.models import Entitlement, Revision, System
     from organisations.models import Organisation
 
-    trust = Organisation.objects.create(code="ZZ9", name="Only In The Original NHS Trust", kind_id="acute")
+    # The table shows CCN3 and what changed since the revision before it.
+    earlier = (
+        Revision.objects.filter(contract=ccn3.contract, sequence__lt=ccn3.sequence).visible().order_by("-sequence")
+    ).first()
+    trust = Organisation.objects.create(code="ZZ9", name="Only In The Earlier Revision NHS Trust", kind_id="acute")
     Entitlement.objects.create(
-        revision=original, organisation=trust, system=System.objects.get(slug="rio"), status="entitled"
+        revision=earlier, organisation=trust, system=System.objects.get(slug="rio"), status="entitled"
     )
     (row,) = csv_rows(client.get("/trusts/", {"q": "ZZ9", "_export": "csv"}))
-    assert (row["rio"], row["cerner-millennium"]) == ("unknown", "")
+    assert (row["rio"], row["cerner-millennium"], row["ambulance"]) == ("unknown", "", "")
     text = visible_text(client.get("/trusts/", {"q": "ZZ9"}))
     # Ambulance and Cerner have no record; RiO is unknown in CCN3, and so is its outcome.
     assert (
-        "ZZ9 Only In The Original NHS Trust acute unknown — London Local Service Provider contract — no record — "
-        "no record unknown unknown"
+        "ZZ9 Only In The Earlier Revision NHS Trust — no record — no record unknown unknown acute "
+        "London Local Service Provider contract"
     ) in text
