@@ -1,11 +1,12 @@
 """A draft revision (not published) is on no public page or export; an editor sees it only by asking to preview."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
 
-from contracts.models import Citation, Entitlement, EvidenceGrade, ReportedFigure, Source
+from contracts.models import Citation, Entitlement, EvidenceGrade, ReportedFigure, Revision, Source
 from contracts.services.citing import ChangeSupport
 from contracts.services.revision_copy import revision_copy
 from tests.conftest import client_for, previewing_drafts
@@ -88,12 +89,16 @@ def test_the_source_a_draft_cites_does_not_show_that_citation(client, draft):
 
 
 def test_asking_for_a_draft_by_its_code_is_refused_as_an_unknown_revision(client, draft):
+    published = set(Revision.objects.filter(is_published=True).values_list("code", flat=True))
     page = client.get("/entitlements/", {"revision": "ccn4"})
-    assert page.status_code == 200
-    assert "Select a valid choice. ccn4 is not one of the available choices." in visible_text(page)
+    assert page.status_code == 400
+    refused = re.search(r"There is no revision called ‘ccn4’ here\. Choose one of: ([^.]+)\.", visible_text(page))
+    assert refused and set(refused.group(1).split(", ")) == published
     assert client.get("/entitlements/", {"revision": "ccn4", "_export": "csv"}).status_code == 400
     compare = client.get("/contracts/london-lsp/compare/", {"base": "ccn3", "target": "ccn4"})
-    assert "ccn4 is not one of the available choices" in visible_text(compare)
+    assert compare.status_code == 400
+    refused = re.search(r"There is no revision called ‘ccn4’ here\. Choose one of: ([^.]+)\.", visible_text(compare))
+    assert refused and set(refused.group(1).split(", ")) == published
     assert DRAFT_TITLE not in visible_text(compare)
 
 

@@ -13,13 +13,19 @@ pytestmark = pytest.mark.django_db
 
 def test_revision_dates_and_values_carry_their_marks_and_the_change_is_derived_from_both(client):
     text = visible_text(client.get("/contracts/london-lsp/"))
-    assert "Signed Dec 2003 [4 stated] [5 stated] [6 stated] Value £1,100,000,000 [4 stated]" in text
-    assert "Value £988,000,000 [7 stated] [8 derived]" in text
+    for code, date, value in [("original", "Dec 2003", "£1,100,000,000"), ("ccn3", "by 8 Apr 2010", "£988,000,000")]:
+        # A revision's citations support its date and its value alike: the same marks after each.
+        found = re.search(rf"Signed {date} ((?:\[\d+ \w+\] )+)Value {value} \1", text)
+        assert found, code
+        grades = sorted(re.findall(r"\[\d+ (\w+)\]", found.group(1)))
+        citations = Citation.objects.filter(revision__contract__slug="london-lsp", revision__code=code)
+        assert grades == sorted(citations.values_list("grade", flat=True)), code
     assert (
         "Change −£112,000,000 (−10.2%) [derived: Contract Change Note 3 (CCN3)’s £988,000,000 less Original "
-        "contract’s £1,100,000,000 ]"
+        "contract’s £1,100,000,000 ] Against Original contract: the revisions between record no total value."
     ) in text
-    assert "[8 derived] Supports: london-lsp: Contract Change Note 3 (CCN3)" in text
+    derived = re.search(r"Value £988,000,000 (?:\[\d+ \w+\] )*?\[(\d+) derived\]", text).group(1)
+    assert f"[{derived} derived] Supports: london-lsp: Contract Change Note 3 (CCN3)" in text
 
 
 def test_every_mark_links_to_its_place_in_the_list_of_sources(client):
@@ -45,11 +51,11 @@ def test_reported_figures_carry_their_sources_and_a_link_to_the_records_they_are
     row = r'<tr id="figure-cerner-lost-by-half">.*?<a href="([^"]+)">See the organisations counted'
     link = re.search(row, page.content.decode(), re.S).group(1).replace("&amp;", "&")
     assert link == (
-        "/contracts/london-lsp/compare/?base=original&target=ccn3&system=cerner-millennium&kind=acute"
+        "/contracts/london-lsp/compare/?base=reset-2007&target=ccn3&system=cerner-millennium&kind=acute"
         "&kind=specialist_acute&outcome=lost&outcome=unknown"
     )
-    counts = cerner_counts("original")
-    assert counts["lost"] == 6  # RNOH under CCN3, and the five iSoft7 trusts from 2006
+    counts = cerner_counts("reset-2007")  # the revision in force before CCN3, and CCN3
+    assert counts["lost"] == 1  # RNOH; the iSoft7 trusts had declined Cerner before the 2007 re-set
     assert shown_count(client.get(link)) == counts["lost"] + counts["unknown"]  # the range the figure's check spans
 
 

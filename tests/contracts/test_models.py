@@ -59,7 +59,14 @@ def test_the_value_change_is_derived_from_the_previous_revision(original, ccn3):
         revision.code: revision for revision in Revision.objects.filter(contract=ccn3.contract).with_value_change()
     }
     assert annotated["original"].value_change is None
-    assert annotated["ccn3"].value_change == Decimal("-112000000")
+    # The 2007 re-set, just before CCN3, records no total, so CCN3's change against it is unknown.
+    reset = annotated["reset-2007"]
+    assert reset.total_value is None
+    assert (annotated["ccn3"].previous_value, annotated["ccn3"].value_change) == (None, None)
+    Revision.objects.filter(pk=reset.pk).update(total_value=original.total_value)
+    revisions = Revision.objects.filter(contract=ccn3.contract).with_value_change()
+    changed = {revision.code: revision for revision in revisions}
+    assert changed["ccn3"].value_change == ccn3.total_value - original.total_value == Decimal("-112000000")
 
 
 def test_the_value_change_is_unknown_when_a_value_is(db):
