@@ -6,7 +6,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -34,7 +36,16 @@ CHECKS = [
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    """The API's schema, asked of the WSGI application itself. As Django's test client does, the requests keep the
+    test's connection: at each request's start and end Django would otherwise close a connection that is inside a
+    transaction (the test's), which on PostgreSQL loses the test database's connection mid-test."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def operation_fuzz(operation, mode: GenerationMode) -> None:
