@@ -140,7 +140,7 @@ def organisation_facets(filterset: FilterSet) -> FacetCounts | None:
         return counts
     cleaned = filterset.form.cleaned_data if bound else {}
     systems = [filterset.systems[slug] for slug in cleaned.get("system") or []] or list(filterset.systems.values())
-    without_status = rows_without(filterset, "status") if bound else filterset.queryset
+    without_status = _leaving_out(filterset, "status")
     statuses = (
         Entitlement.objects.filter(revision=pair.latest, system__in=systems, organisation__in=without_status)
         .order_by()
@@ -150,25 +150,27 @@ def organisation_facets(filterset: FilterSet) -> FacetCounts | None:
     counts["status"] = Counter(dict(statuses))
     if pair.previous is not None:
         comparison = revision_compare(base=pair.previous, target=pair.latest, systems=systems)
-        without_outcome = rows_without(filterset, "outcome") if bound else filterset.queryset
-        outcomes = (
-            comparison.rows.filter(organisation_id__in=without_outcome.values("pk"))
-            .order_by()
-            .values_list("outcome")
-            .annotate(n=Count("organisation_id", distinct=True))
-        )
-        counts["outcome"] = Counter(dict(outcomes))
+        counts["outcome"] = _organisations_by(comparison.rows, "outcome", _leaving_out(filterset, "outcome"))
     base = pair.previous or pair.latest
     every_system = revision_compare(base=base, target=pair.latest, systems=list(filterset.systems.values()))
-    without_system = rows_without(filterset, "system") if bound else filterset.queryset
-    by_system = (
-        every_system.rows.filter(organisation_id__in=without_system.values("pk"))
+    counts["system"] = _organisations_by(every_system.rows, "system_slug", _leaving_out(filterset, "system"))
+    return counts
+
+
+def _leaving_out(filterset: FilterSet, name: str) -> QuerySet:
+    """The organisations every filter but `name` leaves (all of them when nothing is filtered)."""
+    return rows_without(filterset, name) if filterset.is_bound else filterset.queryset
+
+
+def _organisations_by(rows: QuerySet, field: str, organisations: QuerySet) -> Counter:
+    """How many distinct organisations of `organisations` the comparison rows give each value of `field`."""
+    counted = (
+        rows.filter(organisation_id__in=organisations.values("pk"))
         .order_by()
-        .values_list("system_slug")
+        .values_list(field)
         .annotate(n=Count("organisation_id", distinct=True))
     )
-    counts["system"] = Counter(dict(by_system))
-    return counts
+    return Counter(dict(counted))
 
 
 def labelled(filterset: FilterSet, counts: FacetCounts | None) -> FacetCounts | None:
