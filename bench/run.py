@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import secrets
 import sqlite3
 import statistics
@@ -22,10 +23,12 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import cast
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,6 +36,9 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "py
 OURS, DATASETTE = "127.0.0.1:8766", "127.0.0.1:8767"
 CONTRACT = "synthetic-national"
 PAGE_ROUNDS, EXPORT_ROUNDS = 15, 3
+MAX_ORGANISATIONS = 99_999  # what the synthetic generator makes at most
+PAGE_LINK = re.compile(r'<a (?:rel="(\w+)" )?href="([^"]*)"')
+PAGE_NUMBER = re.compile(r"[?&]page=(\d+)")
 
 # The SQLite copy: one row per entitlement, with what the tool's entitlements export writes.
 SQLITE_COLUMNS = ["contract", "revision", "identifier", "organisation", "kind", "sector", "system", "status",
@@ -51,7 +57,12 @@ class Measure:
     rows: int = 0
     queries: int | None = None
     memory_growth: list[int] = field(default_factory=list)
-    zipped: bool = False  # a zip, whose lines cannot be counted as it comes: its rows are set beforehand
+    zipped: bool = False  # a zip or a document, whose lines are not its rows: its rows are set beforehand
+
+
+def load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes: how much else was running beside what is measured."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def manage(environment: dict, *arguments: str) -> None:
@@ -81,14 +92,16 @@ def synthetic_dataset(url: str, environment: dict, options) -> None:
         exists = cursor.fetchone() is not None
     expected = options.organisations * options.systems * options.revisions
     if exists:
-        with connect(url) as connection, connection.cursor() as cursor:
+        with closing(connect(url)) as connection, connection.cursor() as cursor:
             cursor.execute("SELECT to_regclass('contracts_entitlement') IS NOT NULL")
-            if cursor.fetchone()[0]:
+            held = cursor.fetchone()[0]
+            if held:
                 cursor.execute("SELECT count(*) FROM contracts_entitlement")
-                if cursor.fetchone()[0] == expected:
-                    print(f"Reusing {name}: {expected:,} synthetic entitlements.")
-                    manage(environment, "migrate", "--noinput", "-v0")
-                    return
+                held = cursor.fetchone()[0]
+        if held == expected:
+            print(f"Reusing {name}: {expected:,} synthetic entitlements.")
+            manage(environment, "migrate", "--noinput", "-v0")
+            return
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
@@ -121,8 +134,9 @@ def sqlite_copy(url: str, path: Path) -> int:
         cursor.execute("SELECT count(*) FROM contracts_entitlement")
         expected = cursor.fetchone()[0]
         if path.exists():
-            with sqlite3.connect(path) as existing:
+            with closing(sqlite3.connect(path)) as existing:
                 if existing.execute("SELECT count(*) FROM entitlements").fetchone()[0] == expected:
+                    full_text(existing)
                     return expected
             path.unlink()
         print(f"Copying {expected:,} entitlements to SQLite for Datasette…")
@@ -144,7 +158,18 @@ def sqlite_copy(url: str, path: Path) -> int:
         database.execute("CREATE INDEX entitlements_system_kind ON entitlements (system, kind)")
         database.execute("CREATE INDEX entitlements_revision ON entitlements (revision)")
         database.execute("ANALYZE")
+        full_text(database)
     return expected
+
+
+def full_text(database: sqlite3.Connection) -> None:
+    """Datasette's search (`?_search=`) over organisations' names and systems, as `sqlite-utils enable-fts` sets it
+    up: an FTS5 table over the copy's own rows, which Datasette finds by its name and content."""
+    if database.execute("SELECT 1 FROM sqlite_master WHERE name = 'entitlements_fts'").fetchone():
+        return
+    database.execute("CREATE VIRTUAL TABLE entitlements_fts USING fts5(organisation, system, content=[entitlements])")
+    database.execute("INSERT INTO entitlements_fts (entitlements_fts) VALUES ('rebuild')")
+    database.commit()
 
 
 def start(command: list[str], environment: dict, health_url: str) -> subprocess.Popen:
@@ -213,7 +238,7 @@ def fetch(url: str) -> tuple[float, int]:
     return time.perf_counter() - started, lines
 
 
-def copy_run(url: str, sql: str) -> tuple[float, int]:
+def copy_run(sql: str) -> tuple[float, int]:
     class Counter(io.RawIOBase):
         lines = 0
 
@@ -221,8 +246,17 @@ def copy_run(url: str, sql: str) -> tuple[float, int]:
             self.lines += bytes(data).count(b"\n")
             return len(data)
 
+    import psycopg2
+    from django.db import connection as django_connection
+
+    from nhsit.lib.copy_export import EXPORT_SETTINGS
+
     sink = Counter()
-    with connect(url) as connection, connection.cursor() as cursor:
+    # The connection the export gets: the same options (DATABASE_PG_OPTIONS: jit off) and the same session settings.
+    parameters = django_connection.get_connection_params()
+    with closing(psycopg2.connect(**parameters)) as connection, connection.cursor() as cursor:
+        for name, value in EXPORT_SETTINGS.items():
+            cursor.execute(f"SET {name} = {value}")
         started = time.perf_counter()
         cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV HEADER", sink)
         return time.perf_counter() - started, sink.lines
@@ -258,16 +292,49 @@ def queries_per_request(path: str) -> int:
     return len(captured)
 
 
+def deep_url(first: str, label: str, hops: int) -> str:
+    """The page a reader reaches deepest from `first` by the links of its navigation named `label`: its "last" link,
+    else its highest numbered page (`?page=`), else (keyset pages, which offer only "next") `hops` "next" links on."""
+    from django.test import Client
+
+    url = first
+    for _hop in range(hops):
+        response = Client().get(url.removeprefix(f"http://{OURS}"))
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code}")
+        html = response.content.decode()
+        start = html.find(f'aria-label="{label}"')
+        if start < 0:
+            break
+        nav = html[start : html.find("</nav>", start)]
+        links = [(rel, unescape(href).split("#")[0]) for rel, href in PAGE_LINK.findall(nav)]
+        last = [href for rel, href in links if rel == "last"]
+        numbered = [(int(match.group(1)), href) for _rel, href in links if (match := PAGE_NUMBER.search(href))]
+        if last or numbered:
+            return urljoin(url, last[0] if last else max(numbered)[1])
+        following = [href for rel, href in links if rel == "next"]
+        if not following:
+            break
+        url = urljoin(url, following[0])
+    if url == first:
+        sys.exit(f"{first} offers no page beyond its first ({label})")
+    return url
+
+
+def page(name: str, url: str, reference: str, options) -> Measure:
+    return Measure(name, url, options.rounds, reference)
+
+
 def measures(options) -> list[Measure]:
     from contracts.api.pagination import cursor_after
-    from contracts.models import Entitlement, Revision, System
+    from contracts.models import Entitlement, Revision, Source, System
     from organisations.models import Organisation
 
     system = System.objects.order_by("name")[options.systems // 2]
     trust = Organisation.objects.filter(kind__slug="acute").order_by("code")[0]
     latest = Revision.objects.filter(contract__slug=CONTRACT).order_by("-sequence")[0]
     ours, datasette = f"http://{OURS}", f"http://{DATASETTE}/bench/entitlements"
-    page = f"?system={system.slug}&kind=acute"
+    chosen = f"?system={system.slug}&kind=acute"
     # The API's cursor for the page that starts after the 50th-last of those rows: as deep as the list goes.
     matching = Entitlement.objects.filter(system=system, organisation__kind__slug="acute").order_by("-id")
     deep = cursor_after(matching.values_list("id", flat=True)[50])
@@ -279,96 +346,136 @@ def measures(options) -> list[Measure]:
     near_end = last.order_by("-organisation__name", "-system__name", "-pk")[60]
     total = Entitlement.objects.count()
     facets = "?_facet=kind&_facet=system&kind=acute"
-    return [
-        Measure("Datasette: filtered table page", f"{datasette}{page}", PAGE_ROUNDS),
-        Measure("Datasette: table page, deep (?_next=)", f"{datasette}?_next={total - 60}", PAGE_ROUNDS),
-        Measure("Datasette: faceted filter page", f"{datasette}{facets}", PAGE_ROUNDS),
-        Measure("Entitlements, page 1", f"{ours}/entitlements/", PAGE_ROUNDS, "Datasette: table page, deep (?_next=)"),
-        Measure(
+    # A rare term names one organisation (its number, a word of its name); every organisation's name holds the common.
+    rare = Organisation.objects.order_by("code")[Organisation.objects.count() // 2].name.split()[-1]
+    common = "Trust"
+    compare = f"{ours}/contracts/{CONTRACT}/compare/"
+    filtered, keyset, faceted, row = (
+        "Datasette: filtered table page",
+        "Datasette: table page, deep (?_next=)",
+        "Datasette: faceted filter page",
+        "Datasette: row page",
+    )
+    pages = [
+        Measure(filtered, f"{datasette}{chosen}", options.rounds),
+        Measure(keyset, f"{datasette}?_next={total - 60}", options.rounds),
+        Measure(faceted, f"{datasette}{facets}", options.rounds),
+        Measure(row, f"{datasette}/{total // 2}", options.rounds),
+        Measure("Datasette: search, common term", f"{datasette}?_search={common}", options.rounds),
+        Measure("Datasette: search, rare term", f"{datasette}?_search={rare}", options.rounds),
+        page("Home", f"{ours}/", faceted, options),
+        page("Contract page", f"{ours}/contracts/{CONTRACT}/", faceted, options),
+        page("Entitlements, page 1", f"{ours}/entitlements/", keyset, options),
+        page(
             "Entitlements, deep (?after=)",
             f"{ours}/entitlements/?after={cursor_text(entitlement_key(near_end))}",
-            PAGE_ROUNDS,
-            "Datasette: table page, deep (?_next=)",
+            keyset,
+            options,
         ),
-        Measure(
-            "Entitlements, by kind (faceted)",
-            f"{ours}/entitlements/?kind=acute",
-            PAGE_ROUNDS,
-            "Datasette: faceted filter page",
+        page("Entitlements, by kind (faceted)", f"{ours}/entitlements/?kind=acute", faceted, options),
+        page("Organisations list, page 1", f"{ours}/trusts/", filtered, options),
+        page("Organisations list, sorted by name", f"{ours}/trusts/?sort=-name", filtered, options),
+        page(
+            "Organisations list, deep",
+            deep_url(f"{ours}/trusts/", "Pages of results", options.deep_hops),
+            keyset,
+            options,
         ),
-        Measure(
-            "Trust list, by kind and system", f"{ours}/trusts/{page}", PAGE_ROUNDS, "Datasette: filtered table page"
-        ),
-        Measure("Trust page", f"{ours}/trusts/{trust.identifier}/", PAGE_ROUNDS, "Datasette: filtered table page"),
-        Measure(
-            "API: entitlements, by kind and system",
-            f"{ours}/api/entitlements/{page}",
-            PAGE_ROUNDS,
-            "Datasette: filtered table page",
-        ),
-        Measure(
+        page("Trust list, by kind and system", f"{ours}/trusts/{chosen}", filtered, options),
+        page("Trust page", f"{ours}/trusts/{trust.identifier}/", row, options),
+        page("Systems list", f"{ours}/systems/", faceted, options),
+        page("System page", f"{ours}/systems/{system.slug}/", filtered, options),
+        page("Sources list", f"{ours}/sources/", filtered, options),
+    ]
+    source = Source.objects.order_by("pk").first()
+    if source is not None:
+        pages.append(page("Source page", f"{ours}/sources/{source.pk}/", row, options))
+    else:
+        print("The data holds no source: the source page is not measured.", file=sys.stderr)
+    pages += [
+        page("Data quality", f"{ours}/data-quality/", faceted, options),
+        page("Search, common term", f"{ours}/search/?q={common}", "Datasette: search, common term", options),
+        page("Search, rare term", f"{ours}/search/?q={rare}", "Datasette: search, rare term", options),
+        page("About", f"{ours}/about/", row, options),
+        page("Download page", f"{ours}/download/", row, options),
+        page("Feed: contract", f"{ours}/contracts/{CONTRACT}/feed/", row, options),
+        page("Feed: system", f"{ours}/systems/{system.slug}/feed/", row, options),
+        page("Feed: organisation", f"{ours}/trusts/{trust.identifier}/feed/", row, options),
+        page("API: entitlements, by kind and system", f"{ours}/api/entitlements/{chosen}", filtered, options),
+        page(
             "API: the same, a page deep in the list",
-            f"{ours}/api/entitlements/{page}&cursor={deep}",
-            PAGE_ROUNDS,
-            "Datasette: filtered table page",
+            f"{ours}/api/entitlements/{chosen}&cursor={deep}",
+            filtered,
+            options,
         ),
-        Measure(
-            "Compare, one system and outcome",
-            f"{ours}/contracts/{CONTRACT}/compare/?system={system.slug}&outcome=lost",
-            PAGE_ROUNDS,
-            "Datasette: filtered table page",
-        ),
-        Measure(
-            "Compare, one system (whole matrix)",
-            f"{ours}/contracts/{CONTRACT}/compare/?system={system.slug}",
-            PAGE_ROUNDS,
-            "Datasette: filtered table page",
-        ),
-        Measure(
-            "Compare, all systems (whole matrix)",
-            f"{ours}/contracts/{CONTRACT}/compare/",
-            PAGE_ROUNDS,
-            "Datasette: filtered table page",
-        ),
-        Measure(
-            f"COPY: one revision ({latest.code})",
-            "",
-            EXPORT_ROUNDS,
-            rate=True,
-            copy_sql=export_sql({"revision__code": latest.code}),
-        ),
+        page("API: compare", f"{ours}/api/contracts/{CONTRACT}/compare/", filtered, options),
+        page("API: organisation", f"{ours}/api/organisations/{trust.identifier}/", row, options),
+        page("Compare, one system and outcome", f"{compare}?system={system.slug}&outcome=lost", filtered, options),
+        page("Compare, by kind and outcome", f"{compare}?kind=acute&outcome=lost", filtered, options),
+        page("Compare, one system (whole matrix)", f"{compare}?system={system.slug}", filtered, options),
+        page("Compare, all systems (whole matrix)", compare, filtered, options),
+        page("Compare, deep", deep_url(compare, "Pages of the matrix", options.deep_hops), keyset, options),
+    ]
+    if options.only_pages or options.export_rounds < 1:
+        return pages
+    one = f"COPY: one revision ({latest.code})"
+    exports = [
+        Measure(one, "", options.export_rounds, rate=True, copy_sql=export_sql({"revision__code": latest.code})),
         Measure(
             f"Datasette CSV: one revision ({latest.code})",
             f"{datasette}.csv?revision={latest.code}&_stream=on&_size=max",
-            EXPORT_ROUNDS,
-            f"COPY: one revision ({latest.code})",
+            options.export_rounds,
+            one,
             rate=True,
         ),
         Measure(
             f"Export CSV: one revision ({latest.code})",
             f"{ours}/entitlements/?revision={latest.code}&_export=csv",
-            EXPORT_ROUNDS,
-            f"COPY: one revision ({latest.code})",
+            options.export_rounds,
+            one,
             rate=True,
-        ),
-        Measure("COPY: all rows", "", EXPORT_ROUNDS, rate=True, copy_sql=export_sql({})),
-        Measure(
-            "Datasette CSV: all rows", f"{datasette}.csv?_stream=on&_size=max", EXPORT_ROUNDS, "COPY: all rows", True
-        ),
-        Measure("Export CSV: all rows", f"{ours}/entitlements/?_export=csv", EXPORT_ROUNDS, "COPY: all rows", True),
-        Measure(
-            "Data package: all.zip (every table)",
-            f"{ours}/download/all.zip",
-            EXPORT_ROUNDS,
-            "COPY: all rows",
-            rate=True,
-            rows=Entitlement.objects.count(),  # rows per second counts its entitlements, the bulk of it
-            zipped=True,
         ),
     ]
+    if not options.skip_all_rows:
+        exports += [
+            Measure("COPY: all rows", "", options.export_rounds, rate=True, copy_sql=export_sql({})),
+            Measure(
+                "Datasette CSV: all rows",
+                f"{datasette}.csv?_stream=on&_size=max",
+                options.export_rounds,
+                "COPY: all rows",
+                True,
+            ),
+            Measure(
+                "Export CSV: all rows",
+                f"{ours}/entitlements/?_export=csv",
+                options.export_rounds,
+                "COPY: all rows",
+                True,
+            ),
+            Measure(  # one round: it takes minutes at a million rows, and holds the whole document in memory
+                "OCDS release package (JSON)",
+                f"{ours}/contracts/{CONTRACT}/ocds.json",
+                1,
+                "COPY: all rows",
+                rate=True,
+                rows=total,  # one document of every revision's entitlements: rows per second counts them
+                zipped=True,
+            ),
+            Measure(
+                "Data package: all.zip (every table)",
+                f"{ours}/download/all.zip",
+                options.export_rounds,
+                "COPY: all rows",
+                rate=True,
+                rows=total,  # rows per second counts its entitlements, the bulk of it
+                zipped=True,
+            ),
+        ]
+    return pages + exports
 
 
-def run_rounds(all_measures: list[Measure], url: str, worker: int) -> list[dict[str, float]]:
+def run_rounds(all_measures: list[Measure], worker: int) -> list[dict[str, float]]:
     """Each round takes every measure once, starting one further along each time; returns each round's values."""
     rounds = []
     for number in range(max(measure.rounds for measure in all_measures)):
@@ -377,7 +484,7 @@ def run_rounds(all_measures: list[Measure], url: str, worker: int) -> list[dict[
         values = {}
         for measure in due[shift:] + due[:shift]:
             if measure.copy_sql:
-                seconds, lines = copy_run(url, measure.copy_sql)
+                seconds, lines = copy_run(measure.copy_sql)
             elif measure.rate and measure.url.startswith(f"http://{OURS}"):
                 with MemoryWatch(worker) as watch:
                     seconds, lines = fetch(measure.url)
@@ -430,7 +537,23 @@ def main() -> int:
         "(the --database-url name with the size after it), then each page's growth from the first to the last",
     )
     parser.add_argument("--results", help="also write each measure's median, p95 and ratio here (JSON)")
+    parser.add_argument("--rounds", type=int, default=PAGE_ROUNDS, help=f"rounds of pages (default {PAGE_ROUNDS})")
+    parser.add_argument(
+        "--export-rounds", type=int, default=EXPORT_ROUNDS, help=f"rounds of exports (default {EXPORT_ROUNDS}; 0: none)"
+    )
+    parser.add_argument("--only-pages", action="store_true", help="measure the pages, no export")
+    parser.add_argument(
+        "--skip-all-rows", action="store_true", help="leave out the exports of every row (one revision's remain)"
+    )
+    parser.add_argument(
+        "--deep-hops",
+        type=int,
+        default=5,
+        help="for lists paged only by 'next' links, how many of them the deep page is reached by (default 5)",
+    )
     options = parser.parse_args()
+    if options.rounds < 1 or options.export_rounds < 0 or options.deep_hops < 1:
+        parser.error("--rounds and --deep-hops must be at least 1, --export-rounds at least 0")
     if options.sizes:
         return sizes_run(options)
 
@@ -444,6 +567,7 @@ def main() -> int:
         "SECURE_HSTS_SECONDS": "0",
         "API_ANON_RATE": "1000000/min",  # the API's throttle would otherwise be what is measured
     }
+    print(f"Load average at the start: {load()}", flush=True)
     synthetic_dataset(options.database_url, environment, options)
     manage(environment, "collectstatic", "--noinput", "-v0")  # served by WhiteNoise, as in production
     vacuum_analyze(options.database_url)
@@ -497,8 +621,9 @@ def main() -> int:
         for measure in all_measures:  # warm both servers and the database's cache once
             if not measure.rate:
                 fetch(measure.url)
-        print(f"Measuring {len(all_measures)} measures over {total:,} entitlements…", file=sys.stderr)
-        rounds = run_rounds(all_measures, options.database_url, worker)
+        print(f"Measuring {len(all_measures)} measures over {total:,} entitlements (load: {load()})…", flush=True)
+        rounds = run_rounds(all_measures, worker)
+        print(f"Load average at the end of measuring: {load()}", flush=True)
     finally:
         ours.terminate()
         datasette.terminate()
@@ -535,35 +660,56 @@ def sizes_run(options) -> int:
     sizes = [int(size) for size in options.sizes.split(",")]
     per_organisation = options.systems * options.revisions
     results = {}
+    print(f"Load average at the start: {load()}", flush=True)
     for size in sizes:
         path = ROOT / "bench" / f"results_{size}.json"
+        # The synthetic data holds at most 99,999 organisations: 10,000,000 is 9,999,900 rows at 20 systems × 5.
+        organisations = min(size // per_organisation, MAX_ORGANISATIONS)
         arguments = [
             f"--database-url={options.database_url}_{size}",
-            f"--organisations={size // per_organisation}",
+            f"--organisations={organisations}",
             f"--systems={options.systems}",
             f"--revisions={options.revisions}",
             f"--seed={options.seed}",
             f"--results={path}",
+            f"--rounds={options.rounds}",
+            f"--export-rounds={options.export_rounds}",
+            f"--deep-hops={options.deep_hops}",
+            *(["--only-pages"] if options.only_pages else []),
+            *(["--skip-all-rows"] if options.skip_all_rows else []),
         ]
-        print(f"\n== {size:,} entitlements (load: {os.getloadavg()[0]:.1f}) ==", flush=True)
+        rows = organisations * per_organisation
+        print(f"\n== {size:,} entitlements ({rows:,} generated; load: {load()}) ==", flush=True)
         subprocess.run([PYTHON, __file__, *arguments], cwd=ROOT, check=True)
         results[size] = json.loads(path.read_text())
+    print(f"\nLoad average at the end: {load()}")
+    growth_table(sizes, results)
+    return 0
+
+
+def milliseconds(at: dict) -> str:
+    return f"{at['median'] * 1000:.0f} / {at['p95'] * 1000:.0f}"
+
+
+def growth_table(sizes: list[int], results: dict[int, dict[str, dict]]) -> None:
+    """Each measure's median and p95 at every size, its growth in median from the first size to the last, and its
+    ratio to its reference at the last."""
     first, last = sizes[0], sizes[-1]
-    print(f"\nGrowth from {first:,} to {last:,} entitlements (load now: {os.getloadavg()[0]:.1f}):")
-    header = f"{'Measure':<42} {f'median {first:,}':>14} {f'median {last:,}':>16} {'growth':>7}  ratio at {last:,}"
+    print(f"\nGrowth from {first:,} to {last:,} entitlements (times in ms, median / p95):")
+    columns = "".join(f"{f'{size:,}':>18}" for size in sizes)
+    header = f"{'Measure':<42}{columns} {'growth':>7}  ratio at {last:,}"
     print(header)
     print("-" * len(header))
     for name, at_last in results[last].items():
-        at_first = results[first].get(name)
-        if at_first is None:
+        at_sizes = [results[size][name] for size in sizes if name in results[size]]
+        if len(at_sizes) < len(sizes):
             continue
         # In time for every measure: an export's rows grow with the data, so its time does too.
-        growth = at_last["median"] / at_first["median"]
+        cells = "".join(f"{milliseconds(at):>18}" for at in at_sizes)
+        growth = at_last["median"] / at_sizes[0]["median"]
         ratio = f"{at_last['ratio']:.2f} × {at_last['reference']}" if at_last["ratio"] is not None else ""
-        first_ms, last_ms = at_first["median"] * 1000, at_last["median"] * 1000
-        print(f"{name:<42} {first_ms:>11.0f} ms {last_ms:>13.0f} ms {growth:>6.2f}×  {ratio}")
+        print(f"{name:<42}{cells} {growth:>6.2f}×  {ratio}")
     print("Growth is in time. Ratios are those of the last size: time for pages, rows per second for exports.")
-    return 0
 
 
 if __name__ == "__main__":

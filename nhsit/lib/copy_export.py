@@ -25,7 +25,10 @@ from nhsit.lib.csv_export import ESCAPED_PREFIXES
 COPY_CHUNK_BYTES = 256 * 1024  # handed to the response at a time
 # The escaped prefixes as character codes: comparing ascii() of a cell with them is the cheapest test in SQL.
 FORMULA_CODES_SQL = ", ".join(str(ord(prefix)) for prefix in ESCAPED_PREFIXES)
+FORMULA_CODE_MAX = max(ord(prefix) for prefix in ESCAPED_PREFIXES)
 APOSTROPHE = "''''"
+# What an export's COPY runs with, set on its connection for it alone (and reset after): no statement timeout.
+EXPORT_SETTINGS = {"statement_timeout": "0"}
 _DONE = object()
 
 
@@ -48,8 +51,10 @@ class Cell:
         if self.yes_no:
             return f"CASE WHEN {column} THEN 'yes' WHEN NOT {column} THEN 'no' END"
         text = f"{column}::text"
+        # Most cells start with a letter, past every escaped prefix: one test, and the cell is as it is.
         return (
-            f"CASE WHEN ascii({text}) IN ({FORMULA_CODES_SQL}) THEN {APOSTROPHE} || {text} ELSE NULLIF({text}, '') END"
+            f"CASE WHEN ascii({text}) > {FORMULA_CODE_MAX} THEN {text} "
+            f"WHEN ascii({text}) IN ({FORMULA_CODES_SQL}) THEN {APOSTROPHE} || {text} ELSE NULLIF({text}, '') END"
         )
 
 
@@ -113,12 +118,14 @@ def copy_stream(sql: str | None) -> Iterator[bytes]:
         sink = Sink()
         try:
             with shared.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
+                for name, value in EXPORT_SETTINGS.items():
+                    cursor.execute(f"SET {name} = {value}")
                 try:
                     cursor.cursor.copy_expert(sql, sink)
                 finally:
                     if not cancelled.is_set():
-                        cursor.execute("RESET statement_timeout")
+                        for name in EXPORT_SETTINGS:
+                            cursor.execute(f"RESET {name}")
             sink.flush()
         except BaseException as error:  # handed over to the response, which raises it
             chunks.put(error)

@@ -1,0 +1,32 @@
+import pytest
+from django.db import connection
+
+from nhsit.lib.copy_export import text_cell
+from nhsit.lib.csv_export import ESCAPED_PREFIXES, neutralise
+
+VALUES = [
+    *(f"{prefix}1+1" for prefix in ESCAPED_PREFIXES),
+    "plain",
+    "Zebra",
+    "@",
+    "A@b",
+    "12",
+    " =1",
+    "é=1",
+    "",
+    None,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", VALUES)
+def test_a_cell_made_safe_in_sql_reads_as_neutralise_writes_it(value):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY exports run on PostgreSQL only")
+    sql = text_cell("value").sql("cells.value")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql} FROM (SELECT %s::text AS value) AS cells", [value])
+        (shown,) = cursor.fetchone()
+    # COPY writes NULL as an empty cell, as neutralise writes an empty value.
+    assert (shown or "") == neutralise(value)
+    assert shown != ""  # an empty value is NULL, written unquoted, never as ""
