@@ -36,6 +36,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "py
 OURS, DATASETTE = "127.0.0.1:8766", "127.0.0.1:8767"
 CONTRACT = "synthetic-national"
 PAGE_ROUNDS, EXPORT_ROUNDS = 15, 3
+FLAGS = ("only_pages", "only_exports", "skip_all_rows", "skip_ocds")  # passed on to each size's run
 MAX_ORGANISATIONS = 99_999  # what the synthetic generator makes at most
 PAGE_LINK = re.compile(r'<a (?:rel="(\w+)" )?href="([^"]*)"')
 PAGE_NUMBER = re.compile(r"[?&]page=(\d+)")
@@ -356,6 +357,8 @@ def measures(options) -> list[Measure]:
         "Datasette: faceted filter page",
         "Datasette: row page",
     )
+    if options.only_exports:
+        return export_measures(options, ours=ours, datasette=datasette, latest=latest.code, total=total)
     pages = [
         Measure(filtered, f"{datasette}{chosen}", options.rounds),
         Measure(keyset, f"{datasette}?_next={total - 60}", options.rounds),
@@ -418,19 +421,23 @@ def measures(options) -> list[Measure]:
     ]
     if options.only_pages or options.export_rounds < 1:
         return pages
-    one = f"COPY: one revision ({latest.code})"
+    return pages + export_measures(options, ours=ours, datasette=datasette, latest=latest.code, total=total)
+
+
+def export_measures(options, *, ours: str, datasette: str, latest: str, total: int) -> list[Measure]:
+    one = f"COPY: one revision ({latest})"
     exports = [
-        Measure(one, "", options.export_rounds, rate=True, copy_sql=export_sql({"revision__code": latest.code})),
+        Measure(one, "", options.export_rounds, rate=True, copy_sql=export_sql({"revision__code": latest})),
         Measure(
-            f"Datasette CSV: one revision ({latest.code})",
-            f"{datasette}.csv?revision={latest.code}&_stream=on&_size=max",
+            f"Datasette CSV: one revision ({latest})",
+            f"{datasette}.csv?revision={latest}&_stream=on&_size=max",
             options.export_rounds,
             one,
             rate=True,
         ),
         Measure(
-            f"Export CSV: one revision ({latest.code})",
-            f"{ours}/entitlements/?revision={latest.code}&_export=csv",
+            f"Export CSV: one revision ({latest})",
+            f"{ours}/entitlements/?revision={latest}&_export=csv",
             options.export_rounds,
             one,
             rate=True,
@@ -453,15 +460,6 @@ def measures(options) -> list[Measure]:
                 "COPY: all rows",
                 True,
             ),
-            Measure(  # one round: it takes minutes at a million rows, and holds the whole document in memory
-                "OCDS release package (JSON)",
-                f"{ours}/contracts/{CONTRACT}/ocds.json",
-                1,
-                "COPY: all rows",
-                rate=True,
-                rows=total,  # one document of every revision's entitlements: rows per second counts them
-                zipped=True,
-            ),
             Measure(
                 "Data package: all.zip (every table)",
                 f"{ours}/download/all.zip",
@@ -472,7 +470,12 @@ def measures(options) -> list[Measure]:
                 zipped=True,
             ),
         ]
-    return pages + exports
+    if not options.skip_all_rows and not options.skip_ocds:
+        # One round: it takes minutes at a million rows, and builds the whole document in memory. Its rows per
+        # second count the entitlements of every revision it holds.
+        ocds = f"{ours}/contracts/{CONTRACT}/ocds.json"
+        exports.append(Measure("OCDS release package (JSON)", ocds, 1, "COPY: all rows", True, rows=total, zipped=True))
+    return exports
 
 
 def run_rounds(all_measures: list[Measure], worker: int) -> list[dict[str, float]]:
@@ -542,6 +545,10 @@ def main() -> int:
         "--export-rounds", type=int, default=EXPORT_ROUNDS, help=f"rounds of exports (default {EXPORT_ROUNDS}; 0: none)"
     )
     parser.add_argument("--only-pages", action="store_true", help="measure the pages, no export")
+    parser.add_argument("--only-exports", action="store_true", help="measure the exports and COPY, no page")
+    parser.add_argument(
+        "--skip-ocds", action="store_true", help="leave out the OCDS release package (minutes at a million rows)"
+    )
     parser.add_argument(
         "--skip-all-rows", action="store_true", help="leave out the exports of every row (one revision's remain)"
     )
@@ -554,6 +561,8 @@ def main() -> int:
     options = parser.parse_args()
     if options.rounds < 1 or options.export_rounds < 0 or options.deep_hops < 1:
         parser.error("--rounds and --deep-hops must be at least 1, --export-rounds at least 0")
+    if options.only_pages and options.only_exports:
+        parser.error("--only-pages and --only-exports leave nothing to measure: give one of them")
     if options.sizes:
         return sizes_run(options)
 
@@ -675,8 +684,7 @@ def sizes_run(options) -> int:
             f"--rounds={options.rounds}",
             f"--export-rounds={options.export_rounds}",
             f"--deep-hops={options.deep_hops}",
-            *(["--only-pages"] if options.only_pages else []),
-            *(["--skip-all-rows"] if options.skip_all_rows else []),
+            *[f"--{flag.replace('_', '-')}" for flag in FLAGS if getattr(options, flag)],
         ]
         rows = organisations * per_organisation
         print(f"\n== {size:,} entitlements ({rows:,} generated; load: {load()}) ==", flush=True)
