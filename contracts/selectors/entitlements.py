@@ -2,9 +2,9 @@
 
 from django.core.exceptions import BadRequest
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 
-from contracts.models import Entitlement, Revision
+from contracts.models import Entitlement, Revision, StatusPairCount, System
 from contracts.selectors.citations import citation_count, strongest_grade
 from contracts.selectors.revisions import in_visible_revisions
 from nhsit.lib.keyset import Cursor, beyond, keyset_page
@@ -76,3 +76,24 @@ def read_all(parts: list[QuerySet]) -> list[tuple]:
     with connections[parts[0].db].cursor() as cursor:
         cursor.execute(sql, [value for _, params in compiled for value in params])
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def entitlement_tally(*, drafts: bool = False) -> list[tuple[str, str, str, str, str, str, int]]:
+    """How many entitlements each (contract, revision, system, status, organisation kind, sector) has, as the
+    tally's diagonal holds them (each revision's own rows): a few hundred cells whatever the rows number."""
+    revisions = {
+        pk: (contract, code)
+        for pk, contract, code in Revision.objects.visible(drafts=drafts).values_list("pk", "contract__slug", "code")
+    }
+    systems = dict(System.objects.values_list("pk", "slug"))
+    cells = (
+        StatusPairCount.objects.filter(first_revision_id=F("second_revision_id"), first_revision_id__in=revisions)
+        .values_list("first_revision_id", "system_id", "first_status", "kind", "sector")
+        .annotate(rows=Sum("count"))
+        .order_by()
+    )
+    return [
+        (*revisions[revision], systems[system], status, kind, sector, rows)
+        for revision, system, status, kind, sector, rows in cells
+        if rows
+    ]

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_body
 from contracts.filters import EntitlementFilter
-from contracts.pages.facets import entitlement_facets, labelled
+from contracts.pages.facets import EntitlementListCounts, labelled
 from contracts.selectors.entitlements import entitlement_page, entitlement_rows
 from contracts.tables import EntitlementTable
 from contracts.views.preview import shows_drafts
@@ -22,9 +22,10 @@ def entitlement_list(request: HttpRequest) -> HttpResponseBase:
     table = EntitlementTable(strict_rows(filterset))
     filename = csv_filename("entitlements", *filter_words(filterset))
     download = Download(filename, ENTITLEMENT_COLUMNS, entitlement_csv_body)
+    counts = EntitlementListCounts(filterset, drafts=drafts)
     return table_response(
         request, filterset=filterset, table=table, download=download, template="contracts/entitlement_list.html",
-        context=lambda table: {"facets": labelled(filterset, entitlement_facets(filterset))},
+        context=lambda table: {"facets": labelled(filterset, counts.facets())}, count=counts.total,
         seek=Seek(
             (int, str, str, int),
             lambda rows, cursor, per_page: entitlement_page(rows, cursor=cursor, per_page=per_page, drafts=drafts),
