@@ -210,7 +210,9 @@ class DeploymentSerializer(serializers.ModelSerializer):
 class SystemSerializer(serializers.ModelSerializer):
     url = ApiUrlField("api-system-detail", {"slug": "slug"})
     vendor = serializers.CharField(source="vendor.slug", allow_null=True, read_only=True, default=None)
-    organisation_count = serializers.IntegerField(read_only=True, help_text="Organisations with an entitlement.")
+    organisation_count = serializers.IntegerField(
+        read_only=True, help_text="Organisations with an entitlement in the latest revision of each contract."
+    )
     deliverable_count = serializers.IntegerField(read_only=True, help_text="Programme lines, by their code.")
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 

@@ -4,10 +4,10 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from contracts.models import Contract, Deliverable, Deployment, Entitlement, System
+from contracts.models import Contract, Deliverable, Deployment, Entitlement, Revision, StatusPairCount, System
 from contracts.selectors.citations import citation_count
 from contracts.selectors.revisions import in_visible_revisions
 
@@ -47,23 +47,34 @@ def system_deliverables(*, system: System, drafts: bool = False) -> QuerySet[Del
 
 
 def system_rows(*, drafts: bool = False) -> QuerySet[System]:
-    """Systems with their vendor and how many organisations and programme lines each has."""
-    # Counted in subqueries: joining both would multiply each system's entitlements by its lines.
-    visible = in_visible_revisions("revision", drafts=drafts)
-    organisations = Entitlement.objects.filter(visible, system=OuterRef("pk")).order_by().values("system")
-    lines = Deliverable.objects.filter(visible, system=OuterRef("pk")).order_by().values("system")
+    """Systems with their vendor, how many organisations the latest revision of each contract names for each, and
+    how many programme lines each has."""
+    # Organisations: read from the tally's cells for each contract's latest revision (its own statuses), not
+    # counted over the entitlements, so the list costs the same however many rows there are.
+    later = Revision.objects.visible(drafts=drafts).filter(
+        contract=OuterRef("contract"), sequence__gt=OuterRef("sequence")
+    )
+    latest = Revision.objects.visible(drafts=drafts).filter(~Exists(later)).values("pk")
+    organisations = (
+        StatusPairCount.objects.filter(
+            system_id=OuterRef("pk"), first_revision_id__in=latest, second_revision_id=F("first_revision_id")
+        )
+        .order_by()
+        .values("system_id")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    # Counted in a subquery: joining would multiply each system's lines by its cells.
+    lines = (
+        Deliverable.objects.filter(in_visible_revisions("revision", drafts=drafts), system=OuterRef("pk"))
+        .order_by()
+        .values("system")
+    )
     distinct_count = "COUNT(DISTINCT %(expressions)s)"
     return (
         System.objects.select_related("vendor")
         .annotate(
-            organisation_count=Coalesce(
-                Subquery(
-                    organisations.annotate(
-                        n=Func(F("organisation"), template=distinct_count, output_field=IntegerField())
-                    ).values("n")
-                ),
-                0,
-            ),
+            organisation_count=Coalesce(Subquery(organisations), 0),
             deliverable_count=Coalesce(
                 Subquery(
                     lines.annotate(n=Func(F("code"), template=distinct_count, output_field=IntegerField())).values("n")
