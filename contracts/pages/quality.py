@@ -3,11 +3,13 @@ system and by organisation. Every count links to exactly the rows it counts (tes
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, Model
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from contracts.evidence import EVIDENCE_CHOICES, FACTS, UNCITED
@@ -202,6 +204,8 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False) ->
 class EvidenceSummary:
     facts: int
     shares: list[EvidenceShare]
+    # When the shares were counted: the footer says so, since another process may have saved a change since.
+    counted_at: datetime
 
 
 SUMMARY_CACHE_KEY = "contracts:evidence-summary"
@@ -215,7 +219,9 @@ def evidence_summary() -> EvidenceSummary:
     summary = cache.get(SUMMARY_CACHE_KEY)
     if summary is None:
         counts = FactCounts(evidence=evidence_totals())
-        summary = EvidenceSummary(facts=counts.total, shares=evidence_shares(counts, within=[]))
+        summary = EvidenceSummary(
+            facts=counts.total, shares=evidence_shares(counts, within=[]), counted_at=timezone.now()
+        )
         cache.set(SUMMARY_CACHE_KEY, summary, SUMMARY_SECONDS)
     return summary
 

@@ -148,6 +148,8 @@ def test_the_footer_gives_the_shares_it_computes_and_links_to_the_quality_page(c
     stated, uncited = (one_place(counts.evidence.get(grade, 0) * 100 / counts.total) for grade in ("stated", "uncited"))
     assert f"Of the {counts.total:,} facts recorded here, {stated}% are stated by a source" in footer
     assert f"{uncited}% have no citation for their values as they now are" in footer
+    # The shares may be a few minutes old in another process: the footer says when they were counted.
+    assert re.search(r"\(counted at \d\d:\d\d on \d+ \w{3} \d{4} ?; a change is counted within five minutes\)", footer)
     assert 'href="/data-quality/"' in html.split('<footer class="site-footer">')[1]
 
 
