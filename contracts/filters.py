@@ -129,7 +129,7 @@ class SourceFilter(StrictFilterSet):
 class CompareFilter(StrictFilterSet):
     """The compare page's form: which two revisions (codes), and which rows. revision_compare does the filtering."""
 
-    accepted_parameters = TABLE_PARAMETERS | {"matrix_page"}
+    accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS
 
     base = django_filters.ChoiceFilter(label="From revision", method="keep", empty_label=None)
     target = django_filters.ChoiceFilter(label="To revision", method="keep", empty_label=None)
@@ -234,6 +234,8 @@ class CompareFilter(StrictFilterSet):
 class TrustFilter(StrictFilterSet):
     """The organisation list's filters. Status and outcome refer to the chosen systems, or to any system, of one
     contract: the chosen one, or the only one there is."""
+
+    accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS
 
     q = django_filters.CharFilter(label="Name or code", method="search", max_length=100)
     contract = django_filters.ChoiceFilter(label="Contract", method="in_contract", empty_label="any")

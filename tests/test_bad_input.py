@@ -27,7 +27,7 @@ GARBAGE = [
 ]
 
 TABLES = {
-    "/trusts/": ["q", "kind", "sector", "system", "status", "outcome", "page", "sort"],
+    "/trusts/": ["q", "kind", "sector", "system", "status", "outcome", "page", "sort", "after", "before"],
     "/entitlements/": ["contract", "revision", "system", "status", "kind", "sector", "organisation", "page", "sort"],
     "/contracts/london-lsp/compare/": [
         "base",
@@ -40,6 +40,8 @@ TABLES = {
         "page",
         "sort",
         "matrix_page",
+        "after",
+        "before",
     ],  # fmt: skip
     "/sources/": ["q", "kind", "page", "sort"],
     "/search/": ["q"],

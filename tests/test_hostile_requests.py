@@ -16,7 +16,7 @@ PATHS = [
 ]  # fmt: skip
 PARAMETERS = [
     "q", "kind", "sector", "system", "status", "outcome", "page", "sort", "base", "target", "live", "contract",
-    "revision", "organisation", "matrix_page", "_export", "per_page",
+    "revision", "organisation", "matrix_page", "_export", "per_page", "after", "before",
 ]  # fmt: skip
 KNOWN = [
     "RAN", "ran", "RJ7", "london-lsp", "ccn3", "original", "cerner-millennium", "rio", "acute", "lost", "kept",

@@ -5,7 +5,6 @@ narrow the rows never hide: what they leave out is said, counted and linked."""
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,10 +17,13 @@ from contracts.pages.figures import ENTITLEMENT_MEASURES, FigureCheck, figure_ch
 from contracts.selectors.revisions import revisions_in_order
 from contracts.services.compare import RevisionComparison, revision_compare
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
-from nhsit.lib.pagination import CountedPaginator, page_of
+from nhsit.lib.keyset import Cursor, KeysetPage, seek
 from organisations.models import Organisation, Succession
 
 MATRIX_ORGANISATIONS_PER_PAGE = 100
+# The matrix's order, which the index organisation_list_order (name, code) serves; the id breaks a tie.
+MATRIX_ORDER = ("name", "code", "pk")
+MATRIX_CURSOR_TYPES = (str, str, int)
 
 
 @dataclass(frozen=True)
@@ -34,36 +36,56 @@ class MatrixRow:
 class OutcomeMatrix:
     systems: list[System]
     bars: list[OutcomeBar]
-    page: Page
+    page: KeysetPage
     rows: list[MatrixRow]
+    # How many organisations the matrix holds, where the counts say (one system); None where only counting them would.
+    count: int | None
+
+    @property
+    def first(self) -> Organisation | None:
+        return self.rows[0].organisation if self.rows else None
+
+    @property
+    def last(self) -> Organisation | None:
+        return self.rows[-1].organisation if self.rows else None
 
 
-def outcome_matrix(*, comparison: RevisionComparison, counts: dict[str, Counter], page: str) -> OutcomeMatrix:
-    """Organisations as rows and systems as columns, a page of organisations at a time.
+def outcome_matrix(
+    *,
+    comparison: RevisionComparison,
+    counts: dict[str, Counter],
+    cursor: Cursor | None,
+    per_page: int | None = None,
+) -> OutcomeMatrix:
+    """Organisations as rows and systems as columns, a page of organisations at a time, the one beyond `cursor`.
 
-    `counts` are the comparison's outcome_counts(). Queries: the systems, the page of organisations, its cells,
-    and how many organisations there are (unless the counts show only one system).
+    `counts` are the comparison's outcome_counts(). Three queries however deep the page: the systems, the page of
+    organisations (read from where it starts, in the order of an index), and its cells.
     """
     systems = list(System.objects.filter(slug__in=counts).order_by("name"))
-    organisations = comparison.organisations.order_by("name", "code")
-    paginator: Paginator
-    if len(counts) <= 1:
-        # One system: an organisation has one row at most, so the rows counted are the organisations.
-        total = sum(sum(by_outcome.values()) for by_outcome in counts.values())
-        paginator = CountedPaginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE, count=total)
-    else:
-        paginator = Paginator(organisations, MATRIX_ORGANISATIONS_PER_PAGE)
-    matrix_page = page_of(paginator, page, of="the matrix's organisations")
-    on_page = list(matrix_page.object_list)
+    on_page, next_cursor, previous_cursor = seek(
+        comparison.organisations,
+        fields=MATRIX_ORDER,
+        cursor=cursor,
+        per_page=per_page or MATRIX_ORGANISATIONS_PER_PAGE,
+    )
     cells: dict[tuple[str, str], dict] = {}
-    for row in comparison.rows.filter(organisation_id__in=[organisation.pk for organisation in on_page]).order_by():
-        cells[(row["organisation_id"], row["system_slug"])] = row
+    if on_page:
+        on_page_ids = [organisation.pk for organisation in on_page]
+        for row in comparison.rows.filter(organisation_id__in=on_page_ids).order_by():
+            cells[(row["organisation_id"], row["system_slug"])] = row
     rows = [
         MatrixRow(organisation, [cells.get((organisation.pk, system.slug)) for system in systems])
         for organisation in on_page
     ]
+    # One system: an organisation has one row at most, so the rows counted are the organisations.
+    count = sum(sum(by_outcome.values()) for by_outcome in counts.values()) if len(counts) <= 1 else None
     return OutcomeMatrix(
-        systems=systems, bars=outcome_bars(systems=systems, counts=counts), page=matrix_page, rows=rows
+        systems=systems,
+        bars=outcome_bars(systems=systems, counts=counts),
+        page=KeysetPage(on_page, next_cursor, previous_cursor),
+        rows=rows,
+        count=count,
     )
 
 
@@ -102,15 +124,20 @@ def compare_picture(
     systems: list[System] | None,
     narrowed: bool,
     drafts: bool = False,
+    shown_systems: list[System] | None = None,
 ) -> ComparePicture:
     """The whole answer for the systems in view, beside what the filters show.
 
     `counts` are the filtered comparison's outcome_counts(); `systems` the systems chosen (None for all);
-    `narrowed` whether filters other than the systems (outcome, kind, sector, live) narrow the rows.
+    `narrowed` whether filters other than the systems (outcome, kind, sector, live) narrow the rows, else the whole
+    picture is `counts`, and its systems `shown_systems` where the page has read them already (by name).
     """
     base, target = comparison.base, comparison.target
     whole = revision_compare(base=base, target=target, systems=systems).outcome_counts() if narrowed else counts
-    in_view = list(System.objects.filter(slug__in=whole).order_by("name"))
+    if narrowed or shown_systems is None:
+        in_view = list(System.objects.filter(slug__in=whole).order_by("name"))
+    else:
+        in_view = shown_systems
     contract = target.contract
     revisions = list(revisions_in_order(contract=contract, drafts=drafts))
     about = contract_figures(contract=contract, drafts=drafts).filter(system__in=in_view).filter(

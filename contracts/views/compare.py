@@ -1,28 +1,36 @@
+from collections import Counter
 from functools import cache
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from contracts.exports import COMPARE_COLUMNS, compare_csv_body
 from contracts.filters import CompareFilter
 from contracts.models import Contract
-from contracts.pages.compare import compare_picture, outcome_matrix, rolled_up
+from contracts.pages.compare import MATRIX_CURSOR_TYPES, compare_picture, outcome_matrix, rolled_up
 from contracts.pages.facets import compare_facets, labelled
 from contracts.pages.headings import compare_heading
+from contracts.services.compare import RevisionComparison
 from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
+from nhsit.lib.keyset import Cursor, asked_cursor
 from nhsit.lib.tables import Download, filter_status, sortable_columns, table_response
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
+# The matrix was once paged by number; it is now paged by where each page starts (?after=, ?before=).
+OLD_MATRIX_PAGE = "matrix_page"
 
 
 @require_safe
 def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
+    if OLD_MATRIX_PAGE in request.GET:
+        return matrix_from_the_start(request)
     contract = get_object_or_404(Contract, slug=slug)
+    matrix_cursor = asked_cursor(request, types=MATRIX_CURSOR_TYPES)
     drafts = shows_drafts(request)
     filterset = CompareFilter(request.GET, contract=contract, drafts=drafts, sortable=sortable_columns(CompareTable))
     comparison = filterset.comparison()
@@ -42,18 +50,43 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         header=COMPARE_COLUMNS,
         body=lambda rows: compare_csv_body(comparison, rows=rows),
     )
-    matrix_page = request.GET.get("matrix_page", "1")
     return table_response(
         request, filterset=filterset, table=table, download=download, template="contracts/compare.html",
         count=lambda: sum(sum(by_outcome.values()) for by_outcome in counts().values()),
-        context=lambda table: {
-            "contract": contract, "comparison": comparison, "facets": labelled(filterset, compare_facets(filterset)),
-            "heading": compare_heading(filterset, comparison.base, comparison.target),
-            "matrix": outcome_matrix(comparison=comparison, counts=counts(), page=matrix_page),
-            "rolled_up": rolled_up(comparison) if filterset.rolls_up() else None,
-            "picture": compare_picture(
-                comparison=comparison, counts=counts(), systems=filterset.comparison_filters()["systems"],
-                narrowed=filterset.narrows(), drafts=drafts,
-            ),
-        },
+        context=lambda table: compare_context(filterset, comparison, counts(), matrix_cursor, drafts=drafts),
     )  # fmt: skip
+
+
+def compare_context(
+    filterset: CompareFilter,
+    comparison: RevisionComparison,
+    counts: dict[str, Counter],
+    matrix_cursor: Cursor | None,
+    *,
+    drafts: bool,
+) -> dict:
+    """Every part of the page from the one count of the filtered comparison's outcomes (and, narrowed by more than
+    the systems, one of the whole picture's)."""
+    matrix = outcome_matrix(comparison=comparison, counts=counts, cursor=matrix_cursor)
+    return {
+        "contract": filterset.contract, "comparison": comparison, "matrix": matrix,
+        "facets": labelled(filterset, compare_facets(filterset)),
+        "heading": compare_heading(filterset, comparison.base, comparison.target),
+        "rolled_up": rolled_up(comparison) if filterset.rolls_up() else None,
+        "picture": compare_picture(
+            comparison=comparison, counts=counts, systems=filterset.comparison_filters()["systems"],
+            narrowed=filterset.narrows(), drafts=drafts, shown_systems=matrix.systems,
+        ),
+    }  # fmt: skip
+
+
+def matrix_from_the_start(request: HttpRequest) -> HttpResponseRedirect:
+    """An old link to a numbered page of the matrix: the same comparison, its matrix from the first organisation.
+
+    A page number cannot be turned into a place in the list without reading every organisation before it, and the
+    link's filters still hold, so it leads to the same page without it rather than to a refusal.
+    """
+    query = request.GET.copy()
+    for name in [OLD_MATRIX_PAGE, "after", "before"]:
+        query.pop(name, None)
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}#matrix" if query else f"{request.path}#matrix")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 AFTER, BEFORE = "after", "before"
@@ -25,51 +25,88 @@ class Cursor:
     backwards: bool = False
 
 
-def cursor_text(key: Sequence[Any]) -> str:
+def cursor_text(key: Sequence[Any], *, order: str | None = None) -> str:
+    """The cursor of a row's sort key (made for `order`, when the list has several)."""
+    if order is not None:
+        key = [order, *key]
     return base64.urlsafe_b64encode(json.dumps(list(key), separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def read_cursor(text: str, *, types: Sequence[type]) -> tuple[Any, ...]:
-    """The sort key a cursor holds, each value of its type (an int, a str)."""
+def read_cursor(text: str, *, types: Sequence[type], order: str | None = None) -> tuple[Any, ...]:
+    """The sort key a cursor holds, each value of its type (an int, a str). With `order`, the cursor names the order
+    it was made for first, and one made for another order is refused in words."""
     try:
         key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
     except (binascii.Error, ValueError):
         key = None
+    if order is not None and isinstance(key, list) and key and isinstance(key[0], str) and key[0] != order:
+        raise BadRequest(
+            f"This place in the list belongs to the list in another order (“{key[0][:40]}”), not this one "
+            f"(“{order}”): follow the Next and Previous links of this order, or start from its first page."
+        )
+    kinds = [str, *types] if order is not None else list(types)
     if (
         not isinstance(key, list)
-        or len(key) != len(types)
-        or not all(type(value) is kind for value, kind in zip(key, types, strict=True))
+        or len(key) != len(kinds)
+        or not all(type(value) is kind for value, kind in zip(key, kinds, strict=True))
     ):
         raise BadRequest(
             f"“{text[:40]}” is not a place in this list: follow the Next and Previous links, or start from the first "
             "page."
         )
-    return tuple(key)
+    return tuple(key[1:] if order is not None else key)
 
 
-def requested_cursor(request: HttpRequest, *, types: Sequence[type]) -> Cursor | None:
-    """The `?after=` or `?before=` of the address (not both, and not with `?page=`), or None for the first page."""
+def asked_cursor(request: HttpRequest, *, types: Sequence[type], order: str | None = None) -> Cursor | None:
+    """The `?after=` or `?before=` of the address (not both), or None for the first page."""
     after, before = request.GET.get(AFTER), request.GET.get(BEFORE)
     if after is not None and before is not None:
         raise BadRequest("Give ?after= or ?before=, not both: each says where a page starts.")
-    if (after is not None or before is not None) and "page" in request.GET:
-        raise BadRequest("Give ?page= or a place in the list (?after=, ?before=), not both.")
     if after is None and before is None:
         return None
-    return Cursor(read_cursor(after if after is not None else before or "", types=types), backwards=before is not None)
+    text = after if after is not None else before or ""
+    return Cursor(read_cursor(text, types=types, order=order), backwards=before is not None)
+
+
+def requested_cursor(request: HttpRequest, *, types: Sequence[type], order: str | None = None) -> Cursor | None:
+    """The `?after=` or `?before=` of the address (not both, and not with `?page=`), or None for the first page."""
+    if KEYSET_PARAMETERS & request.GET.keys() and "page" in request.GET:
+        raise BadRequest("Give ?page= or a place in the list (?after=, ?before=), not both.")
+    return asked_cursor(request, types=types, order=order)
 
 
 def beyond(fields: Sequence[str], key: Sequence[Any], *, backwards: bool = False) -> Q:
-    """Rows whose (fields) sort after `key` (before it, `backwards`), the fields ascending and never null.
+    """Rows whose (fields) sort after `key` (before it, `backwards`), the fields never null: ascending, or descending
+    where a field is written "-field".
 
     Written as `f1 >= v1 AND ((f1 > v1) OR (f1 = v1 AND f2 > v2) ...)`, so that an index on f1 bounds the scan.
     """
-    greater, bound = ("lt", "lte") if backwards else ("gt", "gte")
+    names = [field.removeprefix("-") for field in fields]
+
+    def past(field: str) -> tuple[str, str]:
+        return ("lt", "lte") if field.startswith("-") != backwards else ("gt", "gte")
+
     either = Q()
     for position, (field, value) in enumerate(zip(fields, key, strict=True)):
-        equal_before = {name: earlier for name, earlier in zip(fields[:position], key[:position], strict=True)}
-        either |= Q(**equal_before, **{f"{field}__{greater}": value})
-    return Q(**{f"{fields[0]}__{bound}": key[0]}) & either
+        equal_before = {name: earlier for name, earlier in zip(names[:position], key[:position], strict=True)}
+        either |= Q(**equal_before, **{f"{names[position]}__{past(field)[0]}": value})
+    return Q(**{f"{names[0]}__{past(fields[0])[1]}": key[0]}) & either
+
+
+def seek(
+    rows: QuerySet, *, fields: Sequence[str], cursor: Cursor | None, per_page: int, order: str | None = None
+) -> tuple[list[Any], str | None, str | None]:
+    """The page of the rows, sorted by `fields` (which end in a unique one), that starts just beyond the cursor: its
+    rows, and the cursors of the next and previous pages (made for `order`). One query, of per_page + 1 rows."""
+    backwards = bool(cursor and cursor.backwards)
+    if cursor is not None:
+        rows = rows.filter(beyond(fields, cursor.key, backwards=backwards))
+    reverse = [field.removeprefix("-") if field.startswith("-") else f"-{field}" for field in fields]
+    read = list(rows.order_by(*(reverse if backwards else fields))[: per_page + 1])
+    names = [field.removeprefix("-") for field in fields]
+    return keyset_page(
+        read, key_of=lambda row: [getattr(row, name) for name in names], cursor=cursor, per_page=per_page, order=order
+    )
 
 
 @dataclass
@@ -108,7 +145,7 @@ class KeysetPaginator:
 
 
 def keyset_page(
-    rows: list[Any], *, key_of: Any, cursor: Cursor | None, per_page: int
+    rows: list[Any], *, key_of: Any, cursor: Cursor | None, per_page: int, order: str | None = None
 ) -> tuple[list[Any], str | None, str | None]:
     """From up to per_page + 1 rows read beyond the cursor (in reverse order when going back): the page's rows in
     order, and the cursors of the next and previous pages."""
@@ -116,9 +153,9 @@ def keyset_page(
     rows = rows[:per_page]
     if cursor and cursor.backwards:
         rows.reverse()
-        next_cursor = cursor_text(key_of(rows[-1])) if rows else None
-        previous_cursor = cursor_text(key_of(rows[0])) if rows and more else None
+        next_cursor = cursor_text(key_of(rows[-1]), order=order) if rows else None
+        previous_cursor = cursor_text(key_of(rows[0]), order=order) if rows and more else None
     else:
-        next_cursor = cursor_text(key_of(rows[-1])) if rows and more else None
-        previous_cursor = cursor_text(key_of(rows[0])) if rows and cursor else None
+        next_cursor = cursor_text(key_of(rows[-1]), order=order) if rows and more else None
+        previous_cursor = cursor_text(key_of(rows[0]), order=order) if rows and cursor else None
     return rows, next_cursor, previous_cursor
