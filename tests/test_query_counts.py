@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from nhsit.lib.keyset import cursor_text
 from tests.scale import london_grown_tenfold
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,9 @@ PAGES = {
     "/trusts/": 19,
     "/trusts/?kind=acute&system=cerner-millennium&outcome=unknown": 30,
     "/trusts/?status=withdrawn&page=1&sort=-identifier": 33,
+    # Paged by cursor in the order asked: a page deep in the list costs what the first does.
+    f"/trusts/?after={cursor_text(['M', '', 0], order='name')}": 19,
+    f"/trusts/?sort=-identifier&before={cursor_text(['M', 'M', 0], order='-identifier')}": 19,
     "/trusts/RAN/": 10,
     "/systems/": 6,
     "/systems/cerner-millennium/": 18,
@@ -25,6 +29,9 @@ PAGES = {
     "/contracts/london-lsp/compare/": 30,
     # One system: the matrix's organisations are its rows, already counted.
     "/contracts/london-lsp/compare/?system=cerner-millennium&outcome=unknown&kind=acute": 27,
+    # The matrix paged by cursor: its page of organisations is read from where it starts, never counted.
+    f"/contracts/london-lsp/compare/?after={cursor_text(['M', '', 0])}": 30,
+    f"/contracts/london-lsp/compare/?system=rio&system=cerner-millennium&before={cursor_text(['M', '', 0])}": 30,
     # Paged by cursor: the revisions in order, each one's part of the page in one query, then the page's rows;
     # and the filter counts, one grouped query.
     "/entitlements/": 15,

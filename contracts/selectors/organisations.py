@@ -31,6 +31,20 @@ def organisation_rows() -> QuerySet[Organisation]:
     )
 
 
+# The organisations list in its own order (the index organisation_list_order serves it); the id breaks a tie.
+LIST_ORDER = ("name", "code", "pk")
+# The field each of the list's sorts reads first; a status column sorts by the annotation named as the column.
+SORT_FIELDS = {"name": "name", "identifier": "code", "kind": "kind_id", "sector": "sector"}
+
+
+def organisation_list_order(sort: str) -> tuple[str, ...]:
+    """The fields the organisations list sorted by `sort` ("-name" descending) is in, ending with the unique id: the
+    sort's own field, then the list's order, all descending for a descending sort."""
+    column = sort.removeprefix("-")
+    fields = tuple(dict.fromkeys((SORT_FIELDS.get(column, column), *LIST_ORDER)))
+    return tuple(f"-{field}" for field in fields) if sort.startswith("-") else fields
+
+
 def organisations_identified(identifiers: Sequence[str]) -> dict[str, Organisation]:
     """{identifier: organisation} for those of the identifiers (RAN, GB-LAE-WSM) that name one, in one query."""
     if not identifiers:

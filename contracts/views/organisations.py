@@ -10,7 +10,12 @@ from contracts.models import Contract
 from contracts.pages.compare import compare_picture
 from contracts.pages.facets import labelled, organisation_facets
 from contracts.pages.organisations import organisation_statuses, trust_profile
-from contracts.selectors.organisations import organisation_contracts, organisation_rows, status_sort_key
+from contracts.selectors.organisations import (
+    organisation_contracts,
+    organisation_list_order,
+    organisation_rows,
+    status_sort_key,
+)
 from contracts.selectors.revisions import UnknownRevision, latest_pairs
 from contracts.selectors.systems import contract_system_columns
 from contracts.services.recorded import entitlements_as_recorded
@@ -20,7 +25,8 @@ from contracts.views.days import DAY_PARAMETERS, asked_day, refuse_as_of_with_a_
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import Download, sortable_columns, table_response
+from nhsit.lib.keyset import seek
+from nhsit.lib.tables import Download, Seek, sortable_columns, table_response
 from organisations.models import Organisation
 
 
@@ -73,10 +79,28 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
         header=organisation_columns(columns, label_contracts=several),
         body=lambda rows: organisation_csv_body(organisations=rows, pairs=pairs, columns=columns, drafts=drafts),
     )
+    statuses = {system_sort_name(owner, system) for owner, system in all_columns}
     return table_response(
         request, filterset=filterset, table=table, download=download, template="trusts/trust_list.html",
-        context=with_statuses,
+        context=with_statuses, seek=trust_seek(request, statuses=statuses),
     )  # fmt: skip
+
+
+def trust_seek(request: HttpRequest, *, statuses: set[str]) -> Seek | None:
+    """How the list is paged by cursor in the order `?sort=` asks (by name unless it asks): each sort the table offers,
+    one at a time; sorted by several columns at once, it has numbered pages only."""
+    sorts = request.GET.getlist("sort")
+    if len(sorts) > 1:
+        return None
+    order = sorts[0] if sorts else "name"
+    fields = organisation_list_order(order)
+    # Each value of the key is a string but the status ranks and the ids.
+    types = tuple(int if field.removeprefix("-") in statuses | {"pk"} else str for field in fields)
+    return Seek(
+        types,
+        lambda rows, cursor, per_page: seek(rows, fields=fields, cursor=cursor, per_page=per_page, order=order),
+        order=order,
+    )
 
 
 def by_status_if_asked(request: HttpRequest, rows: QuerySet, *, pairs, columns) -> QuerySet:

@@ -89,18 +89,25 @@ def table_configure(request: HttpRequest, table: Table, *, per_page: int = PER_P
 @dataclass(frozen=True)
 class Seek:
     """How a table is paged by cursor (`?after=`, `?before=`) in its first order: the types of the values of its
-    cursor's key, and what reads a page (rows, cursor, rows per page) as its rows and the cursors either side."""
+    cursor's key, and what reads a page (rows, cursor, rows per page) as its rows and the cursors either side.
+
+    With `order` (the `?sort=` asked, or the table's first order), the table is paged by cursor in that order, each
+    cursor naming it: one made for another order is refused.
+    """
 
     types: tuple[type, ...]
     page: Callable[[QuerySet, Cursor | None, int], tuple[list[Any], str | None, str | None]]
+    order: str | None = None
 
 
 def table_seek(request: HttpRequest, table: Table, seek: Seek, *, count: int | None = None) -> Table:
     """The page of the table beyond `?after=` (or before `?before=`), or its first page; counted for the results bar."""
     table.request = request
+    if seek.order is not None:
+        table_sort(request, table)  # for the columns' headings: the page is read in its order below
     per_page = rows_per_page(request)
     rows, next_cursor, previous_cursor = seek.page(
-        table.data.data, requested_cursor(request, types=seek.types), per_page
+        table.data.data, requested_cursor(request, types=seek.types, order=seek.order), per_page
     )
     table.paginator = KeysetPaginator(table.data.data.count() if count is None else count, per_page)
     table.page = KeysetPage(BoundRows(rows, table), next_cursor, previous_cursor)
@@ -111,6 +118,8 @@ def numbered_pages_only(request: HttpRequest, table: Table) -> None:
     """A table paged by cursor, sorted by another column or asked for by page number: refuse a cursor, and a page
     past MOST_NUMBERED_PAGES."""
     if KEYSET_PARAMETERS & request.GET.keys():
+        if table.prefixed_page_field in request.GET:
+            raise BadRequest("Give ?page= or a place in the list (?after=, ?before=), not both.")
         raise BadRequest("A place in the list (?after=, ?before=) holds in the table's first order: remove ?sort=.")
     number = request.GET.get(table.prefixed_page_field, "1")
     if number.isascii() and number.isdigit() and int(number) > MOST_NUMBERED_PAGES:
@@ -143,13 +152,18 @@ def table_response(
     """The table's page, or its CSV: the same filtered rows in the same order either way.
 
     `context` gives the page's other values once the table holds its page of rows; `count` counts the rows where
-    the caller can do so more cheaply than the paginator would. With `seek`, the table in its first order is paged
-    by cursor, and in others (or by `?page=`) as far as MOST_NUMBERED_PAGES.
+    the caller can do so more cheaply than the paginator would. With `seek`, the table in its first order (in the
+    order asked, with `seek.order`) is paged by cursor, and in others (or by `?page=`) as far as MOST_NUMBERED_PAGES.
     """
     if wants_csv(request, filterset):
         table_sort(request, table)
         return csv_response(download.filename, download.header, download.body(table.data.data))
-    if seek and filter_status(filterset) != 400 and not ({"sort", table.prefixed_page_field} & request.GET.keys()):
+    if (
+        seek
+        and filter_status(filterset) != 400
+        and table.prefixed_page_field not in request.GET
+        and (seek.order is not None or "sort" not in request.GET)
+    ):
         table_seek(request, table, seek, count=count() if count else None)
     else:
         if seek:
