@@ -6,6 +6,7 @@ from contracts.models.entitlement import Entitlement, EntitlementStatus
 from contracts.models.figure import MEASURE_NEEDS, ReportedFigure, ReportedFigureMeasure
 from contracts.models.source import CITABLE, Citation, EvidenceGrade, Source, SourceKind
 from contracts.models.system import System, SystemScope
+from contracts.models.tally import StatusPairCount
 
 __all__ = [
     "CITABLE",
@@ -25,6 +26,7 @@ __all__ = [
     "RevisionQuerySet",
     "Source",
     "SourceKind",
+    "StatusPairCount",
     "System",
     "SystemScope",
 ]
