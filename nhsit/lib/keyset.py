@@ -120,6 +120,9 @@ class KeysetPage:
     next_cursor: str | None
     previous_cursor: str | None
     number: int | None = None
+    # What the page's first and last rows are called (their row headers), to say which rows it shows.
+    first_shown: str = ""
+    last_shown: str = ""
     keyset = True
 
     def has_next(self) -> bool:

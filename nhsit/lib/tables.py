@@ -110,7 +110,9 @@ def table_seek(request: HttpRequest, table: Table, seek: Seek, *, count: int | N
         table.data.data, requested_cursor(request, types=seek.types, order=seek.order), per_page
     )
     table.paginator = KeysetPaginator(table.data.data.count() if count is None else count, per_page)
-    table.page = KeysetPage(BoundRows(rows, table), next_cursor, previous_cursor)
+    header = getattr(table, "row_header", None)
+    first, last = (str(getattr(row, header, "")) for row in (rows[0], rows[-1])) if header and rows else ("", "")
+    table.page = KeysetPage(BoundRows(rows, table), next_cursor, previous_cursor, first_shown=first, last_shown=last)
     return table
 
 

@@ -112,3 +112,11 @@ def test_the_pager_is_a_labelled_nav_of_plain_links(client, london):
     pager = html[html.index('<nav class="pagination" aria-label="Pages of results">') :]
     pager = pager[: pager.index("</nav>")]
     assert 'rel="prev"' in pager and 'rel="next"' in pager and "First page" in pager
+
+
+def test_a_page_says_which_organisations_it_shows(client, london):
+    response = client.get(f"{TRUSTS}?per_page=5&sort=-name")
+    names = [row.record.name for row in response.context["table"].page.object_list]
+    assert f"This page shows 5 rows, from {names[0]} to {names[-1]}, the first." in visible_text(response)
+    later = visible_text(client.get(f"{TRUSTS}{link(response, 'next')}"))
+    assert "This page shows 5 rows, from" in later and ", the first." not in later
