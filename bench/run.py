@@ -36,10 +36,17 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "py
 OURS, DATASETTE = "127.0.0.1:8766", "127.0.0.1:8767"
 CONTRACT = "synthetic-national"
 PAGE_ROUNDS, EXPORT_ROUNDS = 15, 3
-FLAGS = ("only_pages", "only_exports", "skip_all_rows", "skip_ocds")  # passed on to each size's run
+FLAGS = (
+    "only_pages",
+    "only_exports",
+    "skip_all_rows",
+    "skip_ocds",
+    "skip_query_counts",
+)  # passed on to each size's run
 MAX_ORGANISATIONS = 99_999  # what the synthetic generator makes at most
-PAGE_LINK = re.compile(r'<a (?:rel="(\w+)" )?href="([^"]*)"')
-PAGE_NUMBER = re.compile(r"[?&]page=(\d+)")
+# A link of a page's navigation: its attributes (rel, href) and its text (a page's number, "Next →", "Last").
+PAGE_LINK = re.compile(r"<a ([^>]*)>([^<]*)</a>")
+HREF, REL = re.compile(r'href="([^"]*)"'), re.compile(r'rel="(\w+)"')
 
 # The SQLite copy: one row per entitlement, with what the tool's entitlements export writes.
 SQLITE_COLUMNS = ["contract", "revision", "identifier", "organisation", "kind", "sector", "system", "status",
@@ -295,7 +302,7 @@ def queries_per_request(path: str) -> int:
 
 def deep_url(first: str, label: str, hops: int) -> str:
     """The page a reader reaches deepest from `first` by the links of its navigation named `label`: its "last" link,
-    else its highest numbered page (`?page=`), else (keyset pages, which offer only "next") `hops` "next" links on."""
+    else its highest numbered page, else (pages that offer only "next", as cursor pages do) `hops` "next" links on."""
     from django.test import Client
 
     url = first
@@ -308,18 +315,29 @@ def deep_url(first: str, label: str, hops: int) -> str:
         if start < 0:
             break
         nav = html[start : html.find("</nav>", start)]
-        links = [(rel, unescape(href).split("#")[0]) for rel, href in PAGE_LINK.findall(nav)]
-        last = [href for rel, href in links if rel == "last"]
-        numbered = [(int(match.group(1)), href) for _rel, href in links if (match := PAGE_NUMBER.search(href))]
+        links = nav_links(nav)
+        last = [href for rel, href, _text in links if rel == "last"]
+        numbered = [(int(text), href) for _rel, href, text in links if text.isdigit()]
         if last or numbered:
             return urljoin(url, last[0] if last else max(numbered)[1])
-        following = [href for rel, href in links if rel == "next"]
+        following = [href for rel, href, _text in links if rel == "next"]
         if not following:
             break
         url = urljoin(url, following[0])
     if url == first:
         sys.exit(f"{first} offers no page beyond its first ({label})")
     return url
+
+
+def nav_links(nav: str) -> list[tuple[str, str, str]]:
+    """Each link of a navigation as (what it leads to: its rel, else the first word of its text; href; text)."""
+    links = []
+    for attributes, text in PAGE_LINK.findall(nav):
+        href, rel = HREF.search(attributes), REL.search(attributes)
+        if href is not None and text.strip():
+            kind = rel.group(1) if rel else text.strip().split()[0].lower()
+            links.append((kind, unescape(href.group(1)).split("#")[0], text.strip()))
+    return links
 
 
 def page(name: str, url: str, reference: str, options) -> Measure:
@@ -547,6 +565,9 @@ def main() -> int:
     parser.add_argument("--only-pages", action="store_true", help="measure the pages, no export")
     parser.add_argument("--only-exports", action="store_true", help="measure the exports and COPY, no page")
     parser.add_argument(
+        "--skip-query-counts", action="store_true", help="do not count each request's queries (one request less each)"
+    )
+    parser.add_argument(
         "--skip-ocds", action="store_true", help="leave out the OCDS release package (minutes at a million rows)"
     )
     parser.add_argument(
@@ -594,7 +615,7 @@ def main() -> int:
     django.setup()
     all_measures = measures(options)
     for measure in all_measures:
-        if measure.url.startswith(f"http://{OURS}"):
+        if measure.url.startswith(f"http://{OURS}") and not options.skip_query_counts:
             measure.queries = queries_per_request(measure.url.removeprefix(f"http://{OURS}"))
 
     # gunicorn as production runs it (deploy/gunicorn.conf.py), with one worker to time one request at a time.
