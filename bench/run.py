@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
@@ -538,7 +539,7 @@ def report(all_measures: list[Measure], rounds: list[dict[str, float]]) -> None:
             ratios = [
                 r[measure.name] / r[measure.reference] for r in rounds if {measure.name, measure.reference} <= r.keys()
             ]
-            ratio = f"{statistics.median(ratios):.2f} × {measure.reference}"
+            ratio = f"{statistics.median(ratios):.2f} × {measure.reference}" if ratios else ""
         queries = "" if measure.queries is None else str(measure.queries)
         timing = f"{median * 1000:>7.0f}ms {p95 * 1000:>7.0f}ms"
         print(f"{measure.name:<42} {timing} {queries:>7} {rate:>10} {memory:>8}  {ratio}")
@@ -648,9 +649,13 @@ def main() -> int:
     )
     try:
         worker = worker_pid(ours.pid)
-        for measure in all_measures:  # warm both servers and the database's cache once
+        for measure in list(all_measures):  # warm both servers and the database's cache once
             if not measure.rate:
-                fetch(measure.url)
+                try:
+                    fetch(measure.url)
+                except urllib.error.HTTPError as error:  # said, and left out, rather than ending the whole run
+                    print(f"{measure.name}: {measure.url} answered {error.code}; not measured", flush=True)
+                    all_measures.remove(measure)
         print(f"Measuring {len(all_measures)} measures over {total:,} entitlements (load: {load()})…", flush=True)
         rounds = run_rounds(all_measures, worker)
         print(f"Load average at the end of measuring: {load()}", flush=True)
