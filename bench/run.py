@@ -643,6 +643,9 @@ def main() -> int:
             "--setting",  # at its default 200 ms, facets over a million rows time out and are silently left out
             "facet_time_limit_ms",
             "10000",
+            "--setting",  # at its default 1 s, a search every row matches is a 400 at ten million rows
+            "sql_time_limit_ms",
+            "60000",
         ],  # fmt: skip
         environment,
         f"http://{DATASETTE}/-/versions.json",
