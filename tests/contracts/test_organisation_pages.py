@@ -135,11 +135,18 @@ def test_a_bad_filter_value_is_shown_beside_the_filter_and_matches_nothing(clien
     assert "/trusts/RAN/" not in response.content.decode()
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "9" * 40])
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "19", "1.5"])
 def test_a_page_that_does_not_exist_is_a_404_that_says_so(client, page):
     response = client.get("/trusts/", {"page": page})
     assert response.status_code == 404
     assert "page" in visible_text(response)
+
+
+@pytest.mark.parametrize("page", ["999", "9" * 40])
+def test_a_page_number_past_the_numbered_pages_points_to_the_next_links(client, page):
+    response = client.get("/trusts/", {"page": page})
+    assert response.status_code == 400
+    assert "Next links" in visible_text(response)
 
 
 def test_the_trust_csv_holds_the_filtered_rows_with_a_status_column_per_system(client):
