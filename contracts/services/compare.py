@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models import (
@@ -32,6 +33,7 @@ from contracts.models import (
     System,
 )
 from contracts.outcomes import Outcome
+from contracts.selectors.tally import outcome_rows, status_pair_cells, status_pair_counts
 from organisations.models import Organisation, identifier_of
 
 # Statuses under which an organisation does not get the system.
@@ -39,6 +41,9 @@ NOT_GETTING = [EntitlementStatus.NOT_ENTITLED, EntitlementStatus.WITHDRAWN, Enti
 
 # Programme lines still delivered (perhaps with less) under these statuses.
 DELIVERED_LINE = [DeliverableStatus.INCLUDED, DeliverableStatus.REDUCED, DeliverableStatus.ADDED]
+
+
+T = TypeVar("T")
 
 
 class RevisionMismatch(ValueError):
@@ -87,9 +92,24 @@ class RevisionComparison:
     rows: QuerySet
     # The organisations with at least one of those rows.
     organisations: QuerySet
+    # The filters the rows were chosen by (None: not filtered by it).
+    systems: tuple[System, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    sectors: tuple[str, ...] | None = None
+    outcomes: tuple[str, ...] | None = None
+    live: bool | None = None
+    organisation_ids: tuple[int, ...] | None = None
 
     def outcome_counts(self) -> dict[str, Counter]:
-        """Per system slug, how many organisations had each outcome: one query over the matrix."""
+        """Per system slug, how many organisations had each outcome: one query, over the status-pair tally unless
+        the rows are of chosen organisations (which the tally does not tell apart), then over the rows."""
+        if self.organisation_ids is None:
+            counts: dict[str, Counter] = {}
+            for system_slug, outcome, number in outcome_rows(
+                status_pair_counts(self.tally_cells(), "system__slug"), self.outcomes
+            ):
+                counts.setdefault(system_slug, Counter())[outcome] += number
+            return counts
         sql, params = self.rows.values("system_slug", "outcome").order_by().query.sql_with_params()
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
@@ -97,10 +117,21 @@ class RevisionComparison:
                 f"SELECT {quote('system_slug')}, {quote('outcome')}, COUNT(*) FROM ({sql}) matrix GROUP BY 1, 2",
                 params,
             )
-            counts: dict[str, Counter] = {}
+            counts = {}
             for system_slug, outcome, number in cursor.fetchall():
                 counts.setdefault(system_slug, Counter())[outcome] = number
         return counts
+
+    def tally_cells(self) -> QuerySet:
+        """The tally's cells for the two revisions and the filters it holds (all but outcomes and organisations)."""
+        return status_pair_cells(
+            base=self.base,
+            target=self.target,
+            systems=self.systems,
+            kinds=self.kinds,
+            sectors=self.sectors,
+            live=self.live,
+        )
 
 
 def revision_compare(
@@ -125,6 +156,11 @@ def revision_compare(
     """
     if base.contract_id != target.contract_id:
         raise RevisionMismatch("Both revisions must belong to the same contract.")
+    systems = _kept(systems)
+    kinds = _kept(kinds)
+    sectors = _kept(sectors)
+    outcomes = _kept(outcomes)
+    organisations = _kept(organisations)
     entitlements = Entitlement.objects.filter(revision__in=[base, target])
     if systems is not None:
         # By id, not slug: the planner then knows which part of each side's index to read.
@@ -169,7 +205,23 @@ def revision_compare(
         rows = rows.filter(live=live)
         in_comparison = rows
     named = Organisation.objects.filter(pk__in=in_comparison.order_by().values("organisation_id"))
-    return RevisionComparison(base=base, target=target, rows=rows, organisations=named)
+    return RevisionComparison(
+        base=base,
+        target=target,
+        rows=rows,
+        organisations=named,
+        systems=_kept(systems),
+        kinds=_kept(kinds),
+        sectors=_kept(sectors),
+        outcomes=_kept(outcomes),
+        live=live,
+        organisation_ids=_kept(organisations),
+    )
+
+
+def _kept(chosen: Iterable[T] | None) -> tuple[T, ...] | None:
+    """A filter's values, read once (a generator would be spent by its first use)."""
+    return None if chosen is None else tuple(chosen)
 
 
 def _in_target(target: Revision, field: str) -> Subquery:
@@ -266,16 +318,37 @@ def union_rows(comparisons: Sequence[RevisionComparison]) -> list[dict]:
 
 
 def union_outcome_counts(comparisons: Sequence[RevisionComparison]) -> dict[int, dict[str, Counter]]:
-    """Per contract id, per system slug, how many organisations had each outcome: one query for them all."""
+    """Per contract id, per system slug, how many organisations had each outcome: one query for them all (the
+    tally's cells where no comparison is of chosen organisations, else the rows)."""
+    counts: dict[int, dict[str, Counter]] = {comparison.base.contract_id: {} for comparison in comparisons}
+    if not comparisons:
+        return counts
+    if any(comparison.organisation_ids is not None for comparison in comparisons):
+        return _union_row_counts(comparisons, counts)
+    parts = [
+        status_pair_counts(comparison.tally_cells().annotate(index=Value(index)), "index", "system__slug")
+        for index, comparison in enumerate(comparisons)
+    ]
+    cells = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found: list[list] = [[] for _ in comparisons]
+    for index, system_slug, base_status, target_status, number in cells:
+        found[index].append((system_slug, base_status, target_status, number))
+    for comparison, rows in zip(comparisons, found, strict=True):
+        by_system = counts[comparison.base.contract_id]
+        for system_slug, outcome, number in outcome_rows(rows, comparison.outcomes):
+            by_system.setdefault(system_slug, Counter())[outcome] += number
+    return counts
+
+
+def _union_row_counts(
+    comparisons: Sequence[RevisionComparison], counts: dict[int, dict[str, Counter]]
+) -> dict[int, dict[str, Counter]]:
     parts = [
         comparison.rows.order_by()
         .values("system_slug", "outcome")
         .annotate(contract_id=Value(comparison.base.contract_id))
         for comparison in comparisons
     ]
-    counts: dict[int, dict[str, Counter]] = {comparison.base.contract_id: {} for comparison in comparisons}
-    if not parts:
-        return counts
     matrix = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     sql, params = matrix.query.sql_with_params()
     quote = connection.ops.quote_name
