@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Value
+from django.db.models import Exists, OuterRef, Value
 
-from contracts.models import DeliverableStatus, EntitlementStatus, Revision, System
+from contracts.models import Deliverable, DeliverableStatus, Entitlement, EntitlementStatus, Revision, System
 from contracts.outcomes import Outcome
+from contracts.selectors.tally import status_pair_cells, status_pair_counts, status_pair_outcome
 from contracts.services.compare import deliverable_compare, revision_compare
 from organisations.models import Organisation
 
@@ -63,13 +64,59 @@ def withdrawals_by_revision(
     system: System | None = None,
 ) -> dict[int, list[Withdrawal]]:
     """{target revision id: what it lost against its base}, for several (base, target) pairs, in two queries
-    however many pairs there are."""
+    however many pairs there are: over the status-pair tally, or over the rows of one organisation (which the
+    tally does not tell apart)."""
+    found: dict[int, list[Withdrawal]] = {target.pk: [] for _base, target in pairs}
+    if not pairs:
+        return found
+    if organisation is None:
+        counts = _lost_in_tally(pairs, system=system)
+    else:
+        counts = _lost_in_rows(pairs, organisation=organisation, system=system)
+    lost: dict[tuple[int, str], dict[str, int]] = {}
+    for target_id, slug, status, number in counts:
+        by_status = lost.setdefault((target_id, slug), {})
+        by_status[status] = by_status.get(status, 0) + number
+    systems = {found.slug: found for found in System.objects.filter(slug__in={slug for _t, slug in lost})}
+    for (target_id, slug), by_status in sorted(lost.items(), key=lambda pair: systems[pair[0][1]].name):
+        declined = by_status.pop(EntitlementStatus.DECLINED, 0)
+        found[target_id].append(Withdrawal(system=systems[slug], withdrawn=sum(by_status.values()), declined=declined))
+    return found
+
+
+def _lost_in_tally(pairs: Sequence[tuple[Revision, Revision]], *, system: System | None) -> list[tuple]:
+    """(target id, system slug, target status, how many) lost, read from the tally's cells of each pair."""
+    parts = [
+        status_pair_counts(
+            status_pair_cells(base=base, target=target, systems=[system] if system is not None else None).annotate(
+                target_id=Value(target.pk)
+            ),
+            "target_id",
+            "system__slug",
+        )
+        for base, target in pairs
+    ]
+    cells = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return [
+        (target_id, slug, target_status, number)
+        for target_id, slug, outcome, target_status, number in (
+            (target_id, slug, status_pair_outcome(base_status, target_status), target_status, number)
+            for target_id, slug, base_status, target_status, number in cells
+        )
+        if outcome == Outcome.LOST and number
+    ]
+
+
+def _lost_in_rows(
+    pairs: Sequence[tuple[Revision, Revision]], *, organisation: Organisation, system: System | None
+) -> list[tuple]:
+    """(target id, system slug, target status, how many) lost by one organisation, counted from its rows."""
     parts = [
         revision_compare(
             base=base,
             target=target,
             systems=[system] if system is not None else None,
-            organisations=[organisation.pk] if organisation is not None else None,
+            organisations=[organisation.pk],
         )
         .rows.order_by()
         .filter(outcome=Outcome.LOST)
@@ -77,9 +124,6 @@ def withdrawals_by_revision(
         .annotate(target_id=Value(target.pk))
         for base, target in pairs
     ]
-    found: dict[int, list[Withdrawal]] = {target.pk: [] for _base, target in pairs}
-    if not parts:
-        return found
     matrix = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     sql, params = matrix.query.sql_with_params()
     quote = connection.ops.quote_name
@@ -89,15 +133,7 @@ def withdrawals_by_revision(
             f"FROM ({sql}) lost GROUP BY 1, 2, 3",
             params,
         )
-        counts = cursor.fetchall()
-    lost: dict[tuple[int, str], dict[str, int]] = {}
-    for target_id, slug, status, number in counts:
-        lost.setdefault((target_id, slug), {})[status] = number
-    systems = {found.slug: found for found in System.objects.filter(slug__in={slug for _t, slug in lost})}
-    for (target_id, slug), by_status in sorted(lost.items(), key=lambda pair: systems[pair[0][1]].name):
-        declined = by_status.pop(EntitlementStatus.DECLINED, 0)
-        found[target_id].append(Withdrawal(system=systems[slug], withdrawn=sum(by_status.values()), declined=declined))
-    return found
+        return list(cursor.fetchall())
 
 
 def withdrawal_words(found: list[Withdrawal], *, organisation: Organisation | None = None) -> str:
@@ -157,24 +193,28 @@ class Bases:
 
 
 def comparison_bases(revisions: Sequence[Revision]) -> dict[int, Bases]:
-    """{revision id: its Bases}, for revisions of one or several contracts: one query."""
+    """{revision id: its Bases}, for revisions of one or several contracts: one query, asking of each revision only
+    whether it has a row and a line (which an index answers), not how many."""
     counts = (
         Revision.objects.filter(pk__in=[revision.pk for revision in revisions])
-        .annotate(rows=Count("entitlements", distinct=True), lines=Count("deliverables", distinct=True))
+        .annotate(
+            rows=Exists(Entitlement.objects.filter(revision=OuterRef("pk"))),
+            lines=Exists(Deliverable.objects.filter(revision=OuterRef("pk"))),
+        )
         .values_list("pk", "rows", "lines")
     )
     counted = {pk: (rows, lines) for pk, rows, lines in counts}
     bases: dict[int, Bases] = {}
     latest: dict[int, dict[str, Revision]] = {}  # per contract, the latest so far of each kind
     for revision in sorted(revisions, key=lambda revision: (revision.contract_id, revision.sequence)):
-        own_rows, own_lines = counted.get(revision.pk, (0, 0))
+        own_rows, own_lines = counted.get(revision.pk, (False, False))
         seen = latest.setdefault(revision.contract_id, {})
         bases[revision.pk] = Bases(
             previous=seen.get("previous"),
             value=seen.get("value"),
             entitlements=seen.get("entitlements"),
             lines=seen.get("lines"),
-            records_entitlements=own_rows > 0,
+            records_entitlements=own_rows,
         )
         seen["previous"] = revision
         if revision.total_value is not None:
