@@ -24,6 +24,7 @@ from contracts.models import (
     System,
 )
 from contracts.selectors.citations import CITATION_TARGETS_RELATED, citation_rows
+from contracts.selectors.entitlements import entitlement_tally
 from contracts.services.history import history_of
 from contracts.services.reconcile import contract_figures
 from organisations.models import LocalSystem, Organisation, Succession, Supplier
@@ -146,7 +147,6 @@ def contract_counts() -> dict[int, ContractCounts]:
     published = Revision.objects.visible(drafts=False)
     grouped = {
         "revisions": published.values(owner=F("contract_id")),
-        "entitlements": Entitlement.objects.filter(revision__in=published).values(owner=F("revision__contract_id")),
         "deliverables": Deliverable.objects.filter(revision__in=published).values(owner=F("revision__contract_id")),
         "deployments": Deployment.objects.filter(contract__isnull=False).values(owner=F("contract_id")),
         "figures": contract_figures(contract=list(Contract.objects.all()), drafts=False).values(owner=F("contract_id")),
@@ -155,11 +155,24 @@ def contract_counts() -> dict[int, ContractCounts]:
     for name, rows in grouped.items():
         for row in rows.order_by().annotate(count=Count("pk")).values("owner", "count"):
             counts.setdefault(row["owner"], {})[name] = row["count"]
+    contracts = dict(Contract.objects.values_list("slug", "pk"))
+    for slug, rows in _entitlement_counts().items():
+        counts.setdefault(contracts[slug], {})["entitlements"] = rows
     return {owner: ContractCounts(**own) for owner, own in counts.items()}
 
 
+def _entitlement_counts() -> dict[str, int]:
+    """{contract slug: how many entitlements its published revisions hold}, from the status-pair tally's diagonal
+    (each revision's own rows), not by counting the rows."""
+    counts: dict[str, int] = {}
+    for contract, _revision, _system, _status, _kind, _sector, rows in entitlement_tally(drafts=False):
+        counts[contract] = counts.get(contract, 0) + rows
+    return counts
+
+
 def dataset_counts(records: DatasetRecords) -> list[tuple[str, int]]:
-    """(kind of record, how many) for each table of the download, in its order: a count query each."""
+    """(kind of record, how many) for each table of the download, in its order: a count query each, but for the
+    entitlements, read from the status-pair tally."""
     kinds = [
         ("organisations", records.organisations), ("successions", records.successions),
         ("local systems", records.local_systems), ("suppliers", records.suppliers), ("contracts", records.contracts),
@@ -167,4 +180,9 @@ def dataset_counts(records: DatasetRecords) -> list[tuple[str, int]]:
         ("deliverables", records.deliverables), ("deployments", records.deployments), ("sources", records.sources),
         ("citations", records.citations), ("reported figures", records.figures),
     ]  # fmt: skip
-    return [(kind, rows.count()) for kind, rows in kinds]
+    entitlements = _entitlement_counts()
+    if records.contract is not None:
+        entitlements = {records.contract.slug: entitlements.get(records.contract.slug, 0)}
+    return [
+        (kind, sum(entitlements.values()) if rows is records.entitlements else rows.count()) for kind, rows in kinds
+    ]
