@@ -6,26 +6,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Model
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from contracts.evidence import EVIDENCE_CHOICES, FACTS, UNCITED
-from contracts.models import Citation, Contract, EntitlementStatus, EvidenceGrade, Revision, System
-from contracts.selectors.entitlements import entitlement_rows
+from contracts.models import Citation, Contract, Entitlement, EntitlementStatus, EvidenceGrade, Revision, System
 from contracts.selectors.facts import (
     FactCounts,
     Scope,
     citations_within,
+    entitlement_status_counts,
     evidence_totals,
+    fact_base,
     fact_counts,
     fact_counts_by,
+    narrowed,
 )
 from contracts.selectors.sources import source_rows
 from contracts.services.reconcile import Verdict, contract_figures, reported_figure_reconcile
-from organisations.models import Organisation
+from nhsit.lib.pagination import page_of
+from organisations.models import Organisation, Succession
 
 EVIDENCE_WORDS = {
     EvidenceGrade.STATED: "stated by a source",
@@ -69,7 +73,8 @@ class QualityReport:
     checks: list[LinkedCount]
     columns: list[str]
     systems: list[QualityRow]
-    organisations: list[QualityRow]
+    organisations: list[QualityRow]  # one page of them
+    organisation_page: Page
 
 
 def _link(name: str, query: list[tuple[str, str]]) -> str:
@@ -116,20 +121,37 @@ def _row_counts(
     ]
 
 
-def quality_report(*, contract: Contract | None = None, drafts: bool = False) -> QualityReport:
+# The table by organisation lists every organisation with a fact (each organisation is one): a page of them at a
+# time, each page's counts counted for its organisations only.
+ORGANISATIONS_PER_PAGE = 100
+
+
+def organisations_listed(scope: Scope, *, drafts: bool = False) -> QuerySet[Organisation]:
+    """The organisations with a fact within the scope, in the table's order: those the organisation facts'
+    narrowing finds (every organisation entitled, deployed or with a local system there), and a merger's other
+    party."""
+    organisations = Organisation.objects.order_by("name", "code")
+    if not scope:
+        return organisations
+    listed = narrowed(Organisation, scope) or Q(pk__in=[])
+    successions = fact_base(Succession, scope=scope, drafts=drafts)
+    if successions is not None:
+        listed |= Q(pk__in=successions.values("predecessor_id")) | Q(pk__in=successions.values("successor_id"))
+    return organisations.filter(listed)
+
+
+def quality_report(*, contract: Contract | None = None, drafts: bool = False, page: str = "1") -> QualityReport:
+    """The counts of the page; `page` is which page of the table by organisation (as typed in the address)."""
     scope = Scope(contract=contract.slug if contract else "")
     within = [("contract", contract.slug)] if contract else []
     counts = fact_counts(scope=scope, drafts=drafts)
 
-    entitlements = entitlement_rows(drafts=drafts).order_by()
-    if contract:
-        entitlements = entitlements.filter(revision__contract=contract)
-    unknown = entitlements.filter(status=EntitlementStatus.UNKNOWN)
+    unknown_by_system = entitlement_status_counts(scope=scope, drafts=drafts, status=EntitlementStatus.UNKNOWN)
     citations = Citation.objects.filter(citations_within(scope, drafts=drafts))
     figures = contract_figures(contract=[contract] if contract else list(Contract.objects.all()), drafts=drafts)
     verdicts = Counter(reconciliation.verdict for reconciliation in reported_figure_reconcile(figures=figures))
     checks = [
-        LinkedCount("Entitlements whose status no source gives (unknown)", unknown.count(),
+        LinkedCount("Entitlements whose status no source gives (unknown)", sum(unknown_by_system.values()),
                     _link("entitlement_list", [*within, ("status", "unknown")])),
         LinkedCount("Facts with no citation for their values as they now are", counts.evidence.get(UNCITED, 0),
                     _link("fact_list", [*within, ("evidence", UNCITED)])),
@@ -158,7 +180,6 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False) ->
         )
 
     by_system = fact_counts_by("system", scope=scope, drafts=drafts)
-    unknown_by_system = dict(unknown.values_list("system__slug").annotate(count=Count("pk")))
     systems = [
         QualityRow(
             name=system.name,
@@ -173,9 +194,14 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False) ->
         for system in System.objects.filter(slug__in=by_system.keys() | unknown_by_system.keys()).order_by("name")
     ]
 
-    by_organisation = fact_counts_by("organisation", scope=scope, drafts=drafts)
+    shown = page_of(
+        Paginator(organisations_listed(scope, drafts=drafts), ORGANISATIONS_PER_PAGE), page, of="the organisations"
+    )
+    ids = [organisation.pk for organisation in shown]
+    by_organisation = fact_counts_by("organisation", scope=scope, drafts=drafts, among=ids)
+    entitlements = fact_base(Entitlement, scope=scope, drafts=drafts) or Entitlement.objects.none()
+    unknown = entitlements.filter(organisation_id__in=ids, status=EntitlementStatus.UNKNOWN).order_by()
     unknown_by_organisation = dict(unknown.values_list("organisation_id").annotate(count=Count("pk")))
-    named = by_organisation.keys() | unknown_by_organisation.keys()
     organisations = [
         QualityRow(
             name=f"{organisation.name} ({organisation.identifier})",
@@ -187,7 +213,7 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False) ->
                 facts=[*within, ("organisation", organisation.identifier)],
             ),
         )
-        for organisation in Organisation.objects.filter(pk__in=named).order_by("name", "code")
+        for organisation in shown
     ]
     return QualityReport(
         contract=contract,
@@ -197,6 +223,7 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False) ->
         columns=COLUMNS,
         systems=systems,
         organisations=organisations,
+        organisation_page=shown,
     )
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
-from contracts.evidence import CITATION_FIELD, FACTS
+from contracts.evidence import CITATION_FIELD, FACTS, UNCITED
 from contracts.models import (
     CITABLE,
     Citation,
@@ -22,6 +22,7 @@ from contracts.models import (
     Entitlement,
     ReportedFigure,
     Revision,
+    StatusPairCount,
     System,
 )
 from contracts.selectors.citations import strongest_grade, visible_citations
@@ -121,20 +122,28 @@ def narrowed(model: type[models.Model], scope: Scope) -> Q | None:
     return condition
 
 
-def fact_rows(model: type[models.Model], *, scope: Scope = Scope(), drafts: bool = False) -> QuerySet:
-    """The kind's facts the public may see within the scope, each with its `evidence` and `has_earlier`."""
+def fact_base(model: type[models.Model], *, scope: Scope = Scope(), drafts: bool = False) -> QuerySet | None:
+    """The kind's records the public may see within the scope, without their evidence; None when the kind has no
+    facts there."""
     condition = narrowed(model, scope)
     if condition is None:
-        return model._default_manager.none()
+        return None
+    visible = VISIBLE.get(model, lambda drafts: Q())(drafts)
+    return model._default_manager.filter(visible, condition)
+
+
+def _with_evidence(model: type[models.Model], rows: QuerySet) -> QuerySet:
     field = CITATION_FIELD[model]
     earlier = Citation.objects.filter(**{field: OuterRef("pk")}, current=False)
-    visible = VISIBLE.get(model, lambda drafts: Q())(drafts)
-    return (
-        model._default_manager.filter(visible, condition)
-        .annotate(evidence=strongest_grade(field), has_earlier=Exists(earlier))
-        .select_related(*RELATED.get(model, []))
-        .order_by("pk")
-    )
+    return rows.annotate(evidence=strongest_grade(field), has_earlier=Exists(earlier))
+
+
+def fact_rows(model: type[models.Model], *, scope: Scope = Scope(), drafts: bool = False) -> QuerySet:
+    """The kind's facts the public may see within the scope, each with its `evidence` and `has_earlier`."""
+    rows = fact_base(model, scope=scope, drafts=drafts)
+    if rows is None:
+        return model._default_manager.none()
+    return _with_evidence(model, rows).select_related(*RELATED.get(model, [])).order_by("pk")
 
 
 def citations_within(scope: Scope, *, drafts: bool = False) -> Q:
@@ -180,32 +189,107 @@ class FactCounts:
     def total(self) -> int:
         return sum(self.evidence.values())
 
+    def add(self, evidence: str, number: int, *, earlier: bool = False) -> None:
+        self.evidence[evidence] = self.evidence.get(evidence, 0) + number
+        self.earlier += number if earlier else 0
+
+
+# Counting: a fact no citation names (current or not) is uncited and has no earlier value's citation, so each kind's
+# facts are counted as uncited, then only those a citation names are read with their evidence and moved to it. The
+# work grows with the citations, not with the facts; the entitlements, by far the most, are counted by the
+# status-pair tally.
+
+
+def _cited(model: type[models.Model], rows: QuerySet) -> QuerySet:
+    """The rows that some citation names, each with its evidence."""
+    field = CITATION_FIELD[model]
+    named = Citation.objects.filter(**{f"{field}__isnull": False}).values(field)
+    return _with_evidence(model, rows.filter(pk__in=named)).order_by()
+
+
+def _tallied_entitlements(scope: Scope, drafts: bool) -> QuerySet[StatusPairCount] | None:
+    """The status-pair tally's cells of one revision's own statuses (first = second) that count the scope's
+    entitlements, for a scope the tally can narrow to (not one organisation); None otherwise."""
+    if scope.organisation:
+        return None
+    revisions = Revision.objects.visible(drafts=drafts)
+    if scope.contract:
+        revisions = revisions.filter(contract__slug=scope.contract)
+    cells = StatusPairCount.objects.filter(
+        first_revision_id__in=revisions.values("pk"), second_revision_id=F("first_revision_id")
+    ).exclude(first_status="")
+    return cells.filter(system__slug=scope.system) if scope.system else cells
+
+
+def entitlement_status_counts(*, scope: Scope = Scope(), drafts: bool = False, status: str) -> dict[str, int]:
+    """{system slug: how many of the scope's entitlements have the status}, read from the status-pair tally (for
+    a scope of one organisation, from the rows)."""
+    cells = _tallied_entitlements(scope, drafts)
+    if cells is None:
+        rows = fact_base(Entitlement, scope=scope, drafts=drafts)
+        assert rows is not None  # every narrowing applies to entitlements
+        counted = rows.filter(status=status).order_by().values("system__slug").annotate(number=Count("pk"))
+    else:
+        counted = cells.filter(first_status=status).order_by().values("system__slug").annotate(number=Sum("count"))
+    return {row["system__slug"]: row["number"] for row in counted}
+
+
+def _totals(model: type[models.Model], rows: QuerySet, path: str | None, scope: Scope, drafts: bool) -> dict:
+    """{value of `path` (None: one total under None): how many of the rows}, the entitlements' from the tally."""
+    tallied = model is Entitlement and path in (None, "system__slug")
+    cells = _tallied_entitlements(scope, drafts) if tallied else None
+    if cells is not None:
+        if path is None:
+            return {None: cells.aggregate(number=Sum("count"))["number"] or 0}
+        counted = cells.order_by().values("system__slug").annotate(number=Sum("count"))
+        return {row["system__slug"]: row["number"] for row in counted}
+    if path is None:
+        return {None: rows.order_by().count()}
+    counted = rows.order_by().values(path).annotate(number=Count("pk"))
+    return {row[path]: row["number"] for row in counted}
+
+
+def _counted_by(
+    paths_of: dict[type[models.Model], list[str | None]], scope: Scope, drafts: bool, among: list[Any] | None
+) -> dict[Any, FactCounts]:
+    """{value of each kind's paths (None for a path of None): its facts' counts}, the rows narrowed to those whose
+    path is `among` the values given, when given."""
+    grouped: dict[Any, FactCounts] = {}
+    for model, paths in paths_of.items():
+        base = fact_base(model, scope=scope, drafts=drafts)
+        if base is None:
+            continue
+        for key_path in paths:
+            rows = base if among is None or key_path is None else base.filter(**{f"{key_path}__in": among})
+            for key, number in _totals(model, rows, key_path, scope, drafts).items():
+                if key is not None or key_path is None:
+                    grouped.setdefault(key, FactCounts(evidence={})).add(UNCITED, number)
+            keyed = [key_path] if key_path else []
+            for row in _cited(model, rows).values(*keyed, "evidence", "has_earlier").annotate(number=Count("pk")):
+                key = row[key_path] if key_path else None
+                if key is None and key_path is not None:
+                    continue
+                counts = grouped.setdefault(key, FactCounts(evidence={}))
+                counts.add(UNCITED, -row["number"])
+                counts.add(row["evidence"], row["number"], earlier=row["has_earlier"])
+    return grouped
+
 
 def fact_counts(*, scope: Scope = Scope(), drafts: bool = False) -> FactCounts:
-    """Every kind's facts within the scope, counted by evidence: one query per kind."""
-    counts = FactCounts(evidence={})
-    for model in FACTS:
-        rows = fact_rows(model, scope=scope, drafts=drafts).order_by()
-        for row in rows.values("evidence", "has_earlier").annotate(count=models.Count("pk")):
-            counts.evidence[row["evidence"]] = counts.evidence.get(row["evidence"], 0) + row["count"]
-            counts.earlier += row["count"] if row["has_earlier"] else 0
-    return counts
+    """Every kind's facts within the scope, counted by evidence."""
+    every_kind: dict[type[models.Model], list[str | None]] = {model: [None] for model in FACTS}
+    return _counted_by(every_kind, scope, drafts, None).get(None, FactCounts(evidence={}))
 
 
-def fact_counts_by(by: str, *, scope: Scope = Scope(), drafts: bool = False) -> dict[Any, FactCounts]:
+def fact_counts_by(
+    by: str, *, scope: Scope = Scope(), drafts: bool = False, among: list[Any] | None = None
+) -> dict[Any, FactCounts]:
     """{system slug or organisation id: its facts' counts} within the scope, for `by` "system" or
-    "organisation"."""
-    grouped: dict[Any, FactCounts] = {}
-    for model, paths in GROUPING[by].items():
-        rows = fact_rows(model, scope=scope, drafts=drafts).order_by()
-        for path in paths:
-            for row in rows.values(path, "evidence", "has_earlier").annotate(count=models.Count("pk")):
-                if row[path] is None:
-                    continue
-                counts = grouped.setdefault(row[path], FactCounts(evidence={}))
-                counts.evidence[row["evidence"]] = counts.evidence.get(row["evidence"], 0) + row["count"]
-                counts.earlier += row["count"] if row["has_earlier"] else 0
-    return grouped
+    "organisation"; only those `among` the given slugs or ids, when given."""
+    paths: dict[type[models.Model], list[str | None]] = {
+        model: list(model_paths) for model, model_paths in GROUPING[by].items()
+    }
+    return _counted_by(paths, scope, drafts, among)
 
 
 class FactRows:

@@ -1,6 +1,7 @@
 """The data-quality page, for the whole site and for one contract, and the lists its counts link to: facts by
 their evidence, citations, and reported figures by verdict."""
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -27,9 +28,18 @@ from nhsit.lib.tables import Download, table_response
 NOT_SORTED = frozenset[str]()
 
 
+def _organisation_page(request: HttpRequest) -> str:
+    """Which page of the table by organisation the address asks for: the page's one parameter."""
+    unknown = sorted(set(request.GET) - {"page"})
+    if unknown:
+        named = ", ".join(f"“{name[:40]}”" for name in unknown)
+        raise BadRequest(f"{named}: this page takes only “page”, the page of its table by organisation.")
+    return request.GET.get("page", "1")
+
+
 @require_safe
 def data_quality(request: HttpRequest) -> HttpResponse:
-    report = quality_report(drafts=shows_drafts(request))
+    report = quality_report(drafts=shows_drafts(request), page=_organisation_page(request))
     contracts = Contract.objects.order_by("signed_on", "title")
     return render(request, "contracts/data_quality.html", {"report": report, "contracts": contracts})
 
@@ -37,7 +47,7 @@ def data_quality(request: HttpRequest) -> HttpResponse:
 @require_safe
 def contract_quality(request: HttpRequest, slug: str) -> HttpResponse:
     contract = get_object_or_404(Contract, slug=slug)
-    report = quality_report(contract=contract, drafts=shows_drafts(request))
+    report = quality_report(contract=contract, drafts=shows_drafts(request), page=_organisation_page(request))
     return render(request, "contracts/data_quality.html", {"report": report})
 
 
