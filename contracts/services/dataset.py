@@ -156,8 +156,8 @@ def contract_counts() -> dict[int, ContractCounts]:
         for row in rows.order_by().annotate(count=Count("pk")).values("owner", "count"):
             counts.setdefault(row["owner"], {})[name] = row["count"]
     contracts = dict(Contract.objects.values_list("slug", "pk"))
-    for slug, rows in _entitlement_counts().items():
-        counts.setdefault(contracts[slug], {})["entitlements"] = rows
+    for slug, number in _entitlement_counts().items():
+        counts.setdefault(contracts[slug], {})["entitlements"] = number
     return {owner: ContractCounts(**own) for owner, own in counts.items()}
 
 
