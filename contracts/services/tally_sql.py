@@ -111,9 +111,10 @@ def tally_add(*parts: str) -> list[str]:
     cell = ", ".join(CELL)
     summed = " UNION ALL ".join(parts)
     return [
-        # The WHERE before ON CONFLICT: without it SQLite would read ON as the start of a join's condition.
+        # The WHERE before ON CONFLICT: without it SQLite would read ON as the start of a join's condition. The
+        # cells are written in one order, so that two writes at once lock them in the same order, never deadlock.
         f'INSERT INTO {TALLY} ({cell}, "count") SELECT {cell}, SUM(sign) FROM ({summed}) c WHERE 1 = 1'
-        f" GROUP BY {cell} HAVING SUM(sign) <> 0"
+        f" GROUP BY {cell} HAVING SUM(sign) <> 0 ORDER BY {cell}"
         f' ON CONFLICT ({cell}) DO UPDATE SET "count" = {TALLY}."count" + excluded."count"',
         f'DELETE FROM {TALLY} WHERE "count" = 0',
     ]
@@ -207,20 +208,60 @@ def _postgresql_bodies() -> dict[tuple[str, str], list[str]]:
     organisation_changed = f"SELECT id FROM {_changed(ORGANISATION_COLUMNS, 'new_rows', 'old_rows')} n"
     replaced = State(left="new_rows", added="old_rows")
     moved = "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.contract_id <> o.contract_id"
+    contracts_added = f"SELECT contract_id FROM {REVISION} WHERE id IN (SELECT id FROM new_rows)"
+    contracts_moved = f"SELECT contract_id FROM {REVISION} WHERE id IN ({moved})"
     return {
-        (ENTITLEMENT, "INSERT"): write_effect(keys=keys_of("new_rows"), entitlements=State(left="new_rows")),
-        (ENTITLEMENT, "UPDATE"): write_effect(keys=keys_of(entitlement_changed), entitlements=replaced),
-        (ENTITLEMENT, "DELETE"): write_effect(keys=keys_of("old_rows"), entitlements=State(added="old_rows")),
-        (DEPLOYMENT, "INSERT"): write_effect(keys=keys_entitled("new_rows"), deployments=State(left="new_rows")),
-        (DEPLOYMENT, "UPDATE"): write_effect(keys=keys_entitled(deployment_changed), deployments=replaced),
-        (DEPLOYMENT, "DELETE"): write_effect(keys=keys_entitled("old_rows"), deployments=State(added="old_rows")),
-        (ORGANISATION, "UPDATE"): write_effect(
-            keys=keys_of_organisations(organisation_changed), organisations=replaced
+        (ENTITLEMENT, "INSERT"): _locked(
+            keys_of("new_rows"), write_effect(keys=keys_of("new_rows"), entitlements=State(left="new_rows"))
         ),
-        (REVISION, "INSERT"): revisions_added("SELECT id FROM new_rows"),
-        (REVISION, "UPDATE"): revisions_removed(moved) + revisions_added(moved),
+        (ENTITLEMENT, "UPDATE"): _locked(
+            keys_of(entitlement_changed), write_effect(keys=keys_of(entitlement_changed), entitlements=replaced)
+        ),
+        (ENTITLEMENT, "DELETE"): _locked(
+            keys_of("old_rows"), write_effect(keys=keys_of("old_rows"), entitlements=State(added="old_rows"))
+        ),
+        (DEPLOYMENT, "INSERT"): _locked(
+            keys_entitled("new_rows"),
+            write_effect(keys=keys_entitled("new_rows"), deployments=State(left="new_rows")),
+        ),
+        (DEPLOYMENT, "UPDATE"): _locked(
+            keys_entitled(deployment_changed),
+            write_effect(keys=keys_entitled(deployment_changed), deployments=replaced),
+        ),
+        (DEPLOYMENT, "DELETE"): _locked(
+            keys_entitled("old_rows"),
+            write_effect(keys=keys_entitled("old_rows"), deployments=State(added="old_rows")),
+        ),
+        (ORGANISATION, "UPDATE"): _locked(
+            keys_of_organisations(organisation_changed),
+            write_effect(keys=keys_of_organisations(organisation_changed), organisations=replaced),
+        ),
+        (REVISION, "INSERT"): _locked(contract_keys(contracts_added), revisions_added("SELECT id FROM new_rows")),
+        (REVISION, "UPDATE"): _locked(
+            contract_keys(contracts_moved), revisions_removed(moved) + revisions_added(moved)
+        ),
         (REVISION, "DELETE"): revisions_removed("SELECT id FROM old_rows"),
     }
+
+
+# The class of the advisory locks that serialise writes to the tally, system by system.
+TALLY_LOCK = 7410
+
+
+def _locked(keys: str, statements: list[str]) -> list[str]:
+    """The statements, after taking the lock of each system the keys name, in order.
+
+    A trigger reads the rows its keys have in other revisions: two transactions writing rows of the same
+    (organisation, system) at once would each read the other's row as it was and count the pair twice. With the
+    lock, the second waits for the first to commit, and its statements (each with a fresh snapshot, under READ
+    COMMITTED) then read the first's rows as they are. One lock per system, not per key, so a bulk write takes
+    a few locks, not one per row; taken in order, so two writes never deadlock over them.
+    """
+    lock = (
+        f"PERFORM pg_advisory_xact_lock({TALLY_LOCK}, x.system_id::integer)"
+        f" FROM (SELECT DISTINCT system_id FROM {keys} k ORDER BY system_id) x"
+    )
+    return [lock, *statements]
 
 
 def _trigger_name(table: str, event: str) -> str:
