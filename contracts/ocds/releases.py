@@ -12,11 +12,11 @@ extension's datePrecision codelist), so no day is claimed that the sources do no
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from contracts.models import (
@@ -207,6 +207,50 @@ def _entitlements_by_revision(revisions: Iterable[Revision]) -> dict[int, list[E
     return by_revision
 
 
+def _parties_by_revision(revisions: list[Revision]) -> dict[int, list[Organisation]]:
+    """{revision id: the organisations its rows name, in the items' order}: one query, each organisation's rows
+    looked up in the revision's index rather than the rows read."""
+    if not revisions:
+        return {}
+    parts = [
+        Organisation.objects.filter(Exists(Entitlement.objects.filter(revision=revision, organisation=OuterRef("pk"))))
+        .annotate(in_revision=Value(revision.pk))
+        .order_by()
+        for revision in revisions
+    ]
+    named = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    parties: dict[int, list[Organisation]] = defaultdict(list)
+    for organisation in sorted(named, key=lambda organisation: (organisation.scheme_id, organisation.code)):
+        parties[organisation.in_revision].append(organisation)
+    return parties
+
+
+def revision_items(revisions: list[Revision], *, chunk_size: int = 2000) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(revision id, item) for every entitlement of the revisions, revision by revision in their order, each
+    revision's in the items' order: one query, read `chunk_size` rows at a time (a server-side cursor on
+    PostgreSQL), so a million of them are never all in memory."""
+    position = Case(*(When(revision_id=revision.pk, then=Value(index)) for index, revision in enumerate(revisions)))
+    rows = (
+        Entitlement.objects.filter(revision__in=revisions)
+        .select_related("organisation", "system")
+        .only(
+            "revision_id",
+            "status",
+            "delivery_model",
+            "deployment_slot",
+            "withdrawal_reason",
+            "organisation__scheme_id",
+            "organisation__code",
+            "organisation__name",
+            "system__slug",
+            "system__name",
+        )
+        .order_by(position, "organisation__scheme_id", "organisation__code", "system__slug")
+    )
+    for entitlement in rows.iterator(chunk_size=chunk_size):
+        yield entitlement.revision_id, item(entitlement)
+
+
 def _release_date(revision: Revision, before: str | None) -> tuple[str, str | None]:
     """A release is dated the day its revision was signed; one whose date no source gives takes the date of the
     release before it (so the releases keep their order) and says no precision."""
@@ -217,8 +261,37 @@ def _release_date(revision: Revision, before: str | None) -> tuple[str, str | No
 
 def contract_releases(contract: Contract) -> list[dict[str, Any]]:
     """Every release of the contract's published revisions, first to last, then its implementation release."""
-    revisions = list(revisions_in_order(contract=contract, drafts=False).select_related("contract"))
+    revisions = published_revisions(contract)
     entitlements = _entitlements_by_revision(revisions)
+    parties = {
+        pk: list({entitlement.organisation_id: entitlement.organisation for entitlement in rows}.values())
+        for pk, rows in entitlements.items()
+    }
+    return _releases(
+        contract,
+        revisions,
+        parties=parties,
+        items=lambda revision: [item(entitlement) for entitlement in entitlements[revision.pk]],
+    )
+
+
+def published_revisions(contract: Contract) -> list[Revision]:
+    return list(revisions_in_order(contract=contract, drafts=False).select_related("contract"))
+
+
+def release_outlines(contract: Contract, revisions: list[Revision], *, items: Callable[[Revision], Any]) -> list[dict]:
+    """The releases as contract_releases() gives them, but each revision's items (where it has any) are what
+    `items` gives for it, so that a caller can write them out as it reads them."""
+    return _releases(contract, revisions, parties=_parties_by_revision(revisions), items=items)
+
+
+def _releases(
+    contract: Contract,
+    revisions: list[Revision],
+    *,
+    parties: dict[int, list[Organisation]],
+    items: Callable[[Revision], Any],
+) -> list[dict[str, Any]]:
     sources = _sources_by_revision(contract, revisions)
     bases = comparison_bases(revisions)
     compared = [
@@ -249,9 +322,9 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
         if revision.total_value is not None:
             contract_part["value"] = {"amount": int(revision.total_value), "currency": "GBP"}
         _dated(contract_part, "dateSigned", contract.signed_on, contract.signed_precision)
-        rows = entitlements.get(revision.pk, [])
-        if rows:
-            contract_part["items"] = [item(entitlement) for entitlement in rows]
+        named = parties.get(revision.pk, [])
+        if named:
+            contract_part["items"] = items(revision)
         if sources[revision.pk]:
             contract_part["documents"] = [document(source) for source in sources[revision.pk]]
         if previous is not None:
@@ -266,7 +339,6 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
             _dated(amendment, "date", revision.signed_on, revision.signed_precision)
             amendments.append(amendment)
             contract_part["amendments"] = list(amendments)
-        organisations = {entitlement.organisation_id: entitlement.organisation for entitlement in rows}
         release: dict[str, Any] = {
             "ocid": ocid(contract),
             "id": own_id,
@@ -275,7 +347,7 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
             "initiationType": "tender",
             "language": "en",
             "parties": [supplier_party(contract.supplier)]
-            + [organisation_party(organisation) for organisation in organisations.values()],
+            + [organisation_party(organisation) for organisation in named],
             "awards": [award],
             "contracts": [contract_part],
         }

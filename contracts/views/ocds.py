@@ -1,45 +1,51 @@
 """A contract as OCDS 1.1 open data: its release package and its record package, and the extension they use."""
 
 import json
-from collections.abc import Callable
-from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from contracts.models import Contract
 from contracts.ocds.records import record_package
-from contracts.ocds.releases import release_package
 from contracts.ocds.schemas import EXTENSION_DIR, EXTENSION_FILES
+from contracts.ocds.streaming import release_package_json
 from contracts.views.choosing import refuse_any_parameters
 
 
-def _package(request: HttpRequest, slug: str, build: Callable[..., dict[str, Any]]) -> HttpResponse:
+def _published_contract(request: HttpRequest, slug: str) -> Contract:
     contract = get_object_or_404(Contract.objects.select_related("supplier"), slug=slug)
     refuse_any_parameters(request)
     if not contract.revisions.visible(drafts=False).exists():
         raise Http404(f"{contract.title} has no published revision yet, so it has no open contracting data.")
-    package = build(
-        contract,
-        uri=request.build_absolute_uri(request.path),
-        extension_url=request.build_absolute_uri(reverse("ocds_extension", args=["extension.json"])),
-    )
-    body = json.dumps(package, ensure_ascii=False, indent=2)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+    return contract
+
+
+def _addresses(request: HttpRequest) -> dict[str, str]:
+    return {
+        "uri": request.build_absolute_uri(request.path),
+        "extension_url": request.build_absolute_uri(reverse("ocds_extension", args=["extension.json"])),
+    }
 
 
 @require_safe
-def ocds_release_package(request: HttpRequest, slug: str) -> HttpResponse:
-    """The contract's published revisions as an OCDS release package: drafts are never in it."""
-    return _package(request, slug, release_package)
+def ocds_release_package(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """The contract's published revisions as an OCDS release package: drafts are never in it. Streamed, its
+    items written as they are read."""
+    contract = _published_contract(request, slug)
+    pieces = release_package_json(contract, **_addresses(request))
+    return StreamingHttpResponse(pieces, content_type="application/json; charset=utf-8")
 
 
 @require_safe
 def ocds_record_package(request: HttpRequest, slug: str) -> HttpResponse:
     """The contract's OCDS record: its releases, compiled and versioned."""
-    return _package(request, slug, record_package)
+    contract = _published_contract(request, slug)
+    package = record_package(contract, **_addresses(request))
+    return HttpResponse(
+        json.dumps(package, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
 
 
 @require_safe
