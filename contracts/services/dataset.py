@@ -10,7 +10,7 @@ sources. Everything is the whole register besides: every organisation, system, s
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Model, Q, QuerySet
+from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum
 
 from contracts.models import (
     Citation,
@@ -21,10 +21,10 @@ from contracts.models import (
     ReportedFigure,
     Revision,
     Source,
+    StatusPairCount,
     System,
 )
 from contracts.selectors.citations import CITATION_TARGETS_RELATED, citation_rows
-from contracts.selectors.entitlements import entitlement_tally
 from contracts.services.history import history_of
 from contracts.services.reconcile import contract_figures
 from organisations.models import LocalSystem, Organisation, Succession, Supplier
@@ -155,18 +155,24 @@ def contract_counts() -> dict[int, ContractCounts]:
     for name, rows in grouped.items():
         for row in rows.order_by().annotate(count=Count("pk")).values("owner", "count"):
             counts.setdefault(row["owner"], {})[name] = row["count"]
-    contracts = dict(Contract.objects.values_list("slug", "pk"))
-    for slug, number in _entitlement_counts().items():
-        counts.setdefault(contracts[slug], {})["entitlements"] = number
+    for owner, number in _entitlement_counts().items():
+        counts.setdefault(owner, {})["entitlements"] = number
     return {owner: ContractCounts(**own) for owner, own in counts.items()}
 
 
-def _entitlement_counts() -> dict[str, int]:
-    """{contract slug: how many entitlements its published revisions hold}, from the status-pair tally's diagonal
-    (each revision's own rows), not by counting the rows."""
-    counts: dict[str, int] = {}
-    for contract, _revision, _system, _status, _kind, _sector, rows in entitlement_tally(drafts=False):
-        counts[contract] = counts.get(contract, 0) + rows
+def _entitlement_counts() -> dict[int, int]:
+    """{contract id: how many entitlements its published revisions hold}, from the status-pair tally's diagonal
+    (each revision's own rows), not by counting the rows: one query."""
+    published = dict(Revision.objects.visible(drafts=False).values_list("pk", "contract_id"))
+    if not published:
+        return {}
+    own = Q()
+    for revision_id in published:
+        own |= Q(first_revision_id=revision_id, second_revision_id=revision_id)
+    cells = StatusPairCount.objects.filter(own).values_list("first_revision_id").annotate(rows=Sum("count")).order_by()
+    counts: dict[int, int] = {}
+    for revision_id, rows in cells:
+        counts[published[revision_id]] = counts.get(published[revision_id], 0) + rows
     return counts
 
 
@@ -182,7 +188,7 @@ def dataset_counts(records: DatasetRecords) -> list[tuple[str, int]]:
     ]  # fmt: skip
     entitlements = _entitlement_counts()
     if records.contract is not None:
-        entitlements = {records.contract.slug: entitlements.get(records.contract.slug, 0)}
+        entitlements = {records.contract.pk: entitlements.get(records.contract.pk, 0)}
     return [
         (kind, sum(entitlements.values()) if rows is records.entitlements else rows.count()) for kind, rows in kinds
     ]

@@ -98,6 +98,15 @@ def test_the_download_page_offers_each_contract_and_everything_with_what_each_ho
     assert 'href="/download/"' in client.get("/").content.decode()  # every page's footer links to it
 
 
+def test_the_entitlements_counted_follow_a_removal_and_leave_out_a_draft(client, london, ccn3, draft):
+    removed, _by_kind = ccn3.entitlements.filter(organisation__code="RAS").delete()
+    assert removed
+    published = Entitlement.objects.filter(revision__contract=london, revision__is_published=True).count()
+    assert Entitlement.objects.filter(revision=draft).exists()
+    text = visible_text(client.get("/download/"))
+    assert text.count(f"{published} entitlements") == 2  # london's package, and everything's (its only contract)
+
+
 def test_each_package_is_valid_and_holds_what_the_database_does(client, london, tmp_path, offline):
     everything = validated(unzipped(client.get("/download/all.zip"), tmp_path / "all"))
     assert everything.stats["tasks"] == 13
