@@ -14,7 +14,7 @@ from django_filters import FilterSet
 
 from contracts.models import Entitlement
 from contracts.selectors.entitlements import entitlement_tally
-from contracts.selectors.tally import outcome_rows, status_pair_cells, status_pair_counts
+from contracts.selectors.tally import outcome_rows, status_pair_cells, status_pair_counts, status_pair_outcome
 from contracts.services.compare import revision_compare
 from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
 from nhsit.lib.filtering import rows_without, strict_rows
@@ -180,20 +180,136 @@ def compare_facets(filterset: FilterSet) -> FacetCounts | None:
     return tuple_counts(rows, list(COMPARE_FACETS), _chosen(filterset, COMPARE_FACETS))
 
 
-@_within_time_limit
-def organisation_facets(filterset: FilterSet) -> FacetCounts | None:
+class OrganisationListCounts:
+    """The organisations list's filter counts and, where the tally gives it, its row count. With one system in view
+    (the one chosen, or the contract's only one) an organisation has one cell per pair of revisions for it, so the
+    status-pair tally counts organisations by status, outcome, kind and sector exactly, in one small query; the
+    system counts come from it too, each being of one system. With several systems in view an organisation counts
+    once however many of them give it a status, which the tally cannot tell: those counts are left out
+    (`needs_one_system`). A name or code searched for narrows what the tally does not know: then everything is
+    counted from the rows, within FACET_TIME_LIMIT_MS."""
+
+    def __init__(self, filterset: FilterSet):
+        self.filterset = filterset
+        self.needs_one_system = False
+
+    @functools.cached_property
+    def _chosen(self) -> dict[str, list[str]]:
+        return _chosen(self.filterset, ORGANISATION_PER_CONTRACT) if self.filterset.is_bound else {}
+
+    @functools.cached_property
+    def _tallied(self) -> list[tuple] | None:
+        """(system slug, kind, sector, status in the latest revision, outcome since the previous, organisations) for
+        the chosen contract's latest pair of revisions, or None where the tally cannot count these filters."""
+        filterset = self.filterset
+        pair = filterset.pair
+        if pair.latest is None or (filterset.is_bound and filterset.form.cleaned_data.get("q")):
+            return None
+        cells = status_pair_cells(
+            base=pair.previous or pair.latest, target=pair.latest, systems=list(filterset.systems.values())
+        )
+        counted = status_pair_counts(cells, "system__slug", "kind", "sector")
+        return [
+            (system, kind, sector, target_status, status_pair_outcome(base_status, target_status), number)
+            for system, kind, sector, base_status, target_status, number in counted
+        ]
+
+    @property
+    def _system_in_view(self) -> str | None:
+        """The one system the status and outcome filters read, if there is one."""
+        chosen = self._chosen.get("system") or list(self.filterset.systems)
+        return chosen[0] if len(chosen) == 1 else None
+
+    def _narrowed(self) -> bool:
+        """Whether a system, status or outcome is chosen: the list is then of organisations in the comparison."""
+        return any(self._chosen.get(name) for name in ORGANISATION_PER_CONTRACT)
+
+    def _cells(self, system: str, *, leaving_out: str = "") -> list[tuple]:
+        """(kind, sector, status, outcome, organisations) of the system's cells that the status and outcome filters
+        (but `leaving_out`) leave."""
+        assert self._tallied is not None
+        statuses = set(self._chosen.get("status") or []) if leaving_out != "status" else set()
+        outcomes = set(self._chosen.get("outcome") or []) if leaving_out != "outcome" else set()
+        if outcomes and self.filterset.pair.previous is None:
+            return []  # one revision: nothing has an outcome yet
+        return [
+            (kind, sector, status, outcome, number)
+            for cell_system, kind, sector, status, outcome, number in self._tallied
+            if cell_system == system and (not statuses or status in statuses) and (not outcomes or outcome in outcomes)
+        ]
+
+    def total(self) -> int | None:
+        """The organisations the filters leave, from the tally; None where it cannot say (count the rows)."""
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return None
+        if self._tallied is None or not self._narrowed() or self._system_in_view is None:
+            return None
+        places = _places(self.filterset)
+        return sum(row[-1] for row in self._cells(self._system_in_view) if _in_places(row, places))
+
+    @_within_time_limit
+    def facets(self) -> FacetCounts | None:
+        filterset = self.filterset
+        if filterset.is_bound and not filterset.is_valid():
+            return None
+        if self._tallied is None:
+            return organisation_facets_from_rows(filterset)
+        places = _places(filterset)
+        system = self._system_in_view
+        if self._narrowed() and system is not None:
+            cells = [(kind, sector, number) for kind, sector, _s, _o, number in self._cells(system)]
+            counts = tuple_counts(cells, list(ORGANISATION_FACETS), places)
+        else:
+            counts = _kinds_and_sectors(filterset)
+        counts["system"] = Counter()
+        for slug in filterset.systems:
+            counts["system"][slug] = sum(row[-1] for row in self._cells(slug) if _in_places(row, places))
+        if system is None:
+            self.needs_one_system = True
+            return counts
+        counts["status"] = Counter()
+        for _kind, _sector, status, _outcome, number in self._cells(system, leaving_out="status"):
+            if _in_places((_kind, _sector), places):
+                counts["status"][status] += number
+        if filterset.pair.previous is not None:
+            counts["outcome"] = Counter()
+            for _kind, _sector, _status, outcome, number in self._cells(system, leaving_out="outcome"):
+                if _in_places((_kind, _sector), places):
+                    counts["outcome"][outcome] += number
+        return counts
+
+
+# The organisations list's filters read within one contract, which the status-pair tally can count.
+ORGANISATION_PER_CONTRACT = ["system", "status", "outcome"]
+
+
+def _places(filterset: FilterSet) -> dict[str, list[str]]:
+    return _chosen(filterset, ORGANISATION_FACETS) if filterset.is_bound else {}
+
+
+def _in_places(row: tuple, places: dict[str, list[str]]) -> bool:
+    """Whether a row starting (kind, sector) is of a kind and sector chosen (any, where none is)."""
+    kind, sector = row[0], row[1]
+    return (not places.get("kind") or kind in places["kind"]) and (
+        not places.get("sector") or sector in places["sector"]
+    )
+
+
+def _kinds_and_sectors(filterset: FilterSet) -> FacetCounts:
+    """Organisations by kind and by sector, the other filters as they are: one grouped query over organisations."""
+    rows = rows_without(filterset, *ORGANISATION_FACETS) if filterset.is_bound else filterset.queryset
+    return tuple_counts(_grouped(rows, ORGANISATION_FACETS), list(ORGANISATION_FACETS), _places(filterset))
+
+
+def organisation_facets_from_rows(filterset: FilterSet) -> FacetCounts | None:
     """Organisations, not rows: kinds and sectors from the organisations the other filters leave; statuses,
-    outcomes and systems counted as distinct organisations in the chosen contract's latest two revisions."""
-    if filterset.is_bound and not filterset.is_valid():
-        return None
-    bound = filterset.is_bound
-    rows = rows_without(filterset, *ORGANISATION_FACETS) if bound else filterset.queryset
-    chosen = _chosen(filterset, ORGANISATION_FACETS) if bound else {}
-    counts = tuple_counts(_grouped(rows, ORGANISATION_FACETS), list(ORGANISATION_FACETS), chosen)
+    outcomes and systems counted as distinct organisations in the chosen contract's latest two revisions. Each
+    query within FACET_TIME_LIMIT_MS (CountsTookTooLong past it)."""
+    counts = _kinds_and_sectors(filterset)
     pair = filterset.pair
     if pair.latest is None:
         return counts
-    cleaned = filterset.form.cleaned_data if bound else {}
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
     systems = [filterset.systems[slug] for slug in cleaned.get("system") or []] or list(filterset.systems.values())
     without_status = _leaving_out(filterset, "status")
     statuses = (
@@ -202,7 +318,7 @@ def organisation_facets(filterset: FilterSet) -> FacetCounts | None:
         .values_list("status")
         .annotate(n=Count("organisation", distinct=True))
     )
-    counts["status"] = Counter(dict(statuses))
+    counts["status"] = Counter(dict(_within_the_limit(statuses)))
     if pair.previous is not None:
         comparison = revision_compare(base=pair.previous, target=pair.latest, systems=systems)
         counts["outcome"] = _organisations_by(comparison.rows, "outcome", _leaving_out(filterset, "outcome"))
@@ -210,6 +326,23 @@ def organisation_facets(filterset: FilterSet) -> FacetCounts | None:
     every_system = revision_compare(base=base, target=pair.latest, systems=list(filterset.systems.values()))
     counts["system"] = _organisations_by(every_system.rows, "system_slug", _leaving_out(filterset, "system"))
     return counts
+
+
+def _within_the_limit(rows: QuerySet) -> list[tuple]:
+    """The rows of a values_list query, given FACET_TIME_LIMIT_MS on PostgreSQL as `_grouped` is."""
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return list(rows)
+    sql, params = rows.query.sql_with_params()
+    try:
+        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(settings.FACET_TIME_LIMIT_MS)}")
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+            cursor.execute("SET LOCAL statement_timeout = DEFAULT")
+            return found
+    except OperationalError as error:
+        raise CountsTookTooLong from error
 
 
 def _leaving_out(filterset: FilterSet, name: str) -> QuerySet:
@@ -225,7 +358,7 @@ def _organisations_by(rows: QuerySet, field: str, organisations: QuerySet) -> Co
         .values_list(field)
         .annotate(n=Count("organisation_id", distinct=True))
     )
-    return Counter(dict(counted))
+    return Counter(dict(_within_the_limit(counted)))
 
 
 def labelled(filterset: FilterSet, counts: FacetCounts | None) -> FacetCounts | None:

@@ -8,7 +8,7 @@ from contracts.exports import organisation_columns, organisation_csv_body
 from contracts.filters import TrustFilter
 from contracts.models import Contract
 from contracts.pages.compare import compare_picture
-from contracts.pages.facets import labelled, organisation_facets
+from contracts.pages.facets import OrganisationListCounts, labelled
 from contracts.pages.organisations import organisation_statuses, trust_profile
 from contracts.selectors.organisations import (
     organisation_contracts,
@@ -23,10 +23,10 @@ from contracts.tables import TrustTable, system_sort_name
 from contracts.views.choosing import CHOICE_PARAMETERS, refuse_unknown_parameters
 from contracts.views.days import DAY_PARAMETERS, asked_day, refuse_as_of_with_a_choice
 from contracts.views.preview import shows_drafts
-from nhsit.lib.csv_export import csv_filename
+from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words, strict_rows
 from nhsit.lib.keyset import seek
-from nhsit.lib.tables import Download, Seek, sortable_columns, table_response
+from nhsit.lib.tables import Download, Seek, numbered_pages_only, sortable_columns, table_response
 from organisations.models import Organisation
 
 
@@ -69,9 +69,10 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
             picture = compare_picture(
                 comparison=narrowed, counts=counts, systems=chosen or None, narrowed=True, drafts=drafts
             )
-        facets = labelled(filterset, organisation_facets(filterset))
+        facets = labelled(filterset, list_counts.facets())
         return {
             "contract": contract, "pair": filterset.pair, "picture": picture, "comparison": narrowed, "facets": facets,
+            "counts_need_one_system": list_counts.needs_one_system,
         }  # fmt: skip
 
     download = Download(
@@ -79,23 +80,35 @@ def trust_list(request: HttpRequest) -> HttpResponseBase:
         header=organisation_columns(columns, label_contracts=several),
         body=lambda rows: organisation_csv_body(organisations=rows, pairs=pairs, columns=columns, drafts=drafts),
     )
+    list_counts = OrganisationListCounts(filterset)
     statuses = {system_sort_name(owner, system) for owner, system in all_columns}
+    seek = trust_seek(request, statuses=statuses)
+    if seek is None and not wants_csv(request, filterset):
+        numbered_pages_only(request, table)  # each page sorts every organisation the filters leave
     return table_response(
         request, filterset=filterset, table=table, download=download, template="trusts/trust_list.html",
-        context=with_statuses, seek=trust_seek(request, statuses=statuses),
+        context=with_statuses, seek=seek,
+        count=lambda: organisations_counted(list_counts, filterset),
     )  # fmt: skip
 
 
+def organisations_counted(counts: OrganisationListCounts, filterset: TrustFilter) -> int:
+    """How many organisations the filters leave: from the tally where it can say, else counted."""
+    total = counts.total()
+    return strict_rows(filterset).count() if total is None else total
+
+
 def trust_seek(request: HttpRequest, *, statuses: set[str]) -> Seek | None:
-    """How the list is paged by cursor in the order `?sort=` asks (by name unless it asks): each sort the table offers,
-    one at a time; sorted by several columns at once, it has numbered pages only."""
+    """How the list is paged by cursor in the order `?sort=` asks (by name unless it asks): each sort by a column of
+    its own, one at a time. Sorted by several columns at once, or by a status (computed for every organisation to
+    sort them, so no index can serve it), it has numbered pages only, as far as MOST_NUMBERED_PAGES."""
     sorts = request.GET.getlist("sort")
-    if len(sorts) > 1:
+    if len(sorts) > 1 or (sorts and sorts[0].removeprefix("-") in statuses):
         return None
     order = sorts[0] if sorts else "name"
     fields = organisation_list_order(order)
-    # Each value of the key is a string but the status ranks and the ids.
-    types = tuple(int if field.removeprefix("-") in statuses | {"pk"} else str for field in fields)
+    # Each value of the key is a string but the id.
+    types = tuple(int if field.removeprefix("-") == "pk" else str for field in fields)
     return Seek(
         types,
         lambda rows, cursor, per_page: seek(rows, fields=fields, cursor=cursor, per_page=per_page, order=order),

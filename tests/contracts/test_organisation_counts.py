@@ -1,0 +1,74 @@
+"""The organisations list's counts: beside each filter value and in the results bar, from the status-pair tally
+where one system is in view, each equal to the rows its link shows and current on the next request."""
+
+import pytest
+
+from contracts.models import Entitlement, EntitlementStatus
+from tests.contracts.test_facets import facet_links
+from tests.helpers import shown_count
+
+pytestmark = pytest.mark.django_db
+
+ONE_SYSTEM = "Choose one system to see how many organisations have each status"
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"contract": "london-lsp", "system": "cerner-millennium"},
+        {"contract": "london-lsp", "system": "rio", "kind": "acute"},
+        {"contract": "london-lsp", "system": "cerner-millennium", "outcome": "lost"},
+        {"contract": "london-lsp", "system": "cerner-millennium", "status": "entitled", "outcome": "kept"},
+        {"contract": "london-lsp", "status": "withdrawn"},
+        {"contract": "london-lsp"},
+        {"contract": "london-lsp", "q": "royal"},
+    ],
+)
+def test_each_count_is_the_number_of_organisations_its_link_shows(client, filters):
+    links = facet_links(client.get("/trusts/", filters))
+    assert links, "the page shows counts"
+    for query, count in links:
+        assert shown_count(client.get(f"/trusts/?{query}")) == count, query
+
+
+def test_with_one_system_it_counts_organisations_by_status_and_outcome(client):
+    page = client.get("/trusts/", {"contract": "london-lsp", "system": "cerner-millennium"})
+    queries = [query for query, _count in facet_links(page)]
+    assert any("status=" in query for query in queries)
+    assert any("outcome=" in query for query in queries)
+    assert ONE_SYSTEM not in page.content.decode()
+
+
+def test_with_several_systems_it_asks_for_one_to_count_statuses(client):
+    page = client.get("/trusts/", {"contract": "london-lsp"})
+    assert ONE_SYSTEM in page.content.decode()
+    queries = [query for query, _count in facet_links(page)]
+    assert not any("status=" in query or "outcome=" in query for query in queries)
+    assert any("system=" in query for query in queries), "each system is still counted"
+
+
+def test_an_edit_shows_in_the_counts_on_the_next_request(client, london):
+    filters = {"contract": "london-lsp", "system": "cerner-millennium", "status": "withdrawn"}
+    before = shown_count(client.get("/trusts/", filters))
+    latest = london.revisions.filter(is_published=True).order_by("-sequence").first()
+    entitled = Entitlement.objects.filter(
+        revision=latest, system__slug="cerner-millennium", status=EntitlementStatus.ENTITLED
+    ).first()
+    entitled.status = EntitlementStatus.WITHDRAWN
+    entitled.withdrawal_reason = "Budget cuts."
+    entitled.save()
+    page = client.get("/trusts/", filters)
+    assert shown_count(page) == before + 1
+    links = dict(facet_links(client.get("/trusts/", {"contract": "london-lsp", "system": "cerner-millennium"})))
+    withdrawn = [count for query, count in links.items() if "status=withdrawn" in query]
+    assert withdrawn == [before + 1]
+
+
+def test_a_status_sort_has_numbered_pages_only_as_far_as_page_20(client):
+    sort = "system_london_lsp_cerner_millennium"
+    assert client.get("/trusts/", {"sort": sort, "per_page": "1", "page": "20"}).status_code == 200
+    past = client.get("/trusts/", {"sort": sort, "per_page": "1", "page": "21"})
+    assert past.status_code == 400
+    assert "Pages past 20 are reached by the Next links" in past.content.decode()
+    cursor = client.get("/trusts/", {"sort": sort, "after": "x"})
+    assert cursor.status_code == 400
