@@ -12,8 +12,8 @@ extension's datePrecision codelist), so no day is claimed that the sources do no
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
@@ -67,6 +67,14 @@ MILESTONE_STATUS = {
 }
 
 
+class Party(NamedTuple):
+    """What an organisation's party entry reads of it."""
+
+    scheme_id: str
+    code: str
+    name: str
+
+
 def ocid(contract: Contract) -> str:
     """The contract's Open Contracting ID: the publisher's prefix (settings.OCDS_PREFIX) and the contract's slug."""
     return f"{settings.OCDS_PREFIX}{contract.slug}"
@@ -86,12 +94,12 @@ def _dated(record: dict[str, Any], field: str, day: datetime.date | None, precis
         record[f"{field}Precision"] = PRECISION[DatePrecision(precision)]
 
 
-def organisation_party_id(organisation: Organisation) -> str:
+def organisation_party_id(organisation: Organisation | Party) -> str:
     """Its org-id.guide identifier, scheme and code: GB-NHS-RAN."""
     return f"{organisation.scheme_id}-{organisation.code}"
 
 
-def organisation_reference(organisation: Organisation) -> dict[str, str]:
+def organisation_reference(organisation: Organisation | Party) -> dict[str, str]:
     return {"id": organisation_party_id(organisation), "name": organisation.name}
 
 
@@ -99,7 +107,7 @@ def supplier_reference(supplier: Supplier) -> dict[str, str]:
     return {"id": f"supplier-{supplier.slug}", "name": supplier.name}
 
 
-def organisation_party(organisation: Organisation) -> dict[str, Any]:
+def organisation_party(organisation: Organisation | Party) -> dict[str, Any]:
     return {
         **organisation_reference(organisation),
         "identifier": {"scheme": organisation.scheme_id, "id": organisation.code, "legalName": organisation.name},
@@ -207,7 +215,7 @@ def _entitlements_by_revision(revisions: Iterable[Revision]) -> dict[int, list[E
     return by_revision
 
 
-def _parties_by_revision(revisions: list[Revision]) -> dict[int, list[Organisation]]:
+def _parties_by_revision(revisions: list[Revision]) -> dict[int, list[Party]]:
     """{revision id: the organisations its rows name, in the items' order}: one query, each organisation's rows
     looked up in the revision's index rather than the rows read."""
     if not revisions:
@@ -216,12 +224,14 @@ def _parties_by_revision(revisions: list[Revision]) -> dict[int, list[Organisati
         Organisation.objects.filter(Exists(Entitlement.objects.filter(revision=revision, organisation=OuterRef("pk"))))
         .annotate(in_revision=Value(revision.pk))
         .order_by()
+        .values_list("scheme_id", "code", "name", "in_revision")
         for revision in revisions
     ]
     named = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    parties: dict[int, list[Organisation]] = defaultdict(list)
-    for organisation in sorted(named, key=lambda organisation: (organisation.scheme_id, organisation.code)):
-        parties[organisation.in_revision].append(organisation)
+    parties: dict[int, list[Party]] = defaultdict(list)
+    for scheme_id, code, name, revision_id in sorted(named, key=lambda row: (row[0], row[1])):
+        # str(): the stubs take every foreign key id for an int, but a scheme is keyed by its prefix.
+        parties[revision_id].append(Party(str(scheme_id), code, name))
     return parties
 
 
@@ -267,11 +277,13 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
         pk: list({entitlement.organisation_id: entitlement.organisation for entitlement in rows}.values())
         for pk, rows in entitlements.items()
     }
-    return _releases(
-        contract,
-        revisions,
-        parties=parties,
-        items=lambda revision: [item(entitlement) for entitlement in entitlements[revision.pk]],
+    return list(
+        _releases(
+            contract,
+            revisions,
+            parties=parties,
+            items=lambda revision: [item(entitlement) for entitlement in entitlements[revision.pk]],
+        )
     )
 
 
@@ -279,9 +291,11 @@ def published_revisions(contract: Contract) -> list[Revision]:
     return list(revisions_in_order(contract=contract, drafts=False).select_related("contract"))
 
 
-def release_outlines(contract: Contract, revisions: list[Revision], *, items: Callable[[Revision], Any]) -> list[dict]:
-    """The releases as contract_releases() gives them, but each revision's items (where it has any) are what
-    `items` gives for it, so that a caller can write them out as it reads them."""
+def release_outlines(
+    contract: Contract, revisions: list[Revision], *, items: Callable[[Revision], Any]
+) -> Iterator[dict[str, Any]]:
+    """The releases as contract_releases() gives them, one at a time, but each revision's items (where it has
+    any) are what `items` gives for it, so that a caller can write them out as it reads them."""
     return _releases(contract, revisions, parties=_parties_by_revision(revisions), items=items)
 
 
@@ -289,9 +303,9 @@ def _releases(
     contract: Contract,
     revisions: list[Revision],
     *,
-    parties: dict[int, list[Organisation]],
+    parties: Mapping[int, Sequence[Organisation | Party]],
     items: Callable[[Revision], Any],
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     sources = _sources_by_revision(contract, revisions)
     bases = comparison_bases(revisions)
     compared = [
@@ -306,11 +320,10 @@ def _releases(
         "title": contract.title,
         "suppliers": [supplier_reference(contract.supplier)],
     }
-    releases: list[dict[str, Any]] = []
+    last: dict[str, Any] | None = None
     amendments: list[dict[str, Any]] = []
-    previous: Revision | None = None
     for revision in revisions:
-        date, precision = _release_date(revision, releases[-1]["date"] if releases else None)
+        date, precision = _release_date(revision, last["date"] if last else None)
         own_id = release_id(contract, revision)
         contract_part: dict[str, Any] = {
             "id": contract.slug,
@@ -327,11 +340,11 @@ def _releases(
             contract_part["items"] = items(revision)
         if sources[revision.pk]:
             contract_part["documents"] = [document(source) for source in sources[revision.pk]]
-        if previous is not None:
+        if last is not None:
             amendment: dict[str, Any] = {
                 "id": revision.code,
                 "rationale": amendment_rationale(target=revision, bases=bases[revision.pk], lost=lost.get(revision.pk)),
-                "amendsReleaseID": releases[-1]["id"],
+                "amendsReleaseID": last["id"],
                 "releaseID": own_id,
             }
             if revision.summary:
@@ -343,7 +356,7 @@ def _releases(
             "ocid": ocid(contract),
             "id": own_id,
             "date": date,
-            "tag": ["contract"] if previous is None else ["contractAmendment"],
+            "tag": ["contract"] if last is None else ["contractAmendment"],
             "initiationType": "tender",
             "language": "en",
             "parties": [supplier_party(contract.supplier)]
@@ -353,12 +366,11 @@ def _releases(
         }
         if precision is not None:
             release["datePrecision"] = precision
-        releases.append(release)
-        previous = revision
+        yield release
+        last = release
     implementation = implementation_release(contract, award_id=award["id"])
-    if releases and implementation is not None:
-        releases.append(implementation)
-    return releases
+    if last is not None and implementation is not None:
+        yield implementation
 
 
 def implementation_release(contract: Contract, *, award_id: str) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ rather than a document that at a million entitlements would take gigabytes."""
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
@@ -54,8 +54,9 @@ def _joined(pieces: Iterable[str]) -> Iterator[bytes]:
 
 
 def release_package_json(contract: Contract, *, uri: str, extension_url: str) -> Iterator[bytes]:
-    """The release package of `contract` as UTF-8 JSON. Everything but the items is read before the first
-    piece (a fixed number of queries); the items are read as they are written, in one more."""
+    """The release package of `contract` as UTF-8 JSON, in a fixed number of queries: the items are read as they
+    are written, in one of them, and the releases are made one at a time, so that only one release's parties
+    are held at once (and the deployments, in the implementation release)."""
     revisions = published_revisions(contract)
     token = f"\0{uuid.uuid4().hex}"  # in no record: the records' strings are text, never a NUL
 
@@ -70,13 +71,16 @@ def release_package_json(contract: Contract, *, uri: str, extension_url: str) ->
     return _joined(_package_pieces(_dumped(package, 0), quoted, releases, revisions))
 
 
-def _package_pieces(text: str, quoted: Any, releases: list[dict[str, Any]], revisions: list[Revision]) -> Iterator[str]:
+def _package_pieces(
+    text: str, quoted: Callable[[str], str], releases: Iterable[dict[str, Any]], revisions: list[Revision]
+) -> Iterator[str]:
     items = groupby(revision_items(revisions), key=lambda pair: pair[0])
     before, after = text.split(quoted("releases"))
     line = before[before.rfind("\n") + 1 :]
     level = (len(line) - len(line.lstrip(" "))) // 2
     yield before
     inner = "\n" + "  " * (level + 1)
+    index = -1
     for index, release in enumerate(releases):
         yield ("," if index else "[") + inner
         written = _dumped(release, level + 1)
@@ -89,5 +93,5 @@ def _package_pieces(text: str, quoted: Any, releases: list[dict[str, Any]], revi
         if revision_id != own.pk:
             raise RuntimeError(f"Items of revision {revision_id} came where {own.pk}'s were expected.")
         yield from _spliced(written, quoted(str(own.pk)), (found for _revision, found in rows))
-    yield "\n" + "  " * level + "]" if releases else "[]"
+    yield "\n" + "  " * level + "]" if index >= 0 else "[]"
     yield after
