@@ -12,7 +12,7 @@ extension's datePrecision codelist), so no day is claimed that the sources do no
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -215,24 +215,17 @@ def _entitlements_by_revision(revisions: Iterable[Revision]) -> dict[int, list[E
     return by_revision
 
 
-def _parties_by_revision(revisions: list[Revision]) -> dict[int, list[Party]]:
-    """{revision id: the organisations its rows name, in the items' order}: one query, each organisation's rows
-    looked up in the revision's index rather than the rows read."""
-    if not revisions:
-        return {}
-    parts = [
+def revision_parties(revision: Revision, *, chunk_size: int = 2000) -> Iterator[Party]:
+    """The organisations the revision's rows name, in the items' order: each organisation's rows looked up in the
+    revision's index rather than the rows read, and read `chunk_size` at a time."""
+    named = (
         Organisation.objects.filter(Exists(Entitlement.objects.filter(revision=revision, organisation=OuterRef("pk"))))
-        .annotate(in_revision=Value(revision.pk))
-        .order_by()
-        .values_list("scheme_id", "code", "name", "in_revision")
-        for revision in revisions
-    ]
-    named = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    parties: dict[int, list[Party]] = defaultdict(list)
-    for scheme_id, code, name, revision_id in sorted(named, key=lambda row: (row[0], row[1])):
+        .order_by("scheme_id", "code")
+        .values_list("scheme_id", "code", "name")
+    )
+    for scheme_id, code, name in named.iterator(chunk_size=chunk_size):
         # str(): the stubs take every foreign key id for an int, but a scheme is keyed by its prefix.
-        parties[revision_id].append(Party(str(scheme_id), code, name))
-    return parties
+        yield Party(str(scheme_id), code, name)
 
 
 def revision_items(revisions: list[Revision], *, chunk_size: int = 2000) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -273,7 +266,7 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
     """Every release of the contract's published revisions, first to last, then its implementation release."""
     revisions = published_revisions(contract)
     entitlements = _entitlements_by_revision(revisions)
-    parties = {
+    named = {
         pk: list({entitlement.organisation_id: entitlement.organisation for entitlement in rows}.values())
         for pk, rows in entitlements.items()
     }
@@ -281,7 +274,10 @@ def contract_releases(contract: Contract) -> list[dict[str, Any]]:
         _releases(
             contract,
             revisions,
-            parties=parties,
+            parties=lambda revision: [
+                supplier_party(contract.supplier),
+                *(organisation_party(organisation) for organisation in named.get(revision.pk, [])),
+            ],
             items=lambda revision: [item(entitlement) for entitlement in entitlements[revision.pk]],
         )
     )
@@ -292,18 +288,23 @@ def published_revisions(contract: Contract) -> list[Revision]:
 
 
 def release_outlines(
-    contract: Contract, revisions: list[Revision], *, items: Callable[[Revision], Any]
+    contract: Contract,
+    revisions: list[Revision],
+    *,
+    parties: Callable[[Revision], Any],
+    items: Callable[[Revision], Any],
 ) -> Iterator[dict[str, Any]]:
-    """The releases as contract_releases() gives them, one at a time, but each revision's items (where it has
-    any) are what `items` gives for it, so that a caller can write them out as it reads them."""
-    return _releases(contract, revisions, parties=_parties_by_revision(revisions), items=items)
+    """The releases as contract_releases() gives them, one at a time, but each revision's parties and items
+    (where it has rows) are what `parties` and `items` give for it, so that a caller can write them out as it
+    reads them."""
+    return _releases(contract, revisions, parties=parties, items=items)
 
 
 def _releases(
     contract: Contract,
     revisions: list[Revision],
     *,
-    parties: Mapping[int, Sequence[Organisation | Party]],
+    parties: Callable[[Revision], Any],
     items: Callable[[Revision], Any],
 ) -> Iterator[dict[str, Any]]:
     sources = _sources_by_revision(contract, revisions)
@@ -335,8 +336,7 @@ def _releases(
         if revision.total_value is not None:
             contract_part["value"] = {"amount": int(revision.total_value), "currency": "GBP"}
         _dated(contract_part, "dateSigned", contract.signed_on, contract.signed_precision)
-        named = parties.get(revision.pk, [])
-        if named:
+        if bases[revision.pk].records_entitlements:
             contract_part["items"] = items(revision)
         if sources[revision.pk]:
             contract_part["documents"] = [document(source) for source in sources[revision.pk]]
@@ -359,8 +359,7 @@ def _releases(
             "tag": ["contract"] if last is None else ["contractAmendment"],
             "initiationType": "tender",
             "language": "en",
-            "parties": [supplier_party(contract.supplier)]
-            + [organisation_party(organisation) for organisation in named],
+            "parties": parties(revision),
             "awards": [award],
             "contracts": [contract_part],
         }

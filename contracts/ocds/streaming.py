@@ -5,11 +5,19 @@ rather than a document that at a million entitlements would take gigabytes."""
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from itertools import groupby
+from itertools import chain, groupby
 from typing import Any
 
 from contracts.models import Contract, Revision
-from contracts.ocds.releases import package_metadata, published_revisions, release_outlines, revision_items
+from contracts.ocds.releases import (
+    organisation_party,
+    package_metadata,
+    published_revisions,
+    release_outlines,
+    revision_items,
+    revision_parties,
+    supplier_party,
+)
 
 # Pieces are joined to about this many characters before they are sent.
 PIECE_SIZE = 64 * 1024
@@ -31,13 +39,20 @@ def _array(elements: Iterable[Any], level: int) -> Iterator[str]:
     yield "\n" + "  " * level + "]" if opened else "[]"
 
 
-def _spliced(text: str, marker: str, array: Iterable[Any]) -> Iterator[str]:
-    """`text` with the JSON string `marker` in it replaced by `array`, at the depth the marker's line is."""
-    before, after = text.split(marker)
+def _level(before: str) -> int:
+    """How deep the line that `before` ends in is."""
     line = before[before.rfind("\n") + 1 :]
-    yield before
-    yield from _array(array, (len(line) - len(line.lstrip(" "))) // 2)
-    yield after
+    return (len(line) - len(line.lstrip(" "))) // 2
+
+
+def _spliced(text: str, arrays: list[tuple[str, Iterable[Any]]]) -> Iterator[str]:
+    """`text` with each JSON string marker in `arrays` (in the order they appear) replaced by its array, at the
+    depth of the marker's line."""
+    for marker, array in arrays:
+        before, text = text.split(marker)
+        yield before
+        yield from _array(array, _level(before))
+    yield text
 
 
 def _joined(pieces: Iterable[str]) -> Iterator[bytes]:
@@ -54,30 +69,38 @@ def _joined(pieces: Iterable[str]) -> Iterator[bytes]:
 
 
 def release_package_json(contract: Contract, *, uri: str, extension_url: str) -> Iterator[bytes]:
-    """The release package of `contract` as UTF-8 JSON, in a fixed number of queries: the items are read as they
-    are written, in one of them, and the releases are made one at a time, so that only one release's parties
-    are held at once (and the deployments, in the implementation release)."""
+    """The release package of `contract` as UTF-8 JSON. The releases are made one at a time, and each one's
+    parties and items are read as they are written, a chunk at a time: a query for the items of every revision,
+    one for each revision's parties, and a fixed number besides."""
     revisions = published_revisions(contract)
     token = f"\0{uuid.uuid4().hex}"  # in no record: the records' strings are text, never a NUL
 
     def marker(name: str) -> str:
         return f"{token}{name}"
 
-    def quoted(name: str) -> str:
-        return json.dumps(marker(name), ensure_ascii=False)
-
-    releases = release_outlines(contract, revisions, items=lambda revision: marker(str(revision.pk)))
+    releases = release_outlines(
+        contract,
+        revisions,
+        parties=lambda revision: marker(f"parties-{revision.pk}"),
+        items=lambda revision: marker(f"items-{revision.pk}"),
+    )
     package = {**package_metadata(uri=uri, extension_url=extension_url), "releases": marker("releases")}
-    return _joined(_package_pieces(_dumped(package, 0), quoted, releases, revisions))
+    return _joined(_package_pieces(contract, _dumped(package, 0), marker, releases, revisions))
 
 
 def _package_pieces(
-    text: str, quoted: Callable[[str], str], releases: Iterable[dict[str, Any]], revisions: list[Revision]
+    contract: Contract,
+    text: str,
+    marker: Callable[[str], str],
+    releases: Iterable[dict[str, Any]],
+    revisions: list[Revision],
 ) -> Iterator[str]:
+    def quoted(name: str) -> str:
+        return json.dumps(marker(name), ensure_ascii=False)
+
     items = groupby(revision_items(revisions), key=lambda pair: pair[0])
     before, after = text.split(quoted("releases"))
-    line = before[before.rfind("\n") + 1 :]
-    level = (len(line) - len(line.lstrip(" "))) // 2
+    level = _level(before)
     yield before
     inner = "\n" + "  " * (level + 1)
     index = -1
@@ -85,13 +108,17 @@ def _package_pieces(
         yield ("," if index else "[") + inner
         written = _dumped(release, level + 1)
         # A release per revision, in order, then the implementation release.
-        own = revisions[index] if index < len(revisions) else None
-        if own is None or quoted(str(own.pk)) not in written:
+        if index >= len(revisions):
             yield written
             continue
-        revision_id, rows = next(items)
-        if revision_id != own.pk:
-            raise RuntimeError(f"Items of revision {revision_id} came where {own.pk}'s were expected.")
-        yield from _spliced(written, quoted(str(own.pk)), (found for _revision, found in rows))
+        own = revisions[index]
+        parties = chain([supplier_party(contract.supplier)], map(organisation_party, revision_parties(own)))
+        arrays: list[tuple[str, Iterable[Any]]] = [(quoted(f"parties-{own.pk}"), parties)]
+        if quoted(f"items-{own.pk}") in written:
+            revision_id, rows = next(items)
+            if revision_id != own.pk:
+                raise RuntimeError(f"Items of revision {revision_id} came where {own.pk}'s were expected.")
+            arrays.append((quoted(f"items-{own.pk}"), (found for _revision, found in rows)))
+        yield from _spliced(written, arrays)
     yield "\n" + "  " * level + "]" if index >= 0 else "[]"
     yield after
