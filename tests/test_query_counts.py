@@ -21,6 +21,9 @@ PAGES = {
     # Paged by cursor in the order asked: a page deep in the list costs what the first does.
     f"/trusts/?after={cursor_text(['M', '', 0], order='name')}": 19,
     f"/trusts/?sort=-identifier&before={cursor_text(['M', 'M', 0], order='-identifier')}": 19,
+    # Sorted by a status: numbered pages, the status computed in the query that reads the page.
+    "/trusts/?sort=system_london_lsp_cerner_millennium&per_page=5&page=2": 19,
+    "/trusts/?contract=london-lsp&system=cerner-millennium&status=entitled&kind=acute": 30,
     "/trusts/RAN/": 10,
     "/systems/": 6,
     "/systems/cerner-millennium/": 18,
