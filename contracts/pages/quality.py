@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet, Window
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from contracts.selectors.facts import (
     FactCounts,
     Scope,
     citations_within,
-    entitlement_status_counts,
+    entitlement_tally,
     evidence_totals,
     fact_base,
     fact_counts,
@@ -28,7 +28,7 @@ from contracts.selectors.facts import (
 )
 from contracts.selectors.sources import source_rows
 from contracts.services.reconcile import Verdict, contract_figures, reported_figure_reconcile
-from nhsit.lib.pagination import page_of
+from nhsit.lib.pagination import CountedPaginator, page_of
 from organisations.models import Organisation, Succession
 
 EVIDENCE_WORDS = {
@@ -143,13 +143,28 @@ def organisations_listed(scope: Scope, *, drafts: bool = False) -> QuerySet[Orga
     return organisations.filter(listed)
 
 
+def organisation_page(organisations: QuerySet[Organisation], number: str) -> Page:
+    """Page `number` (as typed in the address) of the organisations, read with how many there are in one query."""
+    first = (int(number) - 1) * ORGANISATIONS_PER_PAGE if number.isdigit() and int(number) > 0 else None
+    if first is not None:
+        rows = list(organisations.annotate(listed=Window(Count("pk")))[first : first + ORGANISATIONS_PER_PAGE])
+        if rows:
+            paginator = CountedPaginator([], ORGANISATIONS_PER_PAGE, count=rows[0].listed)
+            return Page(rows, int(number), paginator)
+    # No such page, or no organisation at all: the paginator says which.
+    return page_of(Paginator(organisations, ORGANISATIONS_PER_PAGE), number, of="the organisations")
+
+
 def quality_report(*, contract: Contract | None = None, drafts: bool = False, page: str = "1") -> QualityReport:
     """The counts of the page; `page` is which page of the table by organisation (as typed in the address)."""
     scope = Scope(contract=contract.slug if contract else "")
     within = [("contract", contract.slug)] if contract else []
-    counts = fact_counts(scope=scope, drafts=drafts)
+    tally = entitlement_tally(scope=scope, drafts=drafts)
+    counts = fact_counts(scope=scope, drafts=drafts, tally=tally)
 
-    unknown_by_system = entitlement_status_counts(scope=scope, drafts=drafts, status=EntitlementStatus.UNKNOWN)
+    unknown_by_system = {
+        slug: number for (slug, status), number in tally.items() if status == EntitlementStatus.UNKNOWN
+    }
     citations = Citation.objects.filter(citations_within(scope, drafts=drafts))
     figures = contract_figures(contract=[contract] if contract else list(Contract.objects.all()), drafts=drafts)
     verdicts = Counter(reconciliation.verdict for reconciliation in reported_figure_reconcile(figures=figures))
@@ -182,7 +197,7 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False, pa
             LinkedCount("Sources that support nothing shown", idle, _link("source_list", [("supports", "nothing")]))
         )
 
-    by_system = fact_counts_by("system", scope=scope, drafts=drafts)
+    by_system = fact_counts_by("system", scope=scope, drafts=drafts, tally=tally)
     systems = [
         QualityRow(
             name=system.name,
@@ -197,9 +212,7 @@ def quality_report(*, contract: Contract | None = None, drafts: bool = False, pa
         for system in System.objects.filter(slug__in=by_system.keys() | unknown_by_system.keys()).order_by("name")
     ]
 
-    shown = page_of(
-        Paginator(organisations_listed(scope, drafts=drafts), ORGANISATIONS_PER_PAGE), page, of="the organisations"
-    )
+    shown = organisation_page(organisations_listed(scope, drafts=drafts), page)
     ids = [organisation.pk for organisation in shown]
     by_organisation = fact_counts_by("organisation", scope=scope, drafts=drafts, among=ids)
     entitlements = fact_base(Entitlement, scope=scope, drafts=drafts)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 
 from contracts.evidence import CITATION_FIELD, FACTS, UNCITED
 from contracts.models import (
@@ -200,96 +200,106 @@ class FactCounts:
 # status-pair tally.
 
 
-def _cited(model: type[models.Model], rows: QuerySet) -> QuerySet:
-    """The rows that some citation names, each with its evidence."""
+def _cited(model: type[models.Model]) -> Q:
+    """The kind's records some citation names, current or not."""
     field = CITATION_FIELD[model]
-    named = Citation.objects.filter(**{f"{field}__isnull": False}).values(field)
-    return _with_evidence(model, rows.filter(pk__in=named)).order_by()
+    return Q(pk__in=Citation.objects.filter(**{f"{field}__isnull": False}).values(field))
 
 
-def _tallied_entitlements(scope: Scope, drafts: bool) -> QuerySet[StatusPairCount] | None:
-    """The status-pair tally's cells of one revision's own statuses (first = second) that count the scope's
-    entitlements, for a scope the tally can narrow to (not one organisation); None otherwise."""
+def _graded(model: type[models.Model], rows: QuerySet) -> QuerySet:
+    """The rows each with its `evidence` and `has_earlier`, looked up only for those a citation names."""
+    field = CITATION_FIELD[model]
+    earlier = Citation.objects.filter(**{field: OuterRef("pk")}, current=False)
+    cited = _cited(model)
+    return rows.annotate(
+        evidence=Case(When(cited, then=strongest_grade(field)), default=Value(UNCITED), output_field=CharField()),
+        has_earlier=Case(When(cited, then=Exists(earlier)), default=Value(False), output_field=BooleanField()),
+    ).order_by()
+
+
+# {(system slug, status): how many entitlements}
+EntitlementTally = dict[tuple[str, str], int]
+
+
+def entitlement_tally(*, scope: Scope = Scope(), drafts: bool = False) -> EntitlementTally:
+    """How many of the scope's entitlements each system has in each status, from the status-pair tally's cells of
+    one revision's own statuses (first = second). The tally has no organisations: not for a scope of one."""
     if scope.organisation:
-        return None
+        raise ValueError("The status-pair tally does not count one organisation's entitlements.")
     revisions = Revision.objects.visible(drafts=drafts)
     if scope.contract:
         revisions = revisions.filter(contract__slug=scope.contract)
     cells = StatusPairCount.objects.filter(
         first_revision_id__in=revisions.values("pk"), second_revision_id=F("first_revision_id")
     ).exclude(first_status="")
-    return cells.filter(system__slug=scope.system) if scope.system else cells
-
-
-def entitlement_status_counts(*, scope: Scope = Scope(), drafts: bool = False, status: str) -> dict[str, int]:
-    """{system slug: how many of the scope's entitlements have the status}, read from the status-pair tally (for
-    a scope of one organisation, from the rows)."""
-    cells = _tallied_entitlements(scope, drafts)
-    if cells is None:
-        rows = fact_base(Entitlement, scope=scope, drafts=drafts)
-        assert rows is not None  # every narrowing applies to entitlements
-        counted = rows.filter(status=status).order_by().values("system__slug").annotate(number=Count("pk"))
-    else:
-        counted = cells.filter(first_status=status).order_by().values("system__slug").annotate(number=Sum("count"))
-    return {row["system__slug"]: row["number"] for row in counted}
-
-
-def _totals(model: type[models.Model], rows: QuerySet, path: str | None, scope: Scope, drafts: bool) -> dict:
-    """{value of `path` (None: one total under None): how many of the rows}, the entitlements' from the tally."""
-    tallied = model is Entitlement and path in (None, "system__slug")
-    cells = _tallied_entitlements(scope, drafts) if tallied else None
-    if cells is not None:
-        if path is None:
-            return {None: cells.aggregate(number=Sum("count"))["number"] or 0}
-        counted = cells.order_by().values("system__slug").annotate(number=Sum("count"))
-        return {row["system__slug"]: row["number"] for row in counted}
-    if path is None:
-        return {None: rows.order_by().count()}
-    counted = rows.order_by().values(path).annotate(number=Count("pk"))
-    return {row[path]: row["number"] for row in counted}
+    if scope.system:
+        cells = cells.filter(system__slug=scope.system)
+    counted = cells.order_by().values_list("system__slug", "first_status").annotate(number=Sum("count"))
+    return {(slug, status): number for slug, status, number in counted}
 
 
 def _counted_by(
-    paths_of: dict[type[models.Model], list[str | None]], scope: Scope, drafts: bool, among: list[Any] | None
+    paths_of: dict[type[models.Model], list[str | None]],
+    scope: Scope,
+    drafts: bool,
+    among: list[Any] | None,
+    tally: EntitlementTally | None,
 ) -> dict[Any, FactCounts]:
     """{value of each kind's paths (None for a path of None): its facts' counts}, the rows narrowed to those whose
-    path is `among` the values given, when given."""
+    path is `among` the values given, when given. One query for each kind and path; the entitlements' totals (all
+    or by system) from `tally` (the scope's entitlement_tally, read here if not given), and their evidence read
+    for the cited ones only."""
     grouped: dict[Any, FactCounts] = {}
+
+    def counted(key: Any, key_path: str | None) -> FactCounts | None:
+        return None if key is None and key_path else grouped.setdefault(key, FactCounts(evidence={}))
+
     for model, paths in paths_of.items():
         base = fact_base(model, scope=scope, drafts=drafts)
         if base is None:
             continue
         for key_path in paths:
             rows = base if among is None or key_path is None else base.filter(**{f"{key_path}__in": among})
-            for key, number in _totals(model, rows, key_path, scope, drafts).items():
-                if key is not None or key_path is None:
-                    grouped.setdefault(key, FactCounts(evidence={})).add(UNCITED, number)
             keyed = [key_path] if key_path else []
-            for row in _cited(model, rows).values(*keyed, "evidence", "has_earlier").annotate(number=Count("pk")):
-                key = row[key_path] if key_path else None
-                if key is None and key_path is not None:
-                    continue
-                counts = grouped.setdefault(key, FactCounts(evidence={}))
-                counts.add(UNCITED, -row["number"])
-                counts.add(row["evidence"], row["number"], earlier=row["has_earlier"])
+            if model is not Entitlement or key_path not in (None, "system__slug") or scope.organisation:
+                for row in _graded(model, rows).values(*keyed, "evidence", "has_earlier").annotate(number=Count("pk")):
+                    if counts := counted(row[key_path] if key_path else None, key_path):
+                        counts.add(row["evidence"], row["number"], earlier=row["has_earlier"])
+                continue
+            if tally is None:
+                tally = entitlement_tally(scope=scope, drafts=drafts)
+            for (slug, _status), number in tally.items():
+                if counts := counted(slug if key_path else None, key_path):
+                    counts.add(UNCITED, number)
+            cited = _with_evidence(model, rows.filter(_cited(model))).order_by()
+            for row in cited.values(*keyed, "evidence", "has_earlier").annotate(number=Count("pk")):
+                if counts := counted(row[key_path] if key_path else None, key_path):
+                    counts.add(UNCITED, -row["number"])
+                    counts.add(row["evidence"], row["number"], earlier=row["has_earlier"])
     return grouped
 
 
-def fact_counts(*, scope: Scope = Scope(), drafts: bool = False) -> FactCounts:
-    """Every kind's facts within the scope, counted by evidence."""
+def fact_counts(*, scope: Scope = Scope(), drafts: bool = False, tally: EntitlementTally | None = None) -> FactCounts:
+    """Every kind's facts within the scope, counted by evidence; `tally` is the scope's entitlement_tally, where
+    the caller has read it already."""
     every_kind: dict[type[models.Model], list[str | None]] = {model: [None] for model in FACTS}
-    return _counted_by(every_kind, scope, drafts, None).get(None, FactCounts(evidence={}))
+    return _counted_by(every_kind, scope, drafts, None, tally).get(None, FactCounts(evidence={}))
 
 
 def fact_counts_by(
-    by: str, *, scope: Scope = Scope(), drafts: bool = False, among: list[Any] | None = None
+    by: str,
+    *,
+    scope: Scope = Scope(),
+    drafts: bool = False,
+    among: list[Any] | None = None,
+    tally: EntitlementTally | None = None,
 ) -> dict[Any, FactCounts]:
     """{system slug or organisation id: its facts' counts} within the scope, for `by` "system" or
-    "organisation"; only those `among` the given slugs or ids, when given."""
+    "organisation"; only those `among` the given slugs or ids, when given. `tally`: as for fact_counts."""
     paths: dict[type[models.Model], list[str | None]] = {
         model: list(model_paths) for model, model_paths in GROUPING[by].items()
     }
-    return _counted_by(paths, scope, drafts, among)
+    return _counted_by(paths, scope, drafts, among, tally)
 
 
 class FactRows:
