@@ -180,10 +180,13 @@ def test_the_matrix_pages_through_every_organisation_in_name_order(client, londo
         matrix = html[start : html.index("</table>", start)]
         shown += re.findall(r'<span class="ods">([^<]+)</span>', matrix)
         pages += 1
-        after = re.search(r'rel="next" href="[^"]*[?&amp;]after=([^&"#]+)', html)
+        # The matrix's own Next link: the table below has one too, which keeps the matrix's place.
+        pager = html.split('aria-label="Pages of the matrix"', 1)[-1].split("</nav>", 1)[0]
+        after = re.search(r'rel="next" href="[^"]*[?&amp;]after=([^&"#]+)', pager)
         if after is None:
             break
         query = {"system": systems, "after": after.group(1)}
+        assert pages < 50, "the Next links go round in a circle"
     assert pages > 1
     assert shown == expected
     if len(systems) == 1:
