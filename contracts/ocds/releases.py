@@ -28,6 +28,7 @@ from contracts.models import (
     Revision,
     Source,
     SourceKind,
+    System,
 )
 from contracts.selectors.revisions import revisions_in_order
 from contracts.services.amendment_words import amendment_rationale, comparison_bases, withdrawals_by_revision
@@ -72,6 +73,13 @@ class Party(NamedTuple):
 
     scheme_id: str
     code: str
+    name: str
+
+
+class SystemName(NamedTuple):
+    """What an item reads of its system."""
+
+    slug: str
     name: str
 
 
@@ -122,12 +130,31 @@ def supplier_party(supplier: Supplier) -> dict[str, Any]:
 
 def item(entitlement: Entitlement) -> dict[str, Any]:
     """One organisation's entitlement to one system, as a contract item (the extension's fields)."""
-    organisation, system = entitlement.organisation, entitlement.system
-    promised: dict[str, Any] = {"status": entitlement.status}
+    return entitlement_item(
+        entitlement.organisation,
+        entitlement.system,
+        status=entitlement.status,
+        delivery_model=entitlement.delivery_model,
+        deployment_slot=entitlement.deployment_slot,
+        withdrawal_reason=entitlement.withdrawal_reason,
+    )
+
+
+def entitlement_item(
+    organisation: Organisation | Party,
+    system: System | SystemName,
+    *,
+    status: str,
+    delivery_model: str,
+    deployment_slot: str,
+    withdrawal_reason: str,
+) -> dict[str, Any]:
+    """An item from an entitlement's values, as item() makes it from its record."""
+    promised: dict[str, Any] = {"status": status}
     for field, value in [
-        ("deliveryModel", entitlement.delivery_model),
-        ("deploymentSlot", entitlement.deployment_slot),
-        ("withdrawalReason", entitlement.withdrawal_reason),
+        ("deliveryModel", delivery_model),
+        ("deploymentSlot", deployment_slot),
+        ("withdrawalReason", withdrawal_reason),
     ]:
         if value:
             promised[field] = value
@@ -140,7 +167,7 @@ def item(entitlement: Entitlement) -> dict[str, Any]:
     }
 
 
-def item_id(organisation: Organisation, system_slug: str) -> str:
+def item_id(organisation: Organisation | Party, system_slug: str) -> str:
     return f"{organisation_party_id(organisation)}/{system_slug}"
 
 
@@ -230,28 +257,39 @@ def revision_parties(revision: Revision, *, chunk_size: int = 2000) -> Iterator[
 
 def revision_items(revisions: list[Revision], *, chunk_size: int = 2000) -> Iterator[tuple[int, dict[str, Any]]]:
     """(revision id, item) for every entitlement of the revisions, revision by revision in their order, each
-    revision's in the items' order: one query, read `chunk_size` rows at a time (a server-side cursor on
-    PostgreSQL), so a million of them are never all in memory."""
+    revision's in the items' order: one query, read as plain values `chunk_size` rows at a time (a server-side
+    cursor on PostgreSQL), so a million of them are never all in memory."""
     position = Case(*(When(revision_id=revision.pk, then=Value(index)) for index, revision in enumerate(revisions)))
     rows = (
         Entitlement.objects.filter(revision__in=revisions)
-        .select_related("organisation", "system")
-        .only(
+        .order_by(position, "organisation__scheme_id", "organisation__code", "system__slug")
+        .values_list(
             "revision_id",
-            "status",
-            "delivery_model",
-            "deployment_slot",
-            "withdrawal_reason",
             "organisation__scheme_id",
             "organisation__code",
             "organisation__name",
             "system__slug",
             "system__name",
+            "status",
+            "delivery_model",
+            "deployment_slot",
+            "withdrawal_reason",
         )
-        .order_by(position, "organisation__scheme_id", "organisation__code", "system__slug")
     )
-    for entitlement in rows.iterator(chunk_size=chunk_size):
-        yield entitlement.revision_id, item(entitlement)
+    for revision_id, scheme_id, code, name, slug, system_name, status, model, slot, reason in rows.iterator(
+        chunk_size=chunk_size
+    ):
+        yield (
+            revision_id,
+            entitlement_item(
+                Party(str(scheme_id), code, name),
+                SystemName(slug, system_name),
+                status=status,
+                delivery_model=model,
+                deployment_slot=slot,
+                withdrawal_reason=reason,
+            ),
+        )
 
 
 def _release_date(revision: Revision, before: str | None) -> tuple[str, str | None]:
