@@ -221,9 +221,9 @@ def _graded(model: type[models.Model], rows: QuerySet) -> QuerySet:
 EntitlementTally = dict[tuple[str, str], int]
 
 
-def entitlement_tally(*, scope: Scope = Scope(), drafts: bool = False) -> EntitlementTally:
-    """How many of the scope's entitlements each system has in each status, from the status-pair tally's cells of
-    one revision's own statuses (first = second). The tally has no organisations: not for a scope of one."""
+def _tally_cells(scope: Scope, drafts: bool) -> QuerySet[StatusPairCount]:
+    """The status-pair tally's cells of one revision's own statuses (first = second) counting the scope's
+    entitlements."""
     if scope.organisation:
         raise ValueError("The status-pair tally does not count one organisation's entitlements.")
     revisions = Revision.objects.visible(drafts=drafts)
@@ -232,9 +232,15 @@ def entitlement_tally(*, scope: Scope = Scope(), drafts: bool = False) -> Entitl
     cells = StatusPairCount.objects.filter(
         first_revision_id__in=revisions.values("pk"), second_revision_id=F("first_revision_id")
     ).exclude(first_status="")
-    if scope.system:
-        cells = cells.filter(system__slug=scope.system)
-    counted = cells.order_by().values_list("system__slug", "first_status").annotate(number=Sum("count"))
+    return cells.filter(system__slug=scope.system) if scope.system else cells
+
+
+def entitlement_tally(*, scope: Scope = Scope(), drafts: bool = False) -> EntitlementTally:
+    """How many of the scope's entitlements each system has in each status, from the status-pair tally. The tally
+    has no organisations: not for a scope of one."""
+    counted = (
+        _tally_cells(scope, drafts).order_by().values_list("system__slug", "first_status").annotate(n=Sum("count"))
+    )
     return {(slug, status): number for slug, status, number in counted}
 
 
@@ -353,12 +359,26 @@ def fact_list(
 
 
 def evidence_totals(*, drafts: bool = False) -> dict[str, int]:
-    """{evidence: how many facts have it}, over every kind, in one query."""
-    parts = [
-        fact_rows(model, drafts=drafts).order_by().values("evidence").annotate(count=models.Count("pk"))
-        for model in FACTS
-    ]
+    """{evidence: how many facts have it}, over every kind, in one query, counted as fact_counts counts them."""
+    uncited = Value(UNCITED, output_field=CharField())
+    parts = []
+    for model in FACTS:
+        rows = fact_base(model, drafts=drafts)
+        assert rows is not None  # every kind has facts in the whole site
+        if model is not Entitlement:
+            parts.append(_graded(model, rows).values("evidence").annotate(count=Count("pk")))
+            continue
+        cited = rows.filter(_cited(model)).order_by()
+        parts += [
+            _tally_cells(Scope(), drafts)
+            .order_by()
+            .annotate(evidence=uncited)
+            .values("evidence")
+            .annotate(count=Sum("count")),
+            cited.annotate(evidence=uncited).values("evidence").annotate(count=Count("pk") * -1),
+            _with_evidence(model, cited).values("evidence").annotate(count=Count("pk")),
+        ]
     totals: dict[str, int] = {}
     for row in parts[0].union(*parts[1:], all=True):
         totals[row["evidence"]] = totals.get(row["evidence"], 0) + row["count"]
-    return totals
+    return {evidence: number for evidence, number in totals.items() if number}

@@ -8,7 +8,15 @@ import pytest
 from contracts.evidence import FACTS
 from contracts.models import Citation, Entitlement, EvidenceGrade, Source
 from contracts.pages import quality
-from contracts.selectors.facts import GROUPING, FactCounts, Scope, fact_counts, fact_counts_by, fact_rows
+from contracts.selectors.facts import (
+    GROUPING,
+    FactCounts,
+    Scope,
+    evidence_totals,
+    fact_counts,
+    fact_counts_by,
+    fact_rows,
+)
 from organisations.models import Organisation
 from tests.helpers import visible_text
 
@@ -71,9 +79,15 @@ def test_the_counts_equal_a_recount_of_every_fact(mixed, scope):
     }
 
 
+def test_the_footer_counts_what_a_recount_gives(mixed):
+    assert evidence_totals() == recount(Scope())[None][0]
+
+
 def test_an_edit_shows_on_the_next_request(client, ccn3):
     def check(label: str) -> int:
-        return int(re.search(rf"{re.escape(label)}: ([\d,]+)", visible_text(client.get("/data-quality/"))).group(1))
+        found = re.search(rf"{re.escape(label)}: ([\d,]+)", visible_text(client.get("/data-quality/")))
+        assert found, label
+        return int(found.group(1).replace(",", ""))
 
     unknown, uncited = (
         check("Entitlements whose status no source gives (unknown)"),
