@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from contracts.models import (
@@ -331,11 +331,12 @@ def release_outlines(
     *,
     parties: Callable[[Revision], Any],
     items: Callable[[Revision], Any],
+    implementation: dict[str, Callable[[], Any]],
 ) -> Iterator[dict[str, Any]]:
     """The releases as contract_releases() gives them, one at a time, but each revision's parties and items
-    (where it has rows) are what `parties` and `items` give for it, so that a caller can write them out as it
-    reads them."""
-    return _releases(contract, revisions, parties=parties, items=items)
+    (where it has rows) are what `parties` and `items` give for it, and the implementation release's parties and
+    milestones what `implementation` gives, so that a caller can write them out as it reads them."""
+    return _releases(contract, revisions, parties=parties, items=items, implementation=implementation)
 
 
 def _releases(
@@ -344,6 +345,7 @@ def _releases(
     *,
     parties: Callable[[Revision], Any],
     items: Callable[[Revision], Any],
+    implementation: dict[str, Callable[[], Any]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     sources = _sources_by_revision(contract, revisions)
     bases = comparison_bases(revisions)
@@ -405,24 +407,41 @@ def _releases(
             release["datePrecision"] = precision
         yield release
         last = release
-    implementation = implementation_release(contract, award_id=award["id"])
+    implementation = implementation_release(contract, award_id=award["id"], **(implementation or {}))
     if last is not None and implementation is not None:
         yield implementation
 
 
-def implementation_release(contract: Contract, *, award_id: str) -> dict[str, Any] | None:
-    """The contract's deployments as milestones, in a release dated when they were last recorded here."""
-    deployments = list(
+def contract_deployments(contract: Contract) -> QuerySet[Deployment]:
+    """The contract's deployments in the milestones' order."""
+    return (
         Deployment.objects.filter(contract=contract)
         .select_related("organisation", "system")
         .order_by("organisation__scheme_id", "organisation__code", "system__slug", "pk")
     )
-    if not deployments:
+
+
+def deployment_parties(contract: Contract) -> QuerySet[Organisation]:
+    """The organisations the contract's deployments are at, in the milestones' order."""
+    deployed = Deployment.objects.filter(contract=contract, organisation=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(deployed)).order_by("scheme_id", "code")
+
+
+def implementation_release(
+    contract: Contract,
+    *,
+    award_id: str,
+    parties: Callable[[], Any] | None = None,
+    milestones: Callable[[], Any] | None = None,
+) -> dict[str, Any] | None:
+    """The contract's deployments as milestones, in a release dated when they were last recorded here; its
+    parties and milestones are what `parties` and `milestones` give, where given."""
+    deployments = Deployment.objects.filter(contract=contract)
+    if not deployments.exists():
         return None
-    recorded = history_of(Deployment).filter(id__in=[deployment.pk for deployment in deployments])
+    recorded = history_of(Deployment).filter(id__in=deployments.values("pk"))
     last = recorded.aggregate(last=Max("history_date"))["last"] or timezone.now()
     when = last.astimezone(datetime.UTC).replace(microsecond=0)
-    organisations = {deployment.organisation_id: deployment.organisation for deployment in deployments}
     return {
         "ocid": ocid(contract),
         "id": f"{ocid(contract)}-implementation-{when:%Y%m%dT%H%M%SZ}",
@@ -430,12 +449,16 @@ def implementation_release(contract: Contract, *, award_id: str) -> dict[str, An
         "tag": ["implementation"],
         "initiationType": "tender",
         "language": "en",
-        "parties": [organisation_party(organisation) for organisation in organisations.values()],
+        "parties": parties() if parties else [organisation_party(found) for found in deployment_parties(contract)],
         "contracts": [
             {
                 "id": contract.slug,
                 "awardID": award_id,
-                "implementation": {"milestones": [milestone(deployment) for deployment in deployments]},
+                "implementation": {
+                    "milestones": milestones()
+                    if milestones
+                    else [milestone(deployment) for deployment in contract_deployments(contract)]
+                },
             }
         ],
     }

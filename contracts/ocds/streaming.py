@@ -10,6 +10,9 @@ from typing import Any
 
 from contracts.models import Contract, Revision
 from contracts.ocds.releases import (
+    contract_deployments,
+    deployment_parties,
+    milestone,
     organisation_party,
     package_metadata,
     published_revisions,
@@ -18,6 +21,9 @@ from contracts.ocds.releases import (
     revision_parties,
     supplier_party,
 )
+
+# Rows are read this many at a time.
+CHUNK_SIZE = 2000
 
 # Pieces are joined to about this many characters before they are sent.
 PIECE_SIZE = 64 * 1024
@@ -83,6 +89,7 @@ def release_package_json(contract: Contract, *, uri: str, extension_url: str) ->
         revisions,
         parties=lambda revision: marker(f"parties-{revision.pk}"),
         items=lambda revision: marker(f"items-{revision.pk}"),
+        implementation={"parties": lambda: marker("deployed"), "milestones": lambda: marker("milestones")},
     )
     package = {**package_metadata(uri=uri, extension_url=extension_url), "releases": marker("releases")}
     return _joined(_package_pieces(contract, _dumped(package, 0), marker, releases, revisions))
@@ -109,7 +116,15 @@ def _package_pieces(
         written = _dumped(release, level + 1)
         # A release per revision, in order, then the implementation release.
         if index >= len(revisions):
-            yield written
+            deployed = deployment_parties(contract).iterator(chunk_size=CHUNK_SIZE)
+            deployments = contract_deployments(contract).iterator(chunk_size=CHUNK_SIZE)
+            yield from _spliced(
+                written,
+                [
+                    (quoted("deployed"), map(organisation_party, deployed)),
+                    (quoted("milestones"), map(milestone, deployments)),
+                ],
+            )
             continue
         own = revisions[index]
         parties = chain([supplier_party(contract.supplier)], map(organisation_party, revision_parties(own)))
