@@ -380,5 +380,6 @@ def evidence_totals(*, drafts: bool = False) -> dict[str, int]:
         ]
     totals: dict[str, int] = {}
     for row in parts[0].union(*parts[1:], all=True):
-        totals[row["evidence"]] = totals.get(row["evidence"], 0) + row["count"]
+        # A sum over no cells (nothing published) is NULL: none.
+        totals[row["evidence"]] = totals.get(row["evidence"], 0) + (row["count"] or 0)
     return {evidence: number for evidence, number in totals.items() if number}

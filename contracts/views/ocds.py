@@ -2,13 +2,13 @@
 
 import json
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from contracts.models import Contract
-from contracts.ocds.records import record_package
+from contracts.ocds.records import RecordTooLarge, record_package
 from contracts.ocds.schemas import EXTENSION_DIR, EXTENSION_FILES
 from contracts.ocds.streaming import release_package_json
 from contracts.views.choosing import refuse_any_parameters
@@ -42,7 +42,11 @@ def ocds_release_package(request: HttpRequest, slug: str) -> StreamingHttpRespon
 def ocds_record_package(request: HttpRequest, slug: str) -> HttpResponse:
     """The contract's OCDS record: its releases, compiled and versioned."""
     contract = _published_contract(request, slug)
-    package = record_package(contract, **_addresses(request))
+    try:
+        package = record_package(contract, **_addresses(request))
+    except RecordTooLarge as refusal:
+        releases = request.build_absolute_uri(reverse("ocds_release_package", args=[contract.slug]))
+        return JsonResponse({"detail": str(refusal), "releasePackage": releases}, status=400)
     return HttpResponse(
         json.dumps(package, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )

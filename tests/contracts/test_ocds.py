@@ -291,3 +291,21 @@ def test_every_contract_of_the_southern_seed_validates_too(client):
         assert problems(validator("release-package-schema.json"), package) == [], contract.slug
         [record] = fetched(client, f"/contracts/{contract.slug}/ocds-record.json")["records"]
         assert problems(validator("release-schema.json"), record["compiledRelease"]) == [], contract.slug
+
+
+def test_a_record_too_large_to_merge_in_one_request_is_refused_with_the_release_package_offered(client, monkeypatch):
+    from contracts.ocds import records
+
+    items = records.record_items(Contract.objects.get(slug="london-lsp"))
+    assert (
+        items == Entitlement.objects.filter(revision__contract__slug="london-lsp", revision__is_published=True).count()
+    )
+    monkeypatch.setattr(records, "MOST_RECORD_ITEMS", items - 1)
+    response = client.get(RECORDS)
+    assert response.status_code == 400
+    refusal = response.json()
+    assert f"{items:,} items" in refusal["detail"] and "streamed" in refusal["detail"]
+    assert refusal["releasePackage"].endswith("/contracts/london-lsp/ocds.json")
+    assert client.get(refusal["releasePackage"]).status_code == 200
+    monkeypatch.setattr(records, "MOST_RECORD_ITEMS", items)
+    assert client.get(RECORDS).status_code == 200
