@@ -2,7 +2,8 @@
 beside what the records give."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,15 +15,26 @@ from contracts.filters import FigureFilter
 from contracts.models import Contract
 from contracts.pages.figures import figure_list_checks
 from contracts.pages.quality import quality_report
+from nhsit.lib.pagination import NoSuchPage
 
 
 class DataQuality(ApiView):
-    """The site's data-quality counts, or (under a contract's address) one contract's."""
+    """The site's data-quality counts, or (under a contract's address) one contract's. The counts by organisation
+    come a page of organisations at a time (`?page=`), with how many there are and the next page's address."""
 
-    @extend_schema(responses=QualitySerializer)
+    extra_parameters = frozenset({"page"})
+
+    @extend_schema(
+        responses=QualitySerializer,
+        parameters=[OpenApiParameter("page", int, description="Which page of the counts by organisation (from 1).")],
+    )
     def get(self, request: Request, slug: str | None = None) -> Response:
         contract = get_object_or_404(Contract, slug=slug) if slug is not None else None
-        return Response(QualitySerializer(quality_report(contract=contract)).data)
+        try:
+            report = quality_report(contract=contract, page=request.query_params.get("page", "1"))
+        except NoSuchPage as missing:
+            raise ValidationError({"page": [str(missing)]}) from missing
+        return Response(QualitySerializer(report, context={"request": request}).data)
 
 
 class FigureList(ApiView):

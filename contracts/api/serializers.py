@@ -3,6 +3,7 @@ source that gives only the month is not made to say a day), money as whole pound
 
 from typing import Any
 
+from django.utils.http import urlencode
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -399,4 +400,15 @@ class QualitySerializer(serializers.Serializer):
     checks = LinkedCountSerializer(many=True)
     columns = serializers.ListField(child=serializers.CharField())
     systems = QualityRowSerializer(many=True)
-    organisations = QualityRowSerializer(many=True)
+    organisations = QualityRowSerializer(many=True, help_text="One page of the organisations (`?page=`).")
+    organisation_count = serializers.IntegerField(source="organisation_page.paginator.count")
+    organisation_page = serializers.IntegerField(source="organisation_page.number")
+    organisation_pages = serializers.IntegerField(source="organisation_page.paginator.num_pages")
+    next = serializers.SerializerMethodField(help_text="The next page of the organisations, or null at the last.")
+
+    def get_next(self, report: Any) -> str | None:
+        page = report.organisation_page
+        if not page.has_next():
+            return None
+        request = self.context["request"]
+        return request.build_absolute_uri(f"{request.path}?{urlencode({'page': page.next_page_number()})}")

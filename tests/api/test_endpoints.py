@@ -122,6 +122,26 @@ def test_the_data_quality_counts_are_the_pages(api):
     assert api.get("/api/contracts/london-lsp/data-quality/").json()["contract"] == "london-lsp"
 
 
+def test_the_data_quality_counts_by_organisation_come_a_page_at_a_time_and_say_how_many(api, monkeypatch):
+    from contracts.pages import quality
+
+    monkeypatch.setattr(quality, "ORGANISATIONS_PER_PAGE", 10)
+    first = api.get("/api/data-quality/").json()
+    assert len(first["organisations"]) == 10 and first["organisation_page"] == 1
+    assert first["organisation_pages"] == -(-first["organisation_count"] // 10) > 1
+    seen = [row["name"] for row in first["organisations"]]
+    following = first["next"]
+    while following:
+        body = api.get(following).json()
+        seen += [row["name"] for row in body["organisations"]]
+        following = body["next"]
+    assert len(seen) == first["organisation_count"]
+    past = api.get("/api/data-quality/", {"page": "999"})
+    assert past.status_code == 400 and "There is no page 999" in past.json()["errors"]["page"][0]
+    assert api.get("/api/data-quality/", {"page": "x"}).status_code == 400
+    assert api.get("/api/data-quality/", {"pages": "2"}).status_code == 400
+
+
 def test_the_schema_and_the_docs_are_served(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
