@@ -13,7 +13,7 @@ from django.db.models import Case, Count, F, QuerySet, Value, When
 from django_filters import FilterSet
 
 from contracts.models import Entitlement
-from contracts.selectors.entitlements import entitlement_tally
+from contracts.selectors.entitlements import entitlement_tally_counts
 from contracts.selectors.tally import outcome_rows, status_pair_cells, status_pair_counts, status_pair_outcome
 from contracts.services.compare import revision_compare
 from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
@@ -100,45 +100,37 @@ def entitlement_facets(filterset: FilterSet) -> FacetCounts | None:
 
 class EntitlementListCounts:
     """The entitlement list's row count and filter counts. Where every filter chosen is one the tally keeps
-    (contract, revision, system, status, kind, sector), both come from it in one small query, the same at a
-    hundred rows and at ten million; where a name, a code or the evidence narrows the rows, from the rows."""
+    (contract, revision, system, status, kind, sector), both come from it in one query, summed in the database
+    over a few thousand cells at most, the same at a hundred rows and at ten million; where a name, a code or the
+    evidence narrows the rows, from the rows."""
 
     def __init__(self, filterset: FilterSet, *, drafts: bool = False):
         self.filterset = filterset
         self.drafts = drafts
 
     @functools.cached_property
-    def _tallied(self) -> tuple[list[tuple], dict[str, list[str]]] | None:
-        """The tally's cells and the facet values chosen, or None where the tally cannot count these filters."""
+    def _tallied(self) -> tuple[int, FacetCounts] | None:
+        """The count and the filter counts from the tally, or None where the tally cannot count these filters."""
         filterset = self.filterset
         if not filterset.is_bound:
-            return entitlement_tally(drafts=self.drafts), {}
+            return entitlement_tally_counts(chosen={}, drafts=self.drafts)
         if not filterset.is_valid():
             return None
         cleaned = filterset.form.cleaned_data
         narrowing = [name for name in filterset.filters if name not in ENTITLEMENT_FACETS and cleaned.get(name)]
         if narrowing:
             return None
-        return entitlement_tally(drafts=self.drafts), _chosen(filterset, ENTITLEMENT_FACETS)
+        return entitlement_tally_counts(chosen=_chosen(filterset, ENTITLEMENT_FACETS), drafts=self.drafts)
 
     def total(self) -> int:
         if self._tallied is None:
             return strict_rows(self.filterset).count()
-        cells, chosen = self._tallied
-        wanted = {name: set(values) for name, values in chosen.items() if values}
-        return sum(cell[-1] for cell in cells if _fits(cell[:-1], wanted))
+        return self._tallied[0]
 
     def facets(self) -> FacetCounts | None:
         if self._tallied is None:
             return entitlement_facets(self.filterset)
-        cells, chosen = self._tallied
-        return tuple_counts(cells, list(ENTITLEMENT_FACETS), chosen)
-
-
-def _fits(values: tuple, wanted: dict[str, set[str]]) -> bool:
-    """Whether a cell's values (in ENTITLEMENT_FACETS' order) are each among those chosen for its filter."""
-    pairs = zip(ENTITLEMENT_FACETS, values, strict=True)
-    return all(not wanted.get(name) or value in wanted[name] for name, value in pairs)
+        return self._tallied[1]
 
 
 @_within_time_limit

@@ -1,8 +1,11 @@
 """The entitlements table."""
 
+from collections import Counter
+
 from django.core.exceptions import BadRequest
 from django.db import connections
-from django.db.models import F, QuerySet, Sum
+from django.db.models import CharField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 
 from contracts.models import Entitlement, Revision, StatusPairCount, System
 from contracts.selectors.citations import citation_count, strongest_grade
@@ -97,3 +100,62 @@ def entitlement_tally(*, drafts: bool = False) -> list[tuple[str, str, str, str,
         for revision, system, status, kind, sector, rows in cells
         if rows
     ]
+
+
+# The tally's column each of the entitlement list's counted filters reads (a revision's contract and code through
+# its id).
+TALLY_COLUMNS = {
+    "contract": "first_revision_id",
+    "revision": "first_revision_id",
+    "system": "system_id",
+    "status": "first_status",
+    "kind": "kind",
+    "sector": "sector",
+}
+
+
+def entitlement_tally_counts(*, chosen: dict[str, list[str]], drafts: bool = False) -> tuple[int, dict[str, Counter]]:
+    """How many entitlements the filters chosen (of TALLY_COLUMNS) leave, and for each of those filters how many
+    each of its values would leave, the others as chosen: summed in the database from the tally's diagonal, in
+    one query, whatever the rows number."""
+    revisions = list(Revision.objects.visible(drafts=drafts).values_list("pk", "contract__slug", "code"))
+    contract_of = {str(pk): contract for pk, contract, _code in revisions}
+    code_of = {str(pk): code for pk, _contract, code in revisions}
+    systems = dict(System.objects.values_list("pk", "slug"))
+    slug_of = {str(pk): slug for pk, slug in systems.items()}
+    wanted = {name: set(values) for name, values in chosen.items() if values}
+    condition = {
+        "contract": lambda values: Q(first_revision_id__in=[pk for pk, slug, _ in revisions if slug in values]),
+        "revision": lambda values: Q(first_revision_id__in=[pk for pk, _, code in revisions if code in values]),
+        "system": lambda values: Q(system_id__in=[pk for pk, slug in systems.items() if slug in values]),
+        "status": lambda values: Q(first_status__in=values),
+        "kind": lambda values: Q(kind__in=values),
+        "sector": lambda values: Q(sector__in=values),
+    }
+    cells = StatusPairCount.objects.filter(
+        first_revision_id=F("second_revision_id"), first_revision_id__in=[pk for pk, _, _ in revisions]
+    ).order_by()
+
+    def narrowed(leaving_out: str | None) -> QuerySet:
+        return cells.filter(*(condition[name](values) for name, values in wanted.items() if name != leaving_out))
+
+    parts = [
+        narrowed(name)
+        .annotate(facet=Value(name), value=Cast(column, CharField()))
+        .values("facet", "value")
+        .annotate(rows=Sum("count"))
+        for name, column in TALLY_COLUMNS.items()
+    ]
+    whole = (
+        narrowed(None).annotate(facet=Value(""), value=Value("")).values("facet", "value").annotate(rows=Sum("count"))
+    )
+    named = {"contract": contract_of, "revision": code_of, "system": slug_of}
+    total = 0
+    counts: dict[str, Counter] = {name: Counter() for name in TALLY_COLUMNS}
+    for row in whole.union(*parts, all=True):
+        if not row["facet"]:
+            total += row["rows"] or 0
+            continue
+        value = named[row["facet"]].get(row["value"], "") if row["facet"] in named else row["value"]
+        counts[row["facet"]][value] += row["rows"] or 0
+    return total, {name: Counter({value: n for value, n in by.items() if n}) for name, by in counts.items()}
