@@ -6,6 +6,7 @@ from django.db import transaction
 
 from contracts.models import Contract
 from contracts.services.history import history_of
+from contracts.services.tally import tally_rebuild
 from nhsit.lib.backup import backup_restore
 from organisations.models import IdentifierScheme, Organisation, OrganisationKind
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             if path.suffix == ".xml":  # written by earlier versions, through dumpdata
                 with transaction.atomic():
                     call_command("loaddata", str(path), verbosity=0)
+                    tally_rebuild()
                 restored = "every"
             else:
                 with transaction.atomic():
@@ -34,6 +36,8 @@ class Command(BaseCommand):
                         model._default_manager.all().delete()
                         history_of(model).all().delete()  # with the entries the deletion itself made
                     restored = f"{backup_restore(path):,}"
+                    # Counted from the rows just restored, in whatever order they came: never copied.
+                    tally_rebuild()
         except Exception as error:
             raise CommandError(f"The backup could not be restored, and nothing was: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Restored {restored} rows from {path}."))
