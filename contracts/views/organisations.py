@@ -11,6 +11,7 @@ from contracts.pages.compare import compare_picture
 from contracts.pages.facets import OrganisationListCounts, labelled
 from contracts.pages.organisations import organisation_statuses, trust_profile
 from contracts.selectors.organisations import (
+    SORT_FIELDS,
     organisation_contracts,
     organisation_list_order,
     organisation_rows,
@@ -106,6 +107,9 @@ def trust_seek(request: HttpRequest, *, statuses: set[str]) -> Seek | None:
     if len(sorts) > 1 or (sorts and sorts[0].removeprefix("-") in statuses):
         return None
     order = sorts[0] if sorts else "name"
+    if order.removeprefix("-") not in SORT_FIELDS:
+        # Blank, or no column at all: the numbered pages say what the list sorts by.
+        return None
     fields = organisation_list_order(order)
     # Each value of the key is a string but the id.
     types = tuple(int if field.removeprefix("-") == "pk" else str for field in fields)
