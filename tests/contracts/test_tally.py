@@ -213,3 +213,27 @@ def test_the_outcome_of_a_pair_of_statuses_is_the_one_the_rows_give(db):
                 .values_list("outcome", flat=True)
             )
             assert status_pair_outcome(base_status, target_status) == in_sql, (base_status, target_status)
+
+
+def test_a_bulk_load_with_the_triggers_suspended_is_counted_once_after_it(db, london):
+    from contracts.services.tally import tally_suspended
+
+    revision = london.revisions.order_by("sequence").first()
+    with tally_suspended():
+        Entitlement.objects.filter(revision=revision).update(status="unknown")
+    assert tally_cells() == tally_recount()
+    # The triggers are back: the next write is counted as it is made.
+    Entitlement.objects.filter(revision=revision).update(status="declined")
+    assert tally_cells() == tally_recount()
+
+
+def test_a_bulk_load_that_fails_leaves_the_triggers_and_the_tally_as_they_were(db, london):
+    from contracts.services.tally import tally_suspended
+
+    before = tally_cells()
+    with pytest.raises(RuntimeError), tally_suspended():
+        Entitlement.objects.filter(revision__contract=london).update(status="unknown")
+        raise RuntimeError("the load failed")
+    assert tally_cells() == before == tally_recount()
+    Entitlement.objects.filter(revision__contract=london).update(status="declined")
+    assert tally_cells() == tally_recount()
