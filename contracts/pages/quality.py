@@ -124,6 +124,7 @@ def _row_counts(
 # The table by organisation lists every organisation with a fact (each organisation is one): a page of them at a
 # time, each page's counts counted for its organisations only.
 ORGANISATIONS_PER_PAGE = 100
+MOST_ORGANISATION_PAGES = 10_000_000
 
 
 def organisations_listed(scope: Scope, *, drafts: bool = False) -> QuerySet[Organisation]:
@@ -145,7 +146,10 @@ def organisations_listed(scope: Scope, *, drafts: bool = False) -> QuerySet[Orga
 
 def organisation_page(organisations: QuerySet[Organisation], number: str) -> Page:
     """Page `number` (as typed in the address) of the organisations, read with how many there are in one query."""
-    first = (int(number) - 1) * ORGANISATIONS_PER_PAGE if number.isdigit() and int(number) > 0 else None
+    # A page number past any there could be is left to the paginator, which says there is no such page (read as an
+    # offset, it would overflow the database's integers).
+    plausible = number.isascii() and number.isdigit() and 0 < int(number) <= MOST_ORGANISATION_PAGES
+    first = (int(number) - 1) * ORGANISATIONS_PER_PAGE if plausible else None
     if first is not None:
         rows = list(organisations.annotate(listed=Window(Count("pk")))[first : first + ORGANISATIONS_PER_PAGE])
         if rows:

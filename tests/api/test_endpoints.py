@@ -139,6 +139,8 @@ def test_the_data_quality_counts_by_organisation_come_a_page_at_a_time_and_say_h
     past = api.get("/api/data-quality/", {"page": "999"})
     assert past.status_code == 400 and "There is no page 999" in past.json()["errors"]["page"][0]
     assert api.get("/api/data-quality/", {"page": "x"}).status_code == 400
+    assert api.get("/api/data-quality/", {"page": "²"}).status_code == 400
+    assert api.get("/api/data-quality/", {"page": str(2**80)}).status_code == 400
     assert api.get("/api/data-quality/", {"pages": "2"}).status_code == 400
 
 
