@@ -71,14 +71,20 @@ def _grouped(rows: QuerySet, paths: dict[str, str]) -> list[tuple]:
     connection = connections[rows.db]
     columns = ", ".join(connection.ops.quote_name(alias) for alias in aliases)
     grouped = f"SELECT {columns}, COUNT(*) FROM ({sql}) facet_rows GROUP BY {columns}"
+    return _fetched_within_the_limit(rows.db, grouped, params)
+
+
+def _fetched_within_the_limit(using: str, sql: str, params: Any) -> list[tuple]:
+    """The rows of one statement; on PostgreSQL given FACET_TIME_LIMIT_MS, past which CountsTookTooLong."""
+    connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(grouped, params)
+            cursor.execute(sql, params)
             return cursor.fetchall()
     try:
-        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL statement_timeout = {int(settings.FACET_TIME_LIMIT_MS)}")
-            cursor.execute(grouped, params)
+            cursor.execute(sql, params)
             found = cursor.fetchall()
             cursor.execute("SET LOCAL statement_timeout = DEFAULT")
             return found
@@ -322,19 +328,10 @@ def organisation_facets_from_rows(filterset: FilterSet) -> FacetCounts | None:
 
 def _within_the_limit(rows: QuerySet) -> list[tuple]:
     """The rows of a values_list query, given FACET_TIME_LIMIT_MS on PostgreSQL as `_grouped` is."""
-    connection = connections[rows.db]
-    if connection.vendor != "postgresql":
+    if connections[rows.db].vendor != "postgresql":
         return list(rows)
     sql, params = rows.query.sql_with_params()
-    try:
-        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {int(settings.FACET_TIME_LIMIT_MS)}")
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-            cursor.execute("SET LOCAL statement_timeout = DEFAULT")
-            return found
-    except OperationalError as error:
-        raise CountsTookTooLong from error
+    return _fetched_within_the_limit(rows.db, sql, params)
 
 
 def _leaving_out(filterset: FilterSet, name: str) -> QuerySet:
