@@ -196,51 +196,49 @@ def _changed(columns: str, one: str, other: str) -> str:
     return f"(SELECT {columns} FROM {one} EXCEPT SELECT {columns} FROM {other})"
 
 
-def _postgresql_bodies() -> dict[tuple[str, str], list[str]]:
+def _postgresql_bodies(new: str = "new_rows", old: str = "old_rows") -> dict[tuple[str, str], list[str]]:
+    """(table, event) -> the trigger's statements, reading the statement's new and old rows from the relations
+    named."""
     entitlement_changed = (
-        f"(SELECT * FROM {_changed(ENTITLEMENT_COLUMNS, 'new_rows', 'old_rows')} n"
-        f" UNION ALL SELECT * FROM {_changed(ENTITLEMENT_COLUMNS, 'old_rows', 'new_rows')} o)"
+        f"(SELECT * FROM {_changed(ENTITLEMENT_COLUMNS, new, old)} n"
+        f" UNION ALL SELECT * FROM {_changed(ENTITLEMENT_COLUMNS, old, new)} o)"
     )
     deployment_changed = (
-        f"(SELECT * FROM {_changed(DEPLOYMENT_COLUMNS, 'new_rows', 'old_rows')} n"
-        f" UNION ALL SELECT * FROM {_changed(DEPLOYMENT_COLUMNS, 'old_rows', 'new_rows')} o)"
+        f"(SELECT * FROM {_changed(DEPLOYMENT_COLUMNS, new, old)} n"
+        f" UNION ALL SELECT * FROM {_changed(DEPLOYMENT_COLUMNS, old, new)} o)"
     )
-    organisation_changed = f"SELECT id FROM {_changed(ORGANISATION_COLUMNS, 'new_rows', 'old_rows')} n"
-    replaced = State(left="new_rows", added="old_rows")
-    moved = "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.contract_id <> o.contract_id"
-    contracts_added = f"SELECT contract_id FROM {REVISION} WHERE id IN (SELECT id FROM new_rows)"
+    organisation_changed = f"SELECT id FROM {_changed(ORGANISATION_COLUMNS, new, old)} n"
+    replaced = State(left=new, added=old)
+    moved = f"SELECT n.id FROM {new} n JOIN {old} o ON o.id = n.id WHERE n.contract_id <> o.contract_id"
+    contracts_added = f"SELECT contract_id FROM {REVISION} WHERE id IN (SELECT id FROM {new})"
     contracts_moved = f"SELECT contract_id FROM {REVISION} WHERE id IN ({moved})"
     return {
-        (ENTITLEMENT, "INSERT"): _locked(
-            keys_of("new_rows"), write_effect(keys=keys_of("new_rows"), entitlements=State(left="new_rows"))
-        ),
+        (ENTITLEMENT, "INSERT"): _locked(keys_of(new), write_effect(keys=keys_of(new), entitlements=State(left=new))),
         (ENTITLEMENT, "UPDATE"): _locked(
             keys_of(entitlement_changed), write_effect(keys=keys_of(entitlement_changed), entitlements=replaced)
         ),
-        (ENTITLEMENT, "DELETE"): _locked(
-            keys_of("old_rows"), write_effect(keys=keys_of("old_rows"), entitlements=State(added="old_rows"))
-        ),
+        (ENTITLEMENT, "DELETE"): _locked(keys_of(old), write_effect(keys=keys_of(old), entitlements=State(added=old))),
         (DEPLOYMENT, "INSERT"): _locked(
-            keys_entitled("new_rows"),
-            write_effect(keys=keys_entitled("new_rows"), deployments=State(left="new_rows")),
+            keys_entitled(new),
+            write_effect(keys=keys_entitled(new), deployments=State(left=new)),
         ),
         (DEPLOYMENT, "UPDATE"): _locked(
             keys_entitled(deployment_changed),
             write_effect(keys=keys_entitled(deployment_changed), deployments=replaced),
         ),
         (DEPLOYMENT, "DELETE"): _locked(
-            keys_entitled("old_rows"),
-            write_effect(keys=keys_entitled("old_rows"), deployments=State(added="old_rows")),
+            keys_entitled(old),
+            write_effect(keys=keys_entitled(old), deployments=State(added=old)),
         ),
         (ORGANISATION, "UPDATE"): _locked(
             keys_of_organisations(organisation_changed),
             write_effect(keys=keys_of_organisations(organisation_changed), organisations=replaced),
         ),
-        (REVISION, "INSERT"): _locked(contract_keys(contracts_added), revisions_added("SELECT id FROM new_rows")),
+        (REVISION, "INSERT"): _locked(contract_keys(contracts_added), revisions_added(f"SELECT id FROM {new}")),
         (REVISION, "UPDATE"): _locked(
             contract_keys(contracts_moved), revisions_removed(moved) + revisions_added(moved)
         ),
-        (REVISION, "DELETE"): revisions_removed("SELECT id FROM old_rows"),
+        (REVISION, "DELETE"): revisions_removed(f"SELECT id FROM {old}"),
     }
 
 
@@ -268,9 +266,18 @@ def _trigger_name(table: str, event: str) -> str:
     return f"tally_{table}_{event.lower()}"
 
 
+# A statement touching more rows than this has its rows copied to analysed temporary tables first. The planner
+# knows nothing of a transition table's contents, and its guesses made a 20,000-row UPDATE take minutes instead of
+# seconds; but making, analysing and dropping the copies, and planning afresh against them, costs a few
+# milliseconds, many times what a one-row save costs otherwise. Small statements read the transition tables
+# themselves, with plans the session keeps.
+MOST_ROWS_READ_IN_PLACE = 100
+
+
 def postgresql_create() -> list[str]:
     statements = []
-    for (table, event), body in _postgresql_bodies().items():
+    in_place = _postgresql_bodies(new="new_transition", old="old_transition")
+    for (table, event), copied_body in _postgresql_bodies().items():
         name = _trigger_name(table, event)
         transitions = {
             "INSERT": ["new"],
@@ -278,14 +285,22 @@ def postgresql_create() -> list[str]:
             "DELETE": ["old"],
         }[event]
         referencing = " ".join(f"{side.upper()} TABLE AS {side}_transition" for side in transitions)
-        # The transition tables copied to analysed temporary tables: the planner knows nothing of a transition
-        # table's contents, and its guesses made a 20,000-row UPDATE take minutes instead of seconds.
         copied = [
             f"CREATE TEMPORARY TABLE {side}_rows AS SELECT * FROM {side}_transition; ANALYZE {side}_rows;"
             for side in transitions
         ]
         dropped = [f"DROP TABLE {side}_rows;" for side in transitions]
-        code = "\n".join([*copied, *(f"{statement};" for statement in body), *dropped])
+        code = "\n".join(
+            [
+                f"IF (SELECT count(*) FROM {transitions[0]}_transition) <= {MOST_ROWS_READ_IN_PLACE} THEN",
+                *(f"{statement};" for statement in in_place[table, event]),
+                "ELSE",
+                *copied,
+                *(f"{statement};" for statement in copied_body),
+                *dropped,
+                "END IF;",
+            ]
+        )
         statements.append(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $tally$ BEGIN\n{code}\n"
             f"RETURN NULL; END $tally$"

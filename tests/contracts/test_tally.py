@@ -237,3 +237,26 @@ def test_a_bulk_load_that_fails_leaves_the_triggers_and_the_tally_as_they_were(d
     assert tally_cells() == before == tally_recount()
     Entitlement.objects.filter(revision__contract=london).update(status="declined")
     assert tally_cells() == tally_recount()
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1], ids=["fewer", "as many", "more"])
+def test_a_statement_of_many_rows_is_counted_as_one_of_few_is(db, extra):
+    """Around the number of rows past which PostgreSQL's triggers copy a statement's rows before reading them."""
+    from contracts.services.tally_sql import MOST_ROWS_READ_IN_PLACE
+
+    (revision,) = contract_with_revisions("tally-many", ["only"]).revisions.all()
+    made = [system(f"tally-many-{n}") for n in range(2)]
+    organisations = [organisation(f"TMY{n}") for n in range((MOST_ROWS_READ_IN_PLACE + extra + 1) // 2 + 1)]
+    rows = [_new(revision, o, s, "entitled") for o in organisations for s in made][: MOST_ROWS_READ_IN_PLACE + extra]
+    Entitlement.objects.bulk_create(rows)
+    assert tally_cells() == tally_recount()
+    Deployment.objects.bulk_create(
+        Deployment(organisation=row.organisation, system=row.system, status=DeploymentStatus.LIVE) for row in rows
+    )
+    assert tally_cells() == tally_recount()
+    Entitlement.objects.filter(revision=revision).update(status="declined")
+    assert tally_cells() == tally_recount()
+    Deployment.objects.filter(system__in=made).delete()
+    assert tally_cells() == tally_recount()
+    Entitlement.objects.filter(revision=revision).delete()
+    assert tally_cells() == tally_recount()
