@@ -14,6 +14,7 @@ REVISION = "contracts_revision"
 DEPLOYMENT = "contracts_deployment"
 ORGANISATION = "trusts_organisation"
 LIVE = "live"  # DeploymentStatus.LIVE
+COUNTED_TABLES = (ENTITLEMENT, REVISION, DEPLOYMENT, ORGANISATION)
 CELL = (
     "first_revision_id",
     "second_revision_id",
