@@ -3,7 +3,8 @@ from collections import Counter
 import pytest
 from model_bakery import baker
 
-from contracts.models import Entitlement, System
+from contracts.models import Entitlement, EntitlementStatus, System
+from contracts.outcomes import Outcome
 from contracts.services.compare import RevisionMismatch, deliverable_compare, revision_compare
 from organisations.models import Organisation
 from tests.contracts.factories import contract_with_revisions, entitle, organisation, revision, system
@@ -217,3 +218,28 @@ def test_the_organisations_compared_are_those_with_a_row(two_revisions):
     assert compared(outcomes=["lost"]) == {"TST2"}
     assert compared(outcomes=["unknown"], systems=[pas]) == {"TST3"}
     assert compared(live=True) == set()
+
+
+@pytest.mark.django_db
+def test_an_outcome_chosen_by_the_statuses_is_the_outcome_worked_out():
+    """Filtering by outcome reads the two sides' statuses (outcome_is()); for every pair of statuses, or no row on
+    one side, it chooses the rows whose worked-out outcome is the one asked."""
+    base, target = contract_with_revisions("every-pair", ["base", "target"]).revisions.order_by("sequence")
+    made = system("every-pair-system")
+    statuses = [*EntitlementStatus.values, None]
+    for n, (base_status, target_status) in enumerate((b, t) for b in statuses for t in statuses if b or t):
+        owner = organisation(f"EVP{n:02d}")
+        for side, status in [(base, base_status), (target, target_status)]:
+            if status is not None:
+                entitle(side, owner, made, status)
+    every_row = list(revision_compare(base=base, target=target).rows)
+    assert len(every_row) == len(statuses) ** 2 - 1
+    for outcome in Outcome.values:
+        chosen = revision_compare(base=base, target=target, outcomes=[outcome]).rows
+        worked_out = sorted(row["organisation_code"] for row in every_row if row["outcome"] == outcome)
+        assert sorted(row["organisation_code"] for row in chosen) == worked_out != [], outcome
+    both = revision_compare(base=base, target=target, outcomes=["lost", "gained"]).rows
+    assert sorted(row["outcome"] for row in both) == sorted(
+        row["outcome"] for row in every_row if row["outcome"] in {"lost", "gained"}
+    )
+    assert list(revision_compare(base=base, target=target, outcomes=["no-such-outcome"]).rows) == []

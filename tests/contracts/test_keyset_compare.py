@@ -123,3 +123,41 @@ def test_an_old_numbered_matrix_link_leads_to_the_first_page_with_its_filters(cl
     assert response.status_code == 302
     assert response["Location"] == f"{COMPARE}?system=rio#matrix"
     assert client.get(f"{COMPARE}?matrix_page=2")["Location"] == f"{COMPARE}#matrix"
+
+
+def walk_back(client, response) -> list[list[int]]:
+    pages = []
+    address = link(response, "prev")
+    while address is not None:
+        response = client.get(f"{COMPARE}{address}")
+        pages.insert(0, shown(response))
+        address = link(response, "prev")
+    return pages
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("outcome=lost", {"outcomes": ["lost"]}),
+        ("outcome=kept&kind=acute", {"outcomes": ["kept"], "kinds": ["acute"]}),
+        ("outcome=lost&outcome=unknown", {"outcomes": ["lost", "unknown"]}),
+        ("live=yes", {"live": True}),
+        ("live=no&outcome=unknown", {"live": False, "outcomes": ["unknown"]}),
+    ],
+)
+def test_a_matrix_of_organisations_only_their_rows_tell_of_pages_through_exactly_them(
+    client, london, small_pages, query, filters
+):
+    """Each organisation asked of its own rows as the list is read: forwards and back, the pages hold exactly the
+    organisations with such rows, in the list's order."""
+    base, target = london.revisions.get(code="original"), london.revisions.get(code="ccn3")
+    rows = revision_compare(base=base, target=target, **filters).rows
+    with_rows = {row["organisation_id"] for row in rows}
+    expected = offset_pages(in_matrix_order(london, **filters), small_pages)
+    assert set(in_matrix_order(london, **filters)) == with_rows != set()
+    pages = walk(client, f"?base=original&target=ccn3&{query}")
+    assert pages == expected
+    last = client.get(f"{COMPARE}?base=original&target=ccn3&{query}")
+    for _ in pages[1:]:
+        last = client.get(f"{COMPARE}{link(last, 'next')}")
+    assert walk_back(client, last) == expected[:-1]
