@@ -26,7 +26,7 @@ PAGES = {
     "/trusts/?contract=london-lsp&system=cerner-millennium&status=entitled&kind=acute": 30,
     "/trusts/RAN/": 10,
     "/systems/": 6,
-    "/systems/cerner-millennium/": 18,
+    "/systems/cerner-millennium/": 19,
     "/contracts/": 3,
     "/contracts/london-lsp/": 30,
     "/contracts/london-lsp/compare/": 30,

@@ -39,7 +39,9 @@ class SystemOverview:
     system: System
     contracts: list[SystemInContract]
     deliverables: list[Deliverable]
+    # The first SYSTEM_PAGE_LIST deployments by organisation name, and how many there are in all.
     deployments: list[Deployment]
+    deployment_count: int
     evidence: PageEvidence
 
     @property
@@ -103,10 +105,12 @@ def system_overview(
         figures = figure_checks(figures_by_contract.get(own, []), revisions=choice.revisions)
         sections.append(SystemInContract(choice=choice, bar=bar, by_outcome=by_outcome, figures=figures))
     deliverables = list(system_deliverables(system=system, drafts=drafts).filter(revision__contract__in=contracts))
-    deployments = list(system_deployments(system=system))
+    recorded = system_deployments(system=system)
     if contract:
         # A deployment under no recorded contract is shown only on the system's page for every contract.
-        deployments = [deployment for deployment in deployments if deployment.contract_id in {c.pk for c in contracts}]
+        recorded = recorded.filter(contract__in=contracts)
+    deployments = list(recorded[:SYSTEM_PAGE_LIST])
+    deployment_count = recorded.count()
     records = [
         system,
         *(check.figure for section in sections for check in section.figures),
@@ -118,5 +122,6 @@ def system_overview(
         contracts=sections,
         deliverables=deliverables,
         deployments=deployments,
+        deployment_count=deployment_count,
         evidence=page_evidence(records, drafts=drafts),
     )

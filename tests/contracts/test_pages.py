@@ -308,6 +308,25 @@ def test_the_system_list_names_every_system_with_its_counts(client):
     assert systems["gp-systems"].organisation_count == 0 and systems["gp-systems"].deliverable_count >= 1
 
 
+def test_the_system_page_lists_the_first_deployments_and_says_how_many_there_are(client, monkeypatch):
+    from contracts.models import Deployment
+
+    cerner = Deployment.objects.filter(system__slug="cerner-millennium").order_by("organisation__name")
+    total = cerner.count()
+    assert total > 2
+    whole = client.get("/systems/cerner-millennium/")
+    assert len(whole.context["overview"].deployments) == total
+    assert "deployments are recorded" not in visible_text(whole)
+    monkeypatch.setattr("contracts.pages.systems.SYSTEM_PAGE_LIST", 2)
+    response = client.get("/systems/cerner-millennium/")
+    shown = response.context["overview"].deployments
+    names = sorted(cerner.values_list("organisation__name", flat=True))
+    assert [deployment.organisation.name for deployment in shown] == names[:2]
+    assert f"{total} deployments are recorded; the table shows the first 2, by organisation name." in visible_text(
+        response
+    )
+
+
 def test_an_unknown_system_is_a_404(client):
     assert client.get("/systems/no-such-system/").status_code == 404
 
