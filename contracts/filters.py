@@ -30,7 +30,7 @@ from nhsit.lib.filtering import (
 )
 from nhsit.lib.keyset import KEYSET_PARAMETERS
 from organisations.models import Organisation, OrganisationKind, identified_by
-from organisations.search import organisation_search
+from organisations.search import organisation_match, organisation_search
 
 LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
 EARLIER_CHOICES = [("yes", "has one"), ("no", "has none")]
@@ -236,6 +236,8 @@ class TrustFilter(StrictFilterSet):
     contract: the chosen one, or the only one there is."""
 
     accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS
+    # The text searched for and the condition it became (search()).
+    matched: tuple[str, Q] | None = None
 
     q = django_filters.CharFilter(label="Name or code", method="search", max_length=100)
     contract = django_filters.ChoiceFilter(label="Contract", method="in_contract", empty_label="any")
@@ -286,7 +288,10 @@ class TrustFilter(StrictFilterSet):
         return queryset.filter(pk__in=organisations_named_in(self.contracts[value], drafts=self.drafts))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return organisation_search(queryset, value)
+        """The list and each of its facets are filtered by the text: its loose matches are looked up once."""
+        if self.matched is None or self.matched[0] != value:
+            self.matched = (value, organisation_match(value))
+        return queryset.filter(self.matched[1])
 
     def narrowed_comparison(self) -> RevisionComparison | None:
         """The comparison between the latest two revisions that the kind, sector, status and outcome filters leave,

@@ -13,12 +13,18 @@ MOST_LIKE = 500
 def organisation_search(queryset: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
     """Organisations with the text as their code or identifier, in their name or short name, or whose name's words
     it matches once case, accents and punctuation are set aside."""
+    return queryset.filter(organisation_match(text))
+
+
+def organisation_match(text: str) -> Q:
+    """organisation_search()'s condition, the loose matches looked up now: one condition for a page that filters
+    several lists by the same text."""
     text = text.strip()
     if not text:
-        return queryset
+        return Q()
     register = Organisation.objects.only("pk", "name", "short_name")
     alike = [
         match.record.pk for match in ranked_matches(register, text, fields=["name", "short_name"], limit=MOST_LIKE)
     ]
     named = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(pk__in=alike)
-    return queryset.filter(identified_by(text) | named)
+    return identified_by(text) | named

@@ -4,6 +4,7 @@ import pytest
 
 from organisations.models import Organisation
 from organisations.search import organisation_search
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +28,20 @@ def test_part_of_an_ods_code_is_not_a_code():
 
 def test_nothing_typed_leaves_every_organisation():
     assert found("  ") == set(Organisation.objects.values_list("code", flat=True))
+
+
+def test_the_organisation_list_looks_up_loose_matches_once_for_the_list_and_its_facets(client, monkeypatch):
+    import organisations.search
+
+    calls = []
+    looked_up = organisations.search.ranked_matches
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return looked_up(*args, **kwargs)
+
+    monkeypatch.setattr(organisations.search, "ranked_matches", counted)
+    response = client.get("/trusts/", {"q": "guys", "kind": "acute"})
+    assert response.status_code == 200
+    assert "Guy's and St Thomas'" in visible_text(response)
+    assert calls == ["guys"]
