@@ -93,7 +93,7 @@ def outcome_is(outcomes: Iterable[str]) -> Q:
     # Aliases of each side's status column (rows.alias(...)), not the relation's path, which a negated condition
     # would read as a join of its own.
     base, target = "base_recorded", "target_recorded"
-    conditions = {
+    conditions: dict[str, Q] = {
         Outcome.UNKNOWN: unknown(base) | unknown(target),
         Outcome.KEPT: entitled(base) & entitled(target),
         Outcome.LOST: entitled(base) & other(target),
@@ -246,7 +246,7 @@ def revision_compare(
         # sort them. Asked as a value, not EXISTS, which the planner would turn into a join over every row.
         named = Organisation.objects.all()
         if kinds is not None:
-            named = named.filter(kind__in=kinds)
+            named = named.filter(Q(kind__in=kinds))  # a slug: the stubs take every key for an int
         if sectors is not None:
             named = named.filter(sector__in=sectors)
         if organisations is not None:

@@ -126,7 +126,7 @@ def test_an_old_numbered_matrix_link_leads_to_the_first_page_with_its_filters(cl
 
 
 def walk_back(client, response) -> list[list[int]]:
-    pages = []
+    pages: list[list[int]] = []
     address = link(response, "prev")
     while address is not None:
         response = client.get(f"{COMPARE}{address}")
