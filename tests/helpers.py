@@ -54,3 +54,32 @@ def admin_form_data(response) -> dict:
                 continue
             data[key] = str(value) if not isinstance(value, list | tuple) else value
     return data
+
+
+def pager_link(response, rel: str, *, pager: str | None = None) -> str | None:
+    """The address of a page's Next (`rel="next"`) or Previous (`"prev"`) link: the first on the page, or the one in
+    the pager labelled `pager`."""
+    html = response.content.decode()
+    if pager is not None:
+        start = html.find(f'aria-label="{pager}"')
+        html = html[start : html.index("</nav>", start)] if start >= 0 else ""
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', html)
+    return unescape(found.group(1)).split("#")[0] if found else None
+
+
+def pages_walked(client, path: str, start: str, shown, *, pager: str | None = None, rel: str = "next") -> list:
+    """What `shown(response)` gives of each page from `path` + `start`, following the pager's `rel` links to the
+    end (in the order walked)."""
+    pages = []
+    address: str | None = start
+    while address is not None:
+        response = client.get(f"{path}{address}")
+        assert response.status_code == 200, visible_text(response)[:300]
+        pages.append(shown(response))
+        address = pager_link(response, rel, pager=pager)
+    return pages
+
+
+def offset_pages(ids: list, per_page: int) -> list[list]:
+    """The ids cut into pages as numbered pages would be."""
+    return [ids[start : start + per_page] for start in range(0, len(ids), per_page)]

@@ -2,17 +2,15 @@
 name order, however deep the page; a place that cannot be read is refused in words, and an old numbered link leads
 to the matrix's first page."""
 
-import re
-from html import unescape
-
 import pytest
 
 from contracts.models import System
 from contracts.services.compare import revision_compare
 from nhsit.lib.keyset import cursor_text
-from tests.helpers import visible_text
+from tests.helpers import offset_pages, pager_link, pages_walked, visible_text
 
 COMPARE = "/contracts/london-lsp/compare/"
+MATRIX_PAGER = "Pages of the matrix"
 
 
 @pytest.fixture
@@ -22,10 +20,7 @@ def small_pages(monkeypatch):
 
 
 def link(response, rel: str) -> str | None:
-    found = re.search(
-        rf'aria-label="Pages of the matrix">.*?rel="{rel}" href="([^"]+)"', response.content.decode(), re.S
-    )
-    return unescape(found.group(1)).removesuffix("#matrix") if found else None
+    return pager_link(response, rel, pager=MATRIX_PAGER)
 
 
 def shown(response) -> list[int]:
@@ -39,19 +34,8 @@ def in_matrix_order(london, **filters) -> list[int]:
     return list(organisations.order_by("name", "code", "pk").values_list("pk", flat=True))
 
 
-def offset_pages(ids: list[int], per_page: int) -> list[list[int]]:
-    return [ids[start : start + per_page] for start in range(0, len(ids), per_page)]
-
-
 def walk(client, query: str) -> list[list[int]]:
-    pages: list[list[int]] = []
-    address: str | None = query
-    while address is not None:
-        response = client.get(f"{COMPARE}{address}")
-        assert response.status_code == 200
-        pages.append(shown(response))
-        address = link(response, "next")
-    return pages
+    return pages_walked(client, COMPARE, query, shown, pager=MATRIX_PAGER)
 
 
 def test_the_next_links_show_the_pages_an_offset_walk_would(client, london, small_pages):
@@ -126,13 +110,9 @@ def test_an_old_numbered_matrix_link_leads_to_the_first_page_with_its_filters(cl
 
 
 def walk_back(client, response) -> list[list[int]]:
-    pages: list[list[int]] = []
-    address = link(response, "prev")
-    while address is not None:
-        response = client.get(f"{COMPARE}{address}")
-        pages.insert(0, shown(response))
-        address = link(response, "prev")
-    return pages
+    start = link(response, "prev")
+    walked = [] if start is None else pages_walked(client, COMPARE, start, shown, pager=MATRIX_PAGER, rel="prev")
+    return walked[::-1]
 
 
 @pytest.mark.parametrize(

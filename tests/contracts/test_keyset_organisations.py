@@ -2,9 +2,6 @@
 organisation once, in the order asked, and a place made for another order, or one that cannot be read, refused in
 words."""
 
-import re
-from html import unescape
-
 import pytest
 from django.test import RequestFactory
 
@@ -14,15 +11,10 @@ from contracts.selectors.revisions import latest_pairs
 from contracts.selectors.systems import contract_system_columns
 from contracts.views.organisations import by_status_if_asked
 from nhsit.lib.keyset import cursor_text
-from tests.helpers import visible_text
+from tests.helpers import offset_pages, pager_link, pages_walked, visible_text
 
 TRUSTS = "/trusts/"
 STATUS = "system_london_lsp_cerner_millennium"
-
-
-def link(response, rel: str) -> str | None:
-    found = re.search(rf'rel="{rel}" href="([^"]+)"', response.content.decode())
-    return unescape(found.group(1)) if found else None
 
 
 def shown(response) -> list[int]:
@@ -30,14 +22,7 @@ def shown(response) -> list[int]:
 
 
 def walk(client, query: str) -> list[list[int]]:
-    pages: list[list[int]] = []
-    address: str | None = query
-    while address is not None:
-        response = client.get(f"{TRUSTS}{address}")
-        assert response.status_code == 200, visible_text(response)[:300]
-        pages.append(shown(response))
-        address = link(response, "next")
-    return pages
+    return pages_walked(client, TRUSTS, query, shown)
 
 
 def in_list_order(sort: str, **filters) -> list[int]:
@@ -48,10 +33,6 @@ def in_list_order(sort: str, **filters) -> list[int]:
         request, rows, pairs=latest_pairs(contracts), columns=contract_system_columns(contracts=contracts)
     )
     return list(rows.order_by(*organisation_list_order(sort)).values_list("pk", flat=True))
-
-
-def offset_pages(ids: list[int], per_page: int) -> list[list[int]]:
-    return [ids[start : start + per_page] for start in range(0, len(ids), per_page)]
 
 
 @pytest.mark.parametrize(
@@ -66,13 +47,13 @@ def test_each_order_pages_as_an_offset_walk_would(client, london, sort):
 
 def test_next_next_previous_comes_back_to_the_second_page(client, london):
     first = client.get(f"{TRUSTS}?per_page=6&sort=-identifier")
-    second = client.get(f"{TRUSTS}{link(first, 'next')}")
-    third = client.get(f"{TRUSTS}{link(second, 'next')}")
-    back = client.get(f"{TRUSTS}{link(third, 'prev')}")
+    second = client.get(f"{TRUSTS}{pager_link(first, 'next')}")
+    third = client.get(f"{TRUSTS}{pager_link(second, 'next')}")
+    back = client.get(f"{TRUSTS}{pager_link(third, 'prev')}")
     expected = offset_pages(in_list_order("-identifier"), 6)
     assert [shown(first), shown(second), shown(third), shown(back)] == [*expected[:3], expected[1]]
-    assert shown(client.get(f"{TRUSTS}{link(second, 'prev')}")) == expected[0]
-    assert link(first, "prev") is None
+    assert shown(client.get(f"{TRUSTS}{pager_link(second, 'prev')}")) == expected[0]
+    assert pager_link(first, "prev") is None
 
 
 def test_a_filtered_list_pages_through_exactly_its_organisations(client, london):
@@ -82,7 +63,7 @@ def test_a_filtered_list_pages_through_exactly_its_organisations(client, london)
 
 def test_a_place_made_for_another_order_is_refused_in_words(client, london):
     first = client.get(f"{TRUSTS}?per_page=5&sort=identifier")
-    cursor = link(first, "next").split("after=")[1]
+    cursor = pager_link(first, "next").split("after=")[1]
     response = client.get(f"{TRUSTS}?per_page=5&sort=-name&after={cursor}")
     assert response.status_code == 400
     assert "another order" in visible_text(response)
@@ -118,5 +99,5 @@ def test_a_page_says_which_organisations_it_shows(client, london):
     response = client.get(f"{TRUSTS}?per_page=5&sort=-name")
     names = [row.record.name for row in response.context["table"].page.object_list]
     assert f"This page shows 5 rows, from {names[0]} to {names[-1]}, the first." in visible_text(response)
-    later = visible_text(client.get(f"{TRUSTS}{link(response, 'next')}"))
+    later = visible_text(client.get(f"{TRUSTS}{pager_link(response, 'next')}"))
     assert "This page shows 5 rows, from" in later and ", the first." not in later

@@ -1,18 +1,10 @@
 """The entitlement list is paged by where each page starts (?after=, ?before=): every row once, in the table's
 order, however deep the page, and a place in the list that cannot be read is refused in words."""
 
-import re
-from html import unescape
-
 import pytest
 
 from contracts.models import Entitlement, EntitlementStatus
-from tests.helpers import csv_rows, visible_text
-
-
-def link(response, rel: str) -> str | None:
-    found = re.search(rf'rel="{rel}" href="([^"]+)"', response.content.decode())
-    return unescape(found.group(1)) if found else None
+from tests.helpers import csv_rows, pager_link, pages_walked, visible_text
 
 
 def shown_ids(response) -> list[int]:
@@ -21,14 +13,7 @@ def shown_ids(response) -> list[int]:
 
 
 def walk(client, start: str) -> list[list[int]]:
-    pages: list[list[int]] = []
-    address: str | None = start
-    while address is not None:
-        response = client.get(f"/entitlements/{address}")
-        assert response.status_code == 200
-        pages.append(shown_ids(response))
-        address = link(response, "next")
-    return pages
+    return pages_walked(client, "/entitlements/", start, shown_ids)
 
 
 def in_table_order(**filters) -> list[int]:
@@ -52,17 +37,17 @@ def test_walking_a_filtered_list_shows_exactly_its_rows(client, london):
 
 def test_the_previous_link_goes_back_to_the_page_before(client, london):
     first = client.get("/entitlements/?per_page=6")
-    second = client.get(f"/entitlements/{link(first, 'next')}")
-    third = client.get(f"/entitlements/{link(second, 'next')}")
-    back = client.get(f"/entitlements/{link(third, 'prev')}")
+    second = client.get(f"/entitlements/{pager_link(first, 'next')}")
+    third = client.get(f"/entitlements/{pager_link(second, 'next')}")
+    back = client.get(f"/entitlements/{pager_link(third, 'prev')}")
     assert shown_ids(back) == shown_ids(second)
-    assert shown_ids(client.get(f"/entitlements/{link(second, 'prev')}")) == shown_ids(first)
-    assert link(first, "prev") is None
+    assert shown_ids(client.get(f"/entitlements/{pager_link(second, 'prev')}")) == shown_ids(first)
+    assert pager_link(first, "prev") is None
 
 
 def test_a_page_holds_its_place_when_rows_are_added_before_it(client, london):
     first = client.get("/entitlements/?per_page=6")
-    second = shown_ids(client.get(f"/entitlements/{link(first, 'next')}"))
+    second = shown_ids(client.get(f"/entitlements/{pager_link(first, 'next')}"))
     earlier = Entitlement.objects.get(pk=shown_ids(first)[0])
     later_system = Entitlement.objects.exclude(
         organisation=earlier.organisation, revision=earlier.revision
@@ -79,7 +64,7 @@ def test_a_page_holds_its_place_when_rows_are_added_before_it(client, london):
         ),
         status=EntitlementStatus.ENTITLED,
     )
-    again = shown_ids(client.get(f"/entitlements/{link(first, 'next')}"))
+    again = shown_ids(client.get(f"/entitlements/{pager_link(first, 'next')}"))
     assert again == second
     assert added.pk not in again
 
@@ -101,7 +86,7 @@ def test_a_place_in_a_revision_not_shown_is_refused_in_words(client, london):
 
 def test_a_cursor_with_a_sort_or_a_page_number_is_refused(client, london):
     first = client.get("/entitlements/")
-    cursor = link(first, "next").removeprefix("?")
+    cursor = pager_link(first, "next").removeprefix("?")
     assert client.get(f"/entitlements/?{cursor}&sort=organisation").status_code == 400
     assert client.get(f"/entitlements/?{cursor}&page=2").status_code == 400
 
@@ -114,5 +99,5 @@ def test_numbered_pages_stop_where_they_would_sort_everything(client, london):
 
 def test_the_csv_of_a_page_holds_every_filtered_row_in_the_table_order(client, london):
     first = client.get("/entitlements/?status=entitled&per_page=5")
-    rows = csv_rows(client.get(f"/entitlements/{link(first, 'next')}&_export=csv"))
+    rows = csv_rows(client.get(f"/entitlements/{pager_link(first, 'next')}&_export=csv"))
     assert len(rows) == len(in_table_order(status=EntitlementStatus.ENTITLED))
