@@ -4,11 +4,9 @@ import tracemalloc
 import zipfile
 
 import pytest
-from django.db import connection
 
 from contracts.models import Entitlement
-from contracts.services.tally import tally_suspended
-from organisations.models import Organisation
+from tests.scale import entitled_organisations_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -23,25 +21,9 @@ def many_entitlements(london):
             entitlement.system_id: entitlement.system for entitlement in Entitlement.objects.select_related("system")
         }.values()
     )
-    organisations = Organisation.objects.bulk_create(
-        Organisation(code=f"M{number:05d}", name=f"Memory Trust {number:05d}", kind_id="acute")
-        for number in range(ORGANISATIONS)
+    entitled_organisations_loaded(
+        prefix="M", name="Memory Trust", count=ORGANISATIONS, systems=systems, revisions=revisions
     )
-    # A bulk load, as the tally's triggers would count it row by row: counted once, after.
-    with tally_suspended():
-        Entitlement.objects.bulk_create(
-            (
-                Entitlement(revision=revision, organisation=organisation, system=system, status="entitled", version=1)
-                for organisation in organisations
-                for system in systems
-                for revision in revisions
-            ),
-            batch_size=10_000,
-        )
-    if connection.vendor == "postgresql":
-        # As autovacuum would once they were committed: the planner then knows how many rows there are.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE trusts_organisation, contracts_entitlement")
     return Entitlement.objects.count()
 
 

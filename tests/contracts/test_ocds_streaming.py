@@ -7,13 +7,12 @@ import tracemalloc
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.http import StreamingHttpResponse
 
 from contracts.models import Contract, Entitlement
 from contracts.ocds.releases import release_package
 from contracts.services.seed import seed_load
-from organisations.models import Organisation
+from tests.scale import entitled_organisations_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -65,22 +64,9 @@ def test_a_revision_without_entitlements_streams_without_items(client, london, c
 def many_entitlements(london):
     revisions = list(london.revisions.filter(is_published=True))
     systems = list({entitlement.system_id: entitlement.system for entitlement in Entitlement.objects.all()}.values())
-    organisations = Organisation.objects.bulk_create(
-        Organisation(code=f"S{number:05d}", name=f"Streamed Trust {number:05d}", kind_id="acute")
-        for number in range(ORGANISATIONS)
+    entitled_organisations_loaded(
+        prefix="S", name="Streamed Trust", count=ORGANISATIONS, systems=systems, revisions=revisions
     )
-    Entitlement.objects.bulk_create(
-        (
-            Entitlement(revision=revision, organisation=organisation, system=system, status="entitled", version=1)
-            for organisation in organisations
-            for system in systems
-            for revision in revisions
-        ),
-        batch_size=10_000,
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE trusts_organisation, contracts_entitlement")
     return Entitlement.objects.filter(revision__in=revisions).count()
 
 
