@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.text import Truncator
 
 from contracts.models import Contract, Deliverable, Entitlement, Revision, System
@@ -47,16 +47,15 @@ def _published_revisions(
     revisions = Revision.objects.visible(drafts=False).select_related("contract")
     if contract is not None:
         revisions = revisions.filter(contract=contract)
-    # A contract concerns an organisation or a system when one of its published revisions names it.
+    # A contract concerns an organisation or a system when one of its published revisions names it: asked of each
+    # contract (an index finds one such row), not by listing the contracts of every row that names it.
+    of_the_contract = {"revision__is_published": True, "revision__contract": OuterRef("contract_id")}
     if organisation is not None:
-        named = Entitlement.objects.filter(organisation=organisation, revision__is_published=True)
-        revisions = revisions.filter(contract_id__in=named.values("revision__contract_id"))
+        revisions = revisions.filter(Exists(Entitlement.objects.filter(organisation=organisation, **of_the_contract)))
     if system is not None:
-        named = Entitlement.objects.filter(system=system, revision__is_published=True)
-        lines = Deliverable.objects.filter(system=system, revision__is_published=True)
         revisions = revisions.filter(
-            Q(contract_id__in=named.values("revision__contract_id"))
-            | Q(contract_id__in=lines.values("revision__contract_id"))
+            Exists(Entitlement.objects.filter(system=system, **of_the_contract))
+            | Exists(Deliverable.objects.filter(system=system, **of_the_contract))
         )
     return list(revisions.order_by("contract_id", "sequence"))
 

@@ -237,3 +237,29 @@ def test_a_long_correction_is_cut_short_in_its_title_and_given_whole_in_its_summ
     assert entry.title.endswith("…")
     assert len(entry.title) < 300
     assert ("A long note. " * 20).strip() in entry.summary
+
+
+def test_each_feed_holds_the_revisions_of_the_contracts_that_concern_it_and_no_others(client, london):
+    from tests.contracts.council import council_contract
+
+    councils = council_contract()
+
+    def published(feed_url: str) -> set[str]:
+        """The revisions whose publication the feed holds ("CCN1 published (the contract): …")."""
+        entries = parsed(client, feed_url).entries
+        return {entry.title.split(" published (")[0] for entry in entries if " published (" in entry.title}
+
+    london_titles = set(london.revisions.filter(is_published=True).values_list("title", flat=True))
+    council_titles = set(councils.revisions.values_list("title", flat=True))
+    assert london_titles.isdisjoint(council_titles)
+    # RiO is in both contracts; Cerner and the councils' case payments in one each; GP systems only in London's
+    # programme lines, with no entitlement.
+    assert published("/systems/rio/feed/") >= london_titles | council_titles
+    assert published(CERNER_FEED) >= london_titles and published(CERNER_FEED).isdisjoint(council_titles)
+    assert published("/systems/case-payments/feed/") >= council_titles
+    assert published("/systems/case-payments/feed/").isdisjoint(london_titles)
+    assert published("/systems/gp-systems/feed/") >= london_titles
+    # An organisation: the contracts whose published revisions name it.
+    assert published(RNOH_FEED) >= london_titles and published(RNOH_FEED).isdisjoint(council_titles)
+    assert published("/trusts/GB-LAE-WSM/feed/") >= council_titles
+    assert published("/trusts/GB-LAE-WSM/feed/").isdisjoint(london_titles)
