@@ -30,7 +30,7 @@ from nhsit.lib.filtering import (
 )
 from nhsit.lib.keyset import KEYSET_PARAMETERS
 from organisations.models import Organisation, OrganisationKind, identified_by
-from organisations.search import organisation_match, organisation_search
+from organisations.search import organisation_match
 
 LIVE_CHOICES = [("yes", "live there"), ("no", "not live there")]
 EARLIER_CHOICES = [("yes", "has one"), ("no", "has none")]
@@ -44,7 +44,19 @@ def kind_choices() -> list[tuple[str, str]]:
     return list(OrganisationKind.objects.order_by("name").values_list("slug", "name"))
 
 
-class EntitlementFilter(StrictFilterSet):
+class OrganisationSearch:
+    """For a filter set with a text search of organisations: a page filters its list and each of its facets by the
+    text, and the loose matches are looked up once for them all."""
+
+    matched: tuple[str, Q] | None = None  # the text searched for, and the condition it became
+
+    def organisations_matching(self, text: str) -> Q:
+        if self.matched is None or self.matched[0] != text:
+            self.matched = (text, organisation_match(text))
+        return self.matched[1]
+
+
+class EntitlementFilter(OrganisationSearch, StrictFilterSet):
     accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS
     organisation = django_filters.CharFilter(label="Organisation name or code", method="search", max_length=100)
     ods_code = django_filters.CharFilter(
@@ -100,8 +112,7 @@ class EntitlementFilter(StrictFilterSet):
         return not self.form.errors
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        matching = organisation_search(Organisation.objects.all(), value)
-        return queryset.filter(organisation__in=matching)
+        return queryset.filter(organisation__in=Organisation.objects.filter(self.organisations_matching(value)))
 
     def by_identifier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(identified_by(value, "organisation__"))
@@ -231,13 +242,11 @@ class CompareFilter(StrictFilterSet):
         return queryset
 
 
-class TrustFilter(StrictFilterSet):
+class TrustFilter(OrganisationSearch, StrictFilterSet):
     """The organisation list's filters. Status and outcome refer to the chosen systems, or to any system, of one
     contract: the chosen one, or the only one there is."""
 
     accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS
-    # The text searched for and the condition it became (search()).
-    matched: tuple[str, Q] | None = None
 
     q = django_filters.CharFilter(label="Name or code", method="search", max_length=100)
     contract = django_filters.ChoiceFilter(label="Contract", method="in_contract", empty_label="any")
@@ -288,10 +297,7 @@ class TrustFilter(StrictFilterSet):
         return queryset.filter(pk__in=organisations_named_in(self.contracts[value], drafts=self.drafts))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """The list and each of its facets are filtered by the text: its loose matches are looked up once."""
-        if self.matched is None or self.matched[0] != value:
-            self.matched = (value, organisation_match(value))
-        return queryset.filter(self.matched[1])
+        return queryset.filter(self.organisations_matching(value))
 
     def narrowed_comparison(self) -> RevisionComparison | None:
         """The comparison between the latest two revisions that the kind, sector, status and outcome filters leave,

@@ -30,7 +30,11 @@ def test_nothing_typed_leaves_every_organisation():
     assert found("  ") == set(Organisation.objects.values_list("code", flat=True))
 
 
-def test_the_organisation_list_looks_up_loose_matches_once_for_the_list_and_its_facets(client, monkeypatch):
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [("/trusts/", {"q": "guys", "kind": "acute"}), ("/entitlements/", {"organisation": "guys", "kind": "acute"})],
+)
+def test_a_list_looks_up_loose_matches_once_for_the_list_and_its_facets(client, monkeypatch, path, query):
     import organisations.search
 
     calls = []
@@ -41,7 +45,7 @@ def test_the_organisation_list_looks_up_loose_matches_once_for_the_list_and_its_
         return looked_up(*args, **kwargs)
 
     monkeypatch.setattr(organisations.search, "ranked_matches", counted)
-    response = client.get("/trusts/", {"q": "guys", "kind": "acute"})
+    response = client.get(path, query)
     assert response.status_code == 200
     assert "Guy's and St Thomas'" in visible_text(response)
     assert calls == ["guys"]
