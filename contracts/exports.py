@@ -15,7 +15,15 @@ from contracts.selectors.revisions import RevisionPair, in_visible_revisions
 from contracts.services.compare import RevisionComparison
 from contracts.templatetags.tracker import record_label
 from nhsit.lib.aggregates import JoinedText
-from nhsit.lib.copy_export import copy_available, copy_sql, copy_stream, text_cell, yes_no_cell
+from nhsit.lib.copy_export import (
+    Cell,
+    constrained_cell,
+    copy_available,
+    copy_sql,
+    copy_stream,
+    text_cell,
+    yes_no_cell,
+)
 from nhsit.lib.csv_export import CHUNK_ROWS, csv_body
 from nhsit.lib.dates import partial_date_display
 from organisations.models import Organisation, identifier_of
@@ -70,12 +78,25 @@ ENTITLEMENT_FIELDS: list[Any] = [
 ]
 
 
+# The entitlement columns the database keeps from starting with an escaped prefix: slugs and codes (starts_safely),
+# the status and the evidence grade (check constraints on their choices; "uncited" where there is none), the sources'
+# keys. The rest may hold anything, and each of their cells is tested.
+CONSTRAINED_ENTITLEMENT_COLUMNS = {"contract", "revision", "kind", "system", "status", "sources", "evidence"}
+
+
+def entitlement_cells() -> list[Cell]:
+    return [
+        (constrained_cell if column in CONSTRAINED_ENTITLEMENT_COLUMNS else text_cell)(field)
+        for column, field in zip(ENTITLEMENT_COLUMNS, ENTITLEMENT_FIELDS, strict=True)
+    ]
+
+
 def entitlement_csv_body(entitlements: QuerySet[Entitlement]) -> Iterator[bytes]:
     """One line per entitlement, in the queryset's order; the sources of its status as their keys joined by "; ",
     and how they support it (its evidence: entitlement_rows)."""
     entitlements = entitlements.annotate(source_keys=source_keys())
     if copy_available():
-        return copy_stream(copy_sql(entitlements, [text_cell(field) for field in ENTITLEMENT_FIELDS]))
+        return copy_stream(copy_sql(entitlements, entitlement_cells()))
     rows = entitlements.values_list(*ENTITLEMENT_FIELDS).iterator(chunk_size=CHUNK_ROWS)
     return csv_body(rows)
 
@@ -85,9 +106,10 @@ def compare_csv_body(comparison: RevisionComparison, rows: QuerySet) -> Iterator
     base, target = comparison.base.code, comparison.target.code
     if copy_available():
         cells = [
-            text_cell("identifier"), text_cell("organisation_name"), text_cell("kind"), text_cell("sector"),
-            text_cell("system_slug"), text_cell(Value(base)), text_cell("base_status"), text_cell(Value(target)),
-            text_cell("target_status"), text_cell("outcome"), yes_no_cell("live"), text_cell("delivery_model"),
+            text_cell("identifier"), text_cell("organisation_name"), constrained_cell("kind"), text_cell("sector"),
+            constrained_cell("system_slug"), constrained_cell(Value(base)), constrained_cell("base_status"),
+            constrained_cell(Value(target)), constrained_cell("target_status"), constrained_cell("outcome"),
+            yes_no_cell("live"), text_cell("delivery_model"),
         ]  # fmt: skip
         return copy_stream(copy_sql(rows, cells))
     return csv_body(
@@ -152,7 +174,9 @@ def organisation_csv_body(
     rows = organisations.annotate(contract_slugs=Coalesce(contract_slugs(drafts=drafts), Value("")), **statuses)
     fields = ["identifier_text", "name", "kind", "sector", "successors", "contract_slugs", *statuses]
     if copy_available():
-        return copy_stream(copy_sql(rows, [text_cell(F(name)) for name in fields]))
+        constrained = {"kind", "contract_slugs", *statuses}  # slugs, and statuses or "unknown" or nothing
+        cells = [(constrained_cell if name in constrained else text_cell)(F(name)) for name in fields]
+        return copy_stream(copy_sql(rows, cells))
     return csv_body(rows.values_list(*fields).iterator(chunk_size=CHUNK_ROWS))
 
 

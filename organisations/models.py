@@ -8,6 +8,7 @@ from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from nhsit.lib.csv_export import starts_safely
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from nhsit.lib.managers import SlugManager
 
@@ -103,6 +104,7 @@ class OrganisationKind(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [starts_safely("slug", name="organisation_kind_slug_starts_safely")]
 
     def __str__(self):
         return self.name

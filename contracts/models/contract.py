@@ -5,6 +5,7 @@ from django.db.models.functions import Lag
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from nhsit.lib.csv_export import starts_safely
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from nhsit.lib.managers import SlugManager
 from organisations.models import Supplier
@@ -35,6 +36,7 @@ class Contract(models.Model):
 
     class Meta:
         ordering = ["title"]
+        constraints = [starts_safely("slug", name="contract_slug_starts_safely")]
         permissions = [("upload_contract", "Can upload a whole contract")]
 
     def __str__(self):
@@ -104,6 +106,7 @@ class Revision(models.Model):
             models.UniqueConstraint(fields=["contract", "code"], name="revision_code_unique_per_contract"),
             models.UniqueConstraint(fields=["contract", "sequence"], name="revision_sequence_unique_per_contract"),
             models.CheckConstraint(condition=Q(total_value__gte=0), name="revision_value_not_negative"),
+            starts_safely("code", name="revision_code_starts_safely"),
         ]
         permissions = [
             ("correct_published_data", "Can correct the entitlements and deliverables of a published revision"),

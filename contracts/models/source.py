@@ -10,6 +10,7 @@ from contracts.models.delivery import Deliverable, Deployment
 from contracts.models.entitlement import Entitlement
 from contracts.models.figure import ReportedFigure
 from contracts.models.system import System
+from nhsit.lib.csv_export import starts_safely
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from organisations.models import LocalSystem, Organisation, Succession
 
@@ -58,6 +59,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["published_on", "title"]
+        constraints = [starts_safely("key", name="source_key_starts_safely")]
 
     def __str__(self):
         return f"{self.publisher}: {self.title}" if self.publisher else self.title

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from nhsit.lib.csv_export import starts_safely
 from nhsit.lib.managers import SlugManager
 from organisations.models import Supplier
 
@@ -30,6 +31,7 @@ class System(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [starts_safely("slug", name="system_slug_starts_safely")]
 
     def __str__(self):
         return self.name

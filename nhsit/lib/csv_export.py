@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import BadRequest
+from django.db.models import CheckConstraint, Q
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.text import slugify
 
@@ -16,6 +17,21 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A cell starting with one of these is written after an apostrophe, which a spreadsheet shows as text and hides.
 # An apostrophe of the value's own gets one too, so an import can tell "'=x" typed from "=x" neutralised.
 ESCAPED_PREFIXES = (*FORMULA_PREFIXES, "'")
+
+
+def starts_safely(field: str, *, name: str) -> CheckConstraint:
+    """A constraint that keeps `field` (a slug, a code) from starting with any escaped prefix, so that an export
+    can write it as it is (nhsit.lib.copy_export.constrained_cell): whatever writes the row, the database refuses
+    the value."""
+    condition = Q()
+    for prefix in ESCAPED_PREFIXES:
+        condition &= ~Q(**{f"{field}__startswith": prefix})
+    return CheckConstraint(
+        condition=condition,
+        name=name,
+        violation_error_message=f"The {field} cannot start with =, +, -, @, an apostrophe, a tab or a line break "
+        "(a spreadsheet would run it as a formula): start it with a letter or a digit.",
+    )
 
 
 def unescape(text: str) -> str:

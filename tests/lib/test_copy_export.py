@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from nhsit.lib.copy_export import text_cell
+from nhsit.lib.copy_export import constrained_cell, text_cell
 from nhsit.lib.csv_export import ESCAPED_PREFIXES, neutralise
 
 VALUES = [
@@ -30,3 +30,16 @@ def test_a_cell_made_safe_in_sql_reads_as_neutralise_writes_it(value):
     # COPY writes NULL as an empty cell, as neutralise writes an empty value.
     assert (shown or "") == neutralise(value)
     assert shown != ""  # an empty value is NULL, written unquoted, never as ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["cerner-millennium", "ccn3", "withdrawn", "a", "", None])
+def test_a_constrained_cell_is_written_as_it_is(value):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY exports run on PostgreSQL only")
+    sql = constrained_cell("value").sql("cells.value")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql} FROM (SELECT %s::text AS value) AS cells", [value])
+        (shown,) = cursor.fetchone()
+    assert (shown or "") == neutralise(value)
+    assert shown != ""
