@@ -14,7 +14,12 @@ from django_filters import FilterSet
 
 from contracts.models import Entitlement
 from contracts.selectors.entitlements import entitlement_tally_counts
-from contracts.selectors.tally import outcome_rows, status_pair_cells, status_pair_counts, status_pair_outcome
+from contracts.selectors.tally import (
+    comparison_tally_counts,
+    status_pair_cells,
+    status_pair_counts,
+    status_pair_outcome,
+)
 from contracts.services.compare import revision_compare
 from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
 from nhsit.lib.filtering import rows_without, strict_rows
@@ -158,24 +163,18 @@ def compare_facets(filterset: FilterSet) -> FacetCounts | None:
         return None
     base, target = filterset.chosen_revisions()
     assert base is not None and target is not None
-    systems = set(filterset.systems)
-    if filterset.form.cleaned_data.get("ods"):
-        comparison = revision_compare(base=base, target=target, organisations=filterset.organisation_ids())
-        grouped = _grouped(comparison.rows, COMPARE_FACETS)
-    else:
+    chosen = _chosen(filterset, COMPARE_FACETS)
+    if not filterset.form.cleaned_data.get("ods"):
         cells = status_pair_cells(base=base, target=target)
-        grouped = [
-            (system, kind, sector, outcome, live, number)
-            for system, kind, sector, live, outcome, number in outcome_rows(
-                status_pair_counts(cells, "system__slug", "kind", "sector", "live")
-            )
-        ]
+        return comparison_tally_counts(cells, systems=filterset.systems, chosen=chosen)
+    systems = set(filterset.systems)
+    comparison = revision_compare(base=base, target=target, organisations=filterset.organisation_ids())
     found: Counter = Counter()
-    for system, kind, sector, outcome, live, number in grouped:
+    for system, kind, sector, outcome, live, number in _grouped(comparison.rows, COMPARE_FACETS):
         if system in systems:
             found[(system, kind, sector, outcome, "yes" if live else "no")] += number
     rows = [(*cell, number) for cell, number in found.items()]
-    return tuple_counts(rows, list(COMPARE_FACETS), _chosen(filterset, COMPARE_FACETS))
+    return tuple_counts(rows, list(COMPARE_FACETS), chosen)
 
 
 class OrganisationListCounts:

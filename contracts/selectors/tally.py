@@ -1,8 +1,10 @@
 """Reads of the status-pair tally: the outcome counts of two revisions without reading their rows."""
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 
 from contracts.models import EntitlementStatus, Revision, StatusPairCount, System
 from contracts.outcomes import Outcome
@@ -71,3 +73,62 @@ def outcome_rows(rows: Iterable[Sequence], outcomes: Iterable[str] | None = None
         if wanted is None or outcome in wanted:
             found.append((*fields, outcome, number))
     return found
+
+
+def tally_outcome() -> Case:
+    """The outcome of cells annotated with `base_status` and `target_status`, in SQL: status_pair_outcome's."""
+    missing = [EntitlementStatus.UNKNOWN, ""]
+    entitled = EntitlementStatus.ENTITLED
+    return Case(
+        When(Q(base_status__in=missing) | Q(target_status__in=missing), then=Value(Outcome.UNKNOWN)),
+        When(base_status=entitled, target_status=entitled, then=Value(Outcome.KEPT)),
+        When(base_status=entitled, then=Value(Outcome.LOST)),
+        When(target_status=entitled, then=Value(Outcome.GAINED)),
+        default=Value(Outcome.NEVER),
+    )
+
+
+# The comparison's filters the tally counts, and the column of its cells each reads.
+COMPARISON_TALLY_COLUMNS = {
+    "system": "system_id",
+    "kind": "kind",
+    "sector": "sector",
+    "outcome": "outcome",
+    "live": "live_text",
+}
+
+
+def comparison_tally_counts(
+    cells: QuerySet[StatusPairCount], *, systems: Mapping[str, System], chosen: Mapping[str, list[str]]
+) -> dict[str, Counter]:
+    """For each of the comparison's filters (COMPARISON_TALLY_COLUMNS), how many (organisation, system)s each of its
+    values would leave, the other filters as `chosen` (live as yes/no), among `systems` (by slug): summed in the
+    database, one small group per filter in one query, however many cells the tally holds."""
+    slug_of = {str(system.pk): slug for slug, system in systems.items()}
+    wanted = {name: set(values) for name, values in chosen.items() if values and name in COMPARISON_TALLY_COLUMNS}
+    live_text = Case(When(live=True, then=Value("yes")), default=Value("no"))
+    cells = cells.annotate(outcome=tally_outcome(), live_text=live_text).order_by()
+    cells = cells.filter(system_id__in=[system.pk for system in systems.values()])
+
+    def narrowed(leaving_out: str) -> QuerySet:
+        conditions = [
+            Q(system_id__in=[systems[slug].pk for slug in values if slug in systems])
+            if name == "system"
+            else Q(**{f"{COMPARISON_TALLY_COLUMNS[name]}__in": sorted(values)})
+            for name, values in wanted.items()
+            if name != leaving_out
+        ]
+        return cells.filter(*conditions)
+
+    parts = [
+        narrowed(name)
+        .annotate(facet=Value(name), value=Cast(column, CharField()))
+        .values("facet", "value")
+        .annotate(number=Sum("count"))
+        for name, column in COMPARISON_TALLY_COLUMNS.items()
+    ]
+    counts: dict[str, Counter] = {name: Counter() for name in COMPARISON_TALLY_COLUMNS}
+    for row in parts[0].union(*parts[1:], all=True):
+        value = slug_of.get(row["value"], "") if row["facet"] == "system" else row["value"]
+        counts[row["facet"]][value] += row["number"] or 0
+    return {name: Counter({value: n for value, n in by.items() if n}) for name, by in counts.items()}

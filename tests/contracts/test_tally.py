@@ -260,3 +260,20 @@ def test_a_statement_of_many_rows_is_counted_as_one_of_few_is(db, extra):
     assert tally_cells() == tally_recount()
     Entitlement.objects.filter(revision=revision).delete()
     assert tally_cells() == tally_recount()
+
+
+def test_the_tallys_outcome_in_sql_is_the_one_python_gives(db):
+    from django.db.models import Value
+
+    from contracts.selectors.tally import status_pair_outcome, tally_outcome
+
+    statuses = [*EntitlementStatus.values, ""]
+    one_cell = StatusPairCount.objects.order_by("pk")[:1]
+    for base_status in statuses:
+        for target_status in statuses:
+            (in_sql,) = (
+                one_cell.annotate(base_status=Value(base_status), target_status=Value(target_status))
+                .annotate(outcome=tally_outcome())
+                .values_list("outcome", flat=True)
+            )
+            assert status_pair_outcome(base_status, target_status) == in_sql, (base_status, target_status)
