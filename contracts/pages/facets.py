@@ -9,17 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connections, transaction
-from django.db.models import Case, Count, F, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django_filters import FilterSet
 
 from contracts.models import Entitlement
 from contracts.selectors.entitlements import entitlement_tally_counts
-from contracts.selectors.tally import (
-    comparison_tally_counts,
-    status_pair_cells,
-    status_pair_counts,
-    status_pair_outcome,
-)
+from contracts.selectors.tally import comparison_tally_counts, status_pair_cells, tally_sums, with_outcome
 from contracts.services.compare import revision_compare
 from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
 from nhsit.lib.filtering import rows_without, strict_rows
@@ -195,9 +190,9 @@ class OrganisationListCounts:
         return _chosen(self.filterset, ORGANISATION_PER_CONTRACT) if self.filterset.is_bound else {}
 
     @functools.cached_property
-    def _tallied(self) -> list[tuple] | None:
-        """(system slug, kind, sector, status in the latest revision, outcome since the previous, organisations) for
-        the chosen contract's latest pair of revisions, or None where the tally cannot count these filters."""
+    def _tally(self) -> QuerySet | None:
+        """The cells of the chosen contract's latest pair of revisions for the systems in view, with their outcomes,
+        or None where the tally cannot count these filters."""
         filterset = self.filterset
         pair = filterset.pair
         if pair.latest is None or (filterset.is_bound and filterset.form.cleaned_data.get("q")):
@@ -205,11 +200,7 @@ class OrganisationListCounts:
         cells = status_pair_cells(
             base=pair.previous or pair.latest, target=pair.latest, systems=list(filterset.systems.values())
         )
-        counted = status_pair_counts(cells, "system__slug", "kind", "sector")
-        return [
-            (system, kind, sector, target_status, status_pair_outcome(base_status, target_status), number)
-            for system, kind, sector, base_status, target_status, number in counted
-        ]
+        return with_outcome(cells)
 
     @property
     def _system_in_view(self) -> str | None:
@@ -221,58 +212,72 @@ class OrganisationListCounts:
         """Whether a system, status or outcome is chosen: the list is then of organisations in the comparison."""
         return any(self._chosen.get(name) for name in ORGANISATION_PER_CONTRACT)
 
-    def _cells(self, system: str, *, leaving_out: str = "") -> list[tuple]:
-        """(kind, sector, status, outcome, organisations) of the system's cells that the status and outcome filters
-        (but `leaving_out`) leave."""
-        assert self._tallied is not None
-        statuses = set(self._chosen.get("status") or []) if leaving_out != "status" else set()
-        outcomes = set(self._chosen.get("outcome") or []) if leaving_out != "outcome" else set()
-        if outcomes and self.filterset.pair.previous is None:
-            return []  # one revision: nothing has an outcome yet
-        return [
-            (kind, sector, status, outcome, number)
-            for cell_system, kind, sector, status, outcome, number in self._tallied
-            if cell_system == system and (not statuses or status in statuses) and (not outcomes or outcome in outcomes)
-        ]
+    def _kept(self, system: str | None, *, leaving_out: str = "") -> Q:
+        """The cells (of `system`; of every system in view where None) that the chosen status, outcome, kind and
+        sector (but `leaving_out`) keep. The status is the one in the latest revision."""
+        conditions = [Q(system_id=self.filterset.systems[system].pk)] if system is not None else []
+        statuses = self._chosen.get("status") if leaving_out != "status" else None
+        outcomes = self._chosen.get("outcome") if leaving_out != "outcome" else None
+        if statuses:
+            conditions.append(Q(target_status__in=statuses))
+        if outcomes:
+            if self.filterset.pair.previous is None:
+                return Q(pk__in=[])  # one revision: nothing has an outcome yet
+            conditions.append(Q(outcome__in=outcomes))
+        for name, values in _places(self.filterset).items():
+            if values and name != leaving_out:
+                conditions.append(Q(**{f"{name}__in": values}))
+        return Q(*conditions)
+
+    @functools.cached_property
+    def _sums(self) -> dict[str, Counter] | None:
+        """Every count the tally gives these filters, in one query: the organisations with each system, and for the
+        system in view the total and each kind, sector, status and outcome."""
+        if self._tally is None:
+            return None
+        system = self._system_in_view
+        parts: dict[str, tuple[Any, Q]] = {"system": (F("system_id"), self._kept(None))}
+        if system is not None:
+            parts["total"] = (None, self._kept(system))
+            if self._narrowed():
+                parts["kind"] = (F("kind"), self._kept(system, leaving_out="kind"))
+                parts["sector"] = (F("sector"), self._kept(system, leaving_out="sector"))
+            parts["status"] = (F("target_status"), self._kept(system, leaving_out="status"))
+            if self.filterset.pair.previous is not None:
+                parts["outcome"] = (F("outcome"), self._kept(system, leaving_out="outcome"))
+        sums = tally_sums(self._tally, parts)
+        slug_of = {str(system.pk): slug for slug, system in self.filterset.systems.items()}
+        sums["system"] = Counter({slug_of[pk]: number for pk, number in sums["system"].items() if pk in slug_of})
+        return sums
 
     def total(self) -> int | None:
         """The organisations the filters leave, from the tally; None where it cannot say (count the rows)."""
         if self.filterset.is_bound and not self.filterset.is_valid():
             return None
-        if self._tallied is None or not self._narrowed() or self._system_in_view is None:
+        if self._sums is None or not self._narrowed() or self._system_in_view is None:
             return None
-        places = _places(self.filterset)
-        return sum(row[-1] for row in self._cells(self._system_in_view) if _in_places(row, places))
+        return self._sums["total"][""]
 
     @_within_time_limit
     def facets(self) -> FacetCounts | None:
         filterset = self.filterset
         if filterset.is_bound and not filterset.is_valid():
             return None
-        if self._tallied is None:
+        if self._sums is None:
             return organisation_facets_from_rows(filterset)
-        places = _places(filterset)
+        sums = self._sums
         system = self._system_in_view
         if self._narrowed() and system is not None:
-            cells = [(kind, sector, number) for kind, sector, _s, _o, number in self._cells(system)]
-            counts = tuple_counts(cells, list(ORGANISATION_FACETS), places)
+            counts: FacetCounts = {"kind": sums["kind"], "sector": sums["sector"]}
         else:
             counts = _kinds_and_sectors(filterset)
-        counts["system"] = Counter()
-        for slug in filterset.systems:
-            counts["system"][slug] = sum(row[-1] for row in self._cells(slug) if _in_places(row, places))
+        counts["system"] = sums["system"]
         if system is None:
             self.needs_one_system = True
             return counts
-        counts["status"] = Counter()
-        for _kind, _sector, status, _outcome, number in self._cells(system, leaving_out="status"):
-            if _in_places((_kind, _sector), places):
-                counts["status"][status] += number
+        counts["status"] = sums["status"]
         if filterset.pair.previous is not None:
-            counts["outcome"] = Counter()
-            for _kind, _sector, _status, outcome, number in self._cells(system, leaving_out="outcome"):
-                if _in_places((_kind, _sector), places):
-                    counts["outcome"][outcome] += number
+            counts["outcome"] = sums["outcome"]
         return counts
 
 
@@ -282,14 +287,6 @@ ORGANISATION_PER_CONTRACT = ["system", "status", "outcome"]
 
 def _places(filterset: FilterSet) -> dict[str, list[str]]:
     return _chosen(filterset, ORGANISATION_FACETS) if filterset.is_bound else {}
-
-
-def _in_places(row: tuple, places: dict[str, list[str]]) -> bool:
-    """Whether a row starting (kind, sector) is of a kind and sector chosen (any, where none is)."""
-    kind, sector = row[0], row[1]
-    return (not places.get("kind") or kind in places["kind"]) and (
-        not places.get("sector") or sector in places["sector"]
-    )
 
 
 def _kinds_and_sectors(filterset: FilterSet) -> FacetCounts:

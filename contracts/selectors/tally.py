@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
@@ -88,6 +89,33 @@ def tally_outcome() -> Case:
     )
 
 
+def tally_sums(cells: QuerySet[StatusPairCount], parts: Mapping[str, tuple[Any, Q]]) -> dict[str, Counter]:
+    """For each named part, (the column it groups by, the condition its cells meet): how many the cells it keeps
+    count, by that column's value as text (one value, "", for a column None). One query, a small group per part,
+    summed in the database however many cells the tally holds."""
+    grouped = [
+        cells.filter(condition)
+        .annotate(part=Value(name), value=Value("") if column is None else Cast(column, CharField()))
+        .values("part", "value")
+        .annotate(number=Sum("count"))
+        .order_by()
+        for name, (column, condition) in parts.items()
+    ]
+    sums: dict[str, Counter] = {name: Counter() for name in parts}
+    if not grouped:
+        return sums
+    for row in grouped[0].union(*grouped[1:], all=True):
+        if row["number"]:
+            sums[row["part"]][row["value"]] += row["number"]
+    return sums
+
+
+def with_outcome(cells: QuerySet[StatusPairCount]) -> QuerySet[StatusPairCount]:
+    """The cells with their `outcome`, and `live_text` (yes or no), as the filters name them."""
+    live_text = Case(When(live=True, then=Value("yes")), default=Value("no"))
+    return cells.annotate(outcome=tally_outcome(), live_text=live_text)
+
+
 # The comparison's filters the tally counts, and the column of its cells each reads.
 COMPARISON_TALLY_COLUMNS = {
     "system": "system_id",
@@ -102,33 +130,21 @@ def comparison_tally_counts(
     cells: QuerySet[StatusPairCount], *, systems: Mapping[str, System], chosen: Mapping[str, list[str]]
 ) -> dict[str, Counter]:
     """For each of the comparison's filters (COMPARISON_TALLY_COLUMNS), how many (organisation, system)s each of its
-    values would leave, the other filters as `chosen` (live as yes/no), among `systems` (by slug): summed in the
-    database, one small group per filter in one query, however many cells the tally holds."""
+    values would leave, the other filters as `chosen` (live as yes/no), among `systems` (by slug)."""
+    wanted = {name: values for name, values in chosen.items() if values and name in COMPARISON_TALLY_COLUMNS}
+    cells = with_outcome(cells).filter(system_id__in=[system.pk for system in systems.values()])
+
+    def condition(name: str, values: list[str]) -> Q:
+        if name == "system":
+            return Q(system_id__in=[systems[slug].pk for slug in values if slug in systems])
+        return Q(**{f"{COMPARISON_TALLY_COLUMNS[name]}__in": sorted(values)})
+
+    def leaving_out(facet: str) -> Q:
+        return Q(*(condition(name, values) for name, values in wanted.items() if name != facet))
+
+    sums = tally_sums(
+        cells, {name: (F(column), leaving_out(name)) for name, column in COMPARISON_TALLY_COLUMNS.items()}
+    )
     slug_of = {str(system.pk): slug for slug, system in systems.items()}
-    wanted = {name: set(values) for name, values in chosen.items() if values and name in COMPARISON_TALLY_COLUMNS}
-    live_text = Case(When(live=True, then=Value("yes")), default=Value("no"))
-    cells = cells.annotate(outcome=tally_outcome(), live_text=live_text).order_by()
-    cells = cells.filter(system_id__in=[system.pk for system in systems.values()])
-
-    def narrowed(leaving_out: str) -> QuerySet:
-        conditions = [
-            Q(system_id__in=[systems[slug].pk for slug in values if slug in systems])
-            if name == "system"
-            else Q(**{f"{COMPARISON_TALLY_COLUMNS[name]}__in": sorted(values)})
-            for name, values in wanted.items()
-            if name != leaving_out
-        ]
-        return cells.filter(*conditions)
-
-    parts = [
-        narrowed(name)
-        .annotate(facet=Value(name), value=Cast(column, CharField()))
-        .values("facet", "value")
-        .annotate(number=Sum("count"))
-        for name, column in COMPARISON_TALLY_COLUMNS.items()
-    ]
-    counts: dict[str, Counter] = {name: Counter() for name in COMPARISON_TALLY_COLUMNS}
-    for row in parts[0].union(*parts[1:], all=True):
-        value = slug_of.get(row["value"], "") if row["facet"] == "system" else row["value"]
-        counts[row["facet"]][value] += row["number"] or 0
-    return {name: Counter({value: n for value, n in by.items() if n}) for name, by in counts.items()}
+    sums["system"] = Counter({slug_of.get(pk, ""): number for pk, number in sums["system"].items()})
+    return sums
