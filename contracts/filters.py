@@ -18,7 +18,12 @@ from contracts.selectors.organisations import (
 )
 from contracts.selectors.revisions import RevisionPair, latest_pair
 from contracts.selectors.systems import contract_systems
-from contracts.services.compare import RevisionComparison, organisation_ids_with_outcome, revision_compare
+from contracts.services.compare import (
+    RevisionComparison,
+    organisation_ids_with_outcome,
+    organisations_having,
+    revision_compare,
+)
 from contracts.services.reconcile import Verdict
 from nhsit.lib.filtering import (
     TABLE_PARAMETERS,
@@ -334,13 +339,12 @@ class TrustFilter(OrganisationSearch, StrictFilterSet):
         if outcomes and self.pair.previous is None:
             return queryset.none()  # one revision: nothing has an outcome yet
         if statuses:
-            queryset = queryset.filter(
-                pk__in=organisation_ids_with_status(revision=self.pair.latest, statuses=statuses, systems=systems)
-            )
+            rows = organisation_ids_with_status(revision=self.pair.latest, statuses=statuses, systems=systems)
+            queryset = organisations_having(queryset, rows, name="_with_status")
         if outcomes or (systems and not statuses):
             base = self.pair.previous or self.pair.latest
-            ids = organisation_ids_with_outcome(base=base, target=self.pair.latest, outcomes=outcomes, systems=systems)
-            queryset = queryset.filter(pk__in=ids)
+            rows = organisation_ids_with_outcome(base=base, target=self.pair.latest, outcomes=outcomes, systems=systems)
+            queryset = organisations_having(queryset, rows, name="_compared")
         return queryset
 
 

@@ -251,8 +251,7 @@ def revision_compare(
             named = named.filter(sector__in=sectors)
         if organisations is not None:
             named = named.filter(pk__in=organisations)
-        one_of_its_rows = rows.filter(organisation_id=OuterRef("pk")).order_by().values("organisation_id")[:1]
-        named = named.alias(one_of_its_rows=Subquery(one_of_its_rows)).filter(one_of_its_rows__isnull=False)
+        named = organisations_having(named, rows)
     return RevisionComparison(
         base=base,
         target=target,
@@ -348,10 +347,19 @@ def organisation_ids_with_outcome(
 ) -> QuerySet:
     """The ids (as `organisation_id`) of organisations with one of the outcomes (or any row at all) between the
     revisions, for one of the systems (or any)."""
-    rows = revision_compare(base=base, target=target, systems=list(systems) if systems else None).rows.order_by()
-    if outcomes:
-        rows = rows.filter(outcome__in=list(outcomes))
-    return rows.values("organisation_id")
+    chosen = list(outcomes) if outcomes else None
+    rows = revision_compare(base=base, target=target, systems=list(systems) if systems else None, outcomes=chosen).rows
+    return rows.order_by().values("organisation_id")
+
+
+def organisations_having(organisations: QuerySet[Organisation], rows: QuerySet, *, name: str = "") -> QuerySet:
+    """The organisations with one of `rows` (which give theirs as `organisation_id`), each asked of its own rows as
+    the list is read in its order: a page costs what finding a page's worth does, not reading every row to join
+    them. Asked as a value, not EXISTS or IN, which the planner turns into a join over every row. `name` tells apart
+    two such conditions on one list."""
+    one_of_its_rows = rows.filter(organisation_id=OuterRef("pk")).order_by().values("organisation_id")[:1]
+    alias = f"one_of_its_rows{name}"
+    return organisations.alias(**{alias: Subquery(one_of_its_rows)}).filter(**{f"{alias}__isnull": False})
 
 
 def union_rows(comparisons: Sequence[RevisionComparison]) -> list[dict]:
