@@ -59,3 +59,36 @@ def test_the_tally_triggers_drop_and_come_back_filled(db):
     assert tally_cells() == tally_recount()
     Entitlement.objects.update(status="declined")
     assert tally_cells() == tally_recount()
+
+
+def test_the_slug_constraints_name_what_would_break_them_and_keep_the_tally(tmp_path):
+    """A database holding a slug that starts with a formula's prefix is told which, and migrates once it is renamed;
+    the tally's triggers, dropped while SQLite makes its tables again, are back and keep counting."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    database = tmp_path / "migrating.db"
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+
+    def manage(*arguments: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments], env=environment, capture_output=True, text=True, check=check
+        )
+
+    manage("migrate", "-v0")
+    manage("load_seed", "london_lsp")
+    manage("migrate", "contracts", "0013", "-v0")
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE contracts_system SET slug = '-rio' WHERE slug = 'rio'")
+    refused = manage("migrate", "-v0", check=False)
+    assert refused.returncode != 0
+    assert "These system slugs start with a character a spreadsheet runs as a formula" in refused.stderr
+    assert "['-rio']" in refused.stderr
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE contracts_system SET slug = 'rio' WHERE slug = '-rio'")
+    manage("migrate", "-v0")
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE contracts_entitlement SET status = 'unknown'")
+    assert "The tally agrees with the rows" in manage("rebuild_tally", "--check").stdout

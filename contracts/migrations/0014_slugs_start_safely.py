@@ -17,6 +17,28 @@ def triggers_made(apps, schema_editor):
         schema_editor.execute(statement, params=None)
 
 
+PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def values_start_safely(app_label, model_name, field):
+    """Before the constraint: say which values would break it, rather than let the database refuse it unexplained."""
+
+    def check(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        starting = models.Q()
+        for prefix in PREFIXES:
+            starting |= models.Q(**{f"{field}__startswith": prefix})
+        found = list(model.objects.filter(starting).values_list(field, flat=True)[:10])
+        if found:
+            raise RuntimeError(
+                f"These {model_name} {field}s start with a character a spreadsheet runs as a formula "
+                f"({' '.join(PREFIXES[:4])}, an apostrophe, a tab or a carriage return): {found!r}. Rename them "
+                "(each starting with a letter or a digit), then migrate again."
+            )
+
+    return check
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("contracts", "0013_tally_index_of_one_revision"),
@@ -24,6 +46,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(values_start_safely("contracts", "contract", "slug"), migrations.RunPython.noop),
+        migrations.RunPython(values_start_safely("contracts", "revision", "code"), migrations.RunPython.noop),
+        migrations.RunPython(values_start_safely("contracts", "source", "key"), migrations.RunPython.noop),
+        migrations.RunPython(values_start_safely("contracts", "system", "slug"), migrations.RunPython.noop),
         migrations.RunPython(triggers_dropped, triggers_made),
         migrations.AddConstraint(
             model_name="contract",

@@ -3,12 +3,35 @@
 from django.db import migrations, models
 
 
+PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def values_start_safely(app_label, model_name, field):
+    """Before the constraint: say which values would break it, rather than let the database refuse it unexplained."""
+
+    def check(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        starting = models.Q()
+        for prefix in PREFIXES:
+            starting |= models.Q(**{f"{field}__startswith": prefix})
+        found = list(model.objects.filter(starting).values_list(field, flat=True)[:10])
+        if found:
+            raise RuntimeError(
+                f"These {model_name} {field}s start with a character a spreadsheet runs as a formula "
+                f"({' '.join(PREFIXES[:4])}, an apostrophe, a tab or a carriage return): {found!r}. Rename them "
+                "(each starting with a letter or a digit), then migrate again."
+            )
+
+    return check
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("trusts", "0007_search_extensions"),
     ]
 
     operations = [
+        migrations.RunPython(values_start_safely("trusts", "organisationkind", "slug"), migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="organisationkind",
             constraint=models.CheckConstraint(
