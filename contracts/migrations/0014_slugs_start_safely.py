@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                     models.Q(("slug__startswith", "'"), _negated=True),
                 ),
                 name="contract_slug_starts_safely",
-                violation_error_message="The slug cannot start with =, +, -, @, an apostrophe, a tab or a line break (a spreadsheet would run it as a formula): start it with a letter or a digit.",
+                violation_error_message="The slug cannot start with =, +, -, @, an apostrophe, a tab or a carriage return (a spreadsheet would run it as a formula): start it with a letter or a digit.",
             ),
         ),
         migrations.AddConstraint(
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                     models.Q(("code__startswith", "'"), _negated=True),
                 ),
                 name="revision_code_starts_safely",
-                violation_error_message="The code cannot start with =, +, -, @, an apostrophe, a tab or a line break (a spreadsheet would run it as a formula): start it with a letter or a digit.",
+                violation_error_message="The code cannot start with =, +, -, @, an apostrophe, a tab or a carriage return (a spreadsheet would run it as a formula): start it with a letter or a digit.",
             ),
         ),
         migrations.AddConstraint(
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                     models.Q(("key__startswith", "'"), _negated=True),
                 ),
                 name="source_key_starts_safely",
-                violation_error_message="The key cannot start with =, +, -, @, an apostrophe, a tab or a line break (a spreadsheet would run it as a formula): start it with a letter or a digit.",
+                violation_error_message="The key cannot start with =, +, -, @, an apostrophe, a tab or a carriage return (a spreadsheet would run it as a formula): start it with a letter or a digit.",
             ),
         ),
         migrations.AddConstraint(
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                     models.Q(("slug__startswith", "'"), _negated=True),
                 ),
                 name="system_slug_starts_safely",
-                violation_error_message="The slug cannot start with =, +, -, @, an apostrophe, a tab or a line break (a spreadsheet would run it as a formula): start it with a letter or a digit.",
+                violation_error_message="The slug cannot start with =, +, -, @, an apostrophe, a tab or a carriage return (a spreadsheet would run it as a formula): start it with a letter or a digit.",
             ),
         ),
         migrations.RunPython(triggers_made, triggers_dropped),

@@ -4,12 +4,12 @@ from collections import Counter
 
 from django.core.exceptions import BadRequest
 from django.db import connections
-from django.db.models import CharField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast
+from django.db.models import F, Q, QuerySet, Sum
 
 from contracts.models import Entitlement, Revision, StatusPairCount, System
 from contracts.selectors.citations import citation_count, strongest_grade
 from contracts.selectors.revisions import in_visible_revisions
+from contracts.selectors.tally import tally_sums
 from nhsit.lib.keyset import Cursor, beyond, keyset_page
 
 
@@ -136,26 +136,15 @@ def entitlement_tally_counts(*, chosen: dict[str, list[str]], drafts: bool = Fal
         first_revision_id=F("second_revision_id"), first_revision_id__in=[pk for pk, _, _ in revisions]
     ).order_by()
 
-    def narrowed(leaving_out: str | None) -> QuerySet:
-        return cells.filter(*(condition[name](values) for name, values in wanted.items() if name != leaving_out))
+    def narrowed(leaving_out: str | None) -> Q:
+        return Q(*(condition[name](values) for name, values in wanted.items() if name != leaving_out))
 
-    parts = [
-        narrowed(name)
-        .annotate(facet=Value(name), value=Cast(column, CharField()))
-        .values("facet", "value")
-        .annotate(rows=Sum("count"))
-        for name, column in TALLY_COLUMNS.items()
-    ]
-    whole = (
-        narrowed(None).annotate(facet=Value(""), value=Value("")).values("facet", "value").annotate(rows=Sum("count"))
-    )
+    parts = {"": (None, narrowed(None))} | {name: (F(column), narrowed(name)) for name, column in TALLY_COLUMNS.items()}
+    sums = tally_sums(cells, parts)
+    total = sums.pop("")[""]
     named = {"contract": contract_of, "revision": code_of, "system": slug_of}
-    total = 0
     counts: dict[str, Counter] = {name: Counter() for name in TALLY_COLUMNS}
-    for row in whole.union(*parts, all=True):
-        if not row["facet"]:
-            total += row["rows"] or 0
-            continue
-        value = named[row["facet"]].get(row["value"], "") if row["facet"] in named else row["value"]
-        counts[row["facet"]][value] += row["rows"] or 0
-    return total, {name: Counter({value: n for value, n in by.items() if n}) for name, by in counts.items()}
+    for name, by_value in sums.items():
+        for value, number in by_value.items():
+            counts[name][named[name].get(value, "") if name in named else value] += number
+    return total, counts

@@ -29,7 +29,7 @@ def starts_safely(field: str, *, name: str) -> CheckConstraint:
     return CheckConstraint(
         condition=condition,
         name=name,
-        violation_error_message=f"The {field} cannot start with =, +, -, @, an apostrophe, a tab or a line break "
+        violation_error_message=f"The {field} cannot start with =, +, -, @, an apostrophe, a tab or a carriage return "
         "(a spreadsheet would run it as a formula): start it with a letter or a digit.",
     )
 

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                     models.Q(("slug__startswith", "'"), _negated=True),
                 ),
                 name="organisation_kind_slug_starts_safely",
-                violation_error_message="The slug cannot start with =, +, -, @, an apostrophe, a tab or a line break (a spreadsheet would run it as a formula): start it with a letter or a digit.",
+                violation_error_message="The slug cannot start with =, +, -, @, an apostrophe, a tab or a carriage return (a spreadsheet would run it as a formula): start it with a letter or a digit.",
             ),
         ),
     ]
