@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
+from nhsit.lib.search import use_candidate_threshold
 from nhsit.lib.text import normalise_text_of
 
 
@@ -13,3 +15,4 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         normalise_text_of(self)
+        connection_created.connect(use_candidate_threshold, dispatch_uid="search_candidate_threshold")

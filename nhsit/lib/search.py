@@ -3,8 +3,9 @@
 Every match is scored the same way: whole words typed score above the start of a word, that above a part of one,
 and that above a near spelling, once case, accents and punctuation are folded away. On PostgreSQL the database
 chooses the candidates to score: those with trigrams in common with the words typed (pg_trgm's word similarity,
-on the fields folded in SQL with unaccent) and, for prose such as quotes, those with the same English word stems
-(full-text search); both extensions are created by a migration (organisations 0007). SQLite, the zero-setup
+on the fields folded in SQL by `fold_for_search`, which organisations 0009 creates and indexes organisations' names
+by) and, for prose such as quotes, those with the same English word stems (full-text search); both extensions are
+created by a migration (organisations 0007). SQLite, the zero-setup
 default, has neither: there every record is a candidate, folded in Python. Both rank alike ("guys" finds Guy's,
 "kings" puts King's College Hospital before Kingston); PostgreSQL also finds other forms of a word in quotes.
 """
@@ -18,8 +19,9 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Model, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest, Lower
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Case, F, FloatField, Func, Model, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
 
 # Below this, a trigram or spelling likeness is a different word, not a slip.
 LIKENESS = 0.5
@@ -62,16 +64,10 @@ def words_likeness(typed: str, text: str) -> float:
     return best * 0.7 if best >= SPELLING else 0.0
 
 
-def _unaccent(expression: Any) -> Func:
-    return Func(expression, function="unaccent")
-
-
 def folded_expression(field: str) -> Func:
-    """A field folded in the database as `fold` does in Python (PostgreSQL only)."""
-    no_apostrophes = Func(
-        Lower(_unaccent(F(field))), Value("['’‘`´]"), Value(""), Value("g"), function="regexp_replace"
-    )
-    return Func(no_apostrophes, Value("[^a-z0-9]+"), Value(" "), Value("g"), function="regexp_replace")
+    """A field folded in the database as `fold` does in Python, for pg_trgm to compare (PostgreSQL only): lower
+    case, no accents, no apostrophes; pg_trgm reads any other punctuation as a space between words."""
+    return Func(F(field), function="fold_for_search")
 
 
 class WordSimilarity(Func):
@@ -79,6 +75,24 @@ class WordSimilarity(Func):
 
     function = "word_similarity"
     output_field = FloatField()
+
+
+class WordSimilar(Func):
+    """pg_trgm's `text %> typed`: word_similarity(typed, text) at least pg_trgm.word_similarity_threshold (set to
+    CANDIDATE on every connection), a condition a trigram index of the folded text answers."""
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def use_candidate_threshold(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection (the `connection_created` signal): the word similarity at which pg_trgm's
+    `%>` offers a record as a candidate. A setting of the session, so a pooler that shares sessions between clients
+    (PgBouncer in transaction mode) needs it set on the database role instead."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [CANDIDATE])
 
 
 @dataclass(frozen=True)
@@ -114,7 +128,9 @@ def _ranked_in_database(
     SQLite, so both rank alike, with a stemmed match counting as nearly a whole word."""
     likeness = [WordSimilarity(Value(typed), folded_expression(field)) for field in fields]
     rows = queryset.annotate(_likeness=Greatest(*likeness) if len(likeness) > 1 else likeness[0])
-    chosen = Q(_likeness__gte=CANDIDATE)
+    chosen = Q()
+    for field in fields:
+        chosen |= Q(WordSimilar(folded_expression(field), Value(typed)))
     if stemmed:
         words = SearchQuery(typed, config="english", search_type="plain")
         rows = rows.annotate(_words=SearchVector(*fields, config="english"))

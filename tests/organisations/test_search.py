@@ -1,7 +1,10 @@
 """Finding organisations in the register by what a person types."""
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Q, Value
 
+from nhsit.lib.search import CANDIDATE, WordSimilar, fold, folded_expression
 from organisations.models import Organisation
 from organisations.search import organisation_search
 from tests.helpers import visible_text
@@ -49,3 +52,53 @@ def test_a_list_looks_up_loose_matches_once_for_the_list_and_its_facets(client, 
     assert response.status_code == 200
     assert "Guy's and St Thomas'" in visible_text(response)
     assert calls == ["guys"]
+
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm and unaccent are PostgreSQL's")
+
+
+@on_postgresql
+def test_every_connection_offers_candidates_at_the_searchs_threshold():
+    fresh = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+            (threshold,) = cursor.fetchone()
+    finally:
+        fresh.close()
+    assert float(threshold) == CANDIDATE
+
+
+@on_postgresql
+@pytest.mark.parametrize("typed", ["guys", "kings", "st thomas", "hopital", "kigns", "marys on sea"])
+def test_names_folded_in_the_database_compare_as_folded_in_python(typed):
+    names = [
+        "Guy's and St Thomas' NHS Foundation Trust",
+        "King’s College Hospital",
+        "Hôpital Saint-Éloi",
+        "St. Mary's-on-Sea (Cottage) Hospital",
+        *Organisation.objects.values_list("name", flat=True),
+    ]
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(
+                "SELECT word_similarity(%s, fold_for_search(%s)), word_similarity(%s, %s)",
+                [typed, name, typed, fold(name)],
+            )
+            in_database, in_python = cursor.fetchone()
+            assert in_database == pytest.approx(in_python), name
+
+
+@on_postgresql
+def test_a_typed_name_reads_the_folded_name_indexes_not_every_name():
+    typed = fold("Guy's")
+    chosen = Q(WordSimilar(folded_expression("name"), Value(typed))) | Q(
+        WordSimilar(folded_expression("short_name"), Value(typed))
+    )
+    with connection.cursor() as cursor:
+        # The seed's register is small enough to read whole, or in name order: what can the indexes answer?
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Organisation.objects.filter(chosen).explain()
+    assert "organisation_name_folded_trigrams" in plan
+    assert "organisation_short_name_folded_trigrams" in plan
