@@ -116,9 +116,12 @@ DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
 FACET_TIME_LIMIT_MS = env_int("FACET_TIME_LIMIT_MS", 500)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler pays tens of milliseconds to compile each costly query, and a page's queries
-    # are over before that pays back. Sent when connecting; set DATABASE_PG_OPTIONS="" where a pooler refuses it
-    # (and DATABASE_STATEMENT_TIMEOUT=0, with the limit set on the database role instead).
-    startup = [os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off")]
+    # are over before that pays back. Parallel workers cost several milliseconds to start on a busy machine, which
+    # a page's reads of an index (estimated pessimistically, read in under one) never win back: ten times the
+    # default setup cost keeps them for queries that read most of a large table. Sent when connecting; set
+    # DATABASE_PG_OPTIONS="" where a pooler refuses it (and DATABASE_STATEMENT_TIMEOUT=0, with the limit set on
+    # the database role instead).
+    startup = [os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off -c parallel_setup_cost=10000")]
     if SERVING_WEB_REQUESTS and DATABASE_STATEMENT_TIMEOUT:
         startup.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s")
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -102,7 +102,7 @@ def test_postgresql_connections_give_up_waiting_at_the_connect_timeout():
 def test_the_statement_timeout_bounds_web_requests_only():
     """The web server's queries are cancelled after DATABASE_STATEMENT_TIMEOUT; a migration or a data load is not."""
     serving = run_settings(OPTIONS, DATABASE_URL=POSTGRES, NHSIT_SERVING_WEB_REQUESTS="1").stdout
-    assert "'options': '-c jit=off -c statement_timeout=30s'" in serving
+    assert "'options': '-c jit=off -c parallel_setup_cost=10000 -c statement_timeout=30s'" in serving
     told = run_settings(OPTIONS, DATABASE_URL=POSTGRES, NHSIT_SERVING_WEB_REQUESTS="1", DATABASE_STATEMENT_TIMEOUT="5")
     assert "statement_timeout=5s" in told.stdout
     unlimited = run_settings(

@@ -28,7 +28,9 @@ FORMULA_CODES_SQL = ", ".join(str(ord(prefix)) for prefix in ESCAPED_PREFIXES)
 FORMULA_CODE_MAX = max(ord(prefix) for prefix in ESCAPED_PREFIXES)
 APOSTROPHE = "''''"
 # What an export's COPY runs with, set on its connection for it alone (and reset after): no statement timeout.
-EXPORT_SETTINGS = {"statement_timeout": "0"}
+# An export reads every row it writes, and its sort is shared between parallel workers: PostgreSQL's own default
+# setup cost for them, not the pages' higher one (DATABASE_PG_OPTIONS).
+EXPORT_SETTINGS = {"statement_timeout": "0", "parallel_setup_cost": "1000"}
 _DONE = object()
 
 
