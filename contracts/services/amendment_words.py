@@ -85,12 +85,15 @@ def withdrawals_by_revision(
 
 
 def _lost_in_tally(pairs: Sequence[tuple[Revision, Revision]], *, system: System | None) -> list[tuple]:
-    """(target id, system slug, target status, how many) lost, read from the tally's cells of each pair."""
+    """(target id, system slug, target status, how many) lost, read from the tally's cells of each pair: only the
+    cells entitled in the base and known in the target are summed, a tenth of a pair's cells."""
+    still_entitled_or_unknown = [EntitlementStatus.ENTITLED, EntitlementStatus.UNKNOWN, ""]
     parts = [
         status_pair_counts(
-            status_pair_cells(base=base, target=target, systems=[system] if system is not None else None).annotate(
-                target_id=Value(target.pk)
-            ),
+            status_pair_cells(base=base, target=target, systems=[system] if system is not None else None)
+            .filter(base_status=EntitlementStatus.ENTITLED)
+            .exclude(target_status__in=still_entitled_or_unknown)
+            .annotate(target_id=Value(target.pk)),
             "target_id",
             "system__slug",
         )
