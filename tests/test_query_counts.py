@@ -24,7 +24,8 @@ PAGES = {
     # Sorted by a status: numbered pages, the status computed in the query that reads the page.
     "/trusts/?sort=system_london_lsp_cerner_millennium&per_page=5&page=2": 19,
     "/trusts/?contract=london-lsp&system=cerner-millennium&status=entitled&kind=acute": 30,
-    "/trusts/RAN/": 10,
+    # Its statuses: its rows of each contract's latest two revisions, then its live systems.
+    "/trusts/RAN/": 11,
     "/systems/": 6,
     "/systems/cerner-millennium/": 19,
     "/contracts/": 3,

@@ -5,8 +5,17 @@ order. A successor's page shows its predecessors' records too, each row saying w
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import cast
 
-from contracts.models import Contract, Deployment, Entitlement, Revision, System
+from contracts.models import (
+    Contract,
+    Deployment,
+    DeploymentStatus,
+    Entitlement,
+    EntitlementStatus,
+    Revision,
+    System,
+)
 from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.selectors.organisations import organisation_citations, predecessors_of
 from contracts.selectors.revisions import (
@@ -18,7 +27,7 @@ from contracts.selectors.revisions import (
     revision_in_force,
     revisions_by_contract,
 )
-from contracts.services.compare import revision_compare, union_rows
+from contracts.selectors.tally import status_pair_outcome
 from organisations.models import LocalSystem, Organisation, Succession
 
 
@@ -35,7 +44,10 @@ def organisation_statuses(
     *, pairs: Iterable[RevisionPair], organisations: Iterable[Organisation]
 ) -> dict[int, dict[tuple[int, str], StatusCell]]:
     """{organisation id: {(contract id, system slug): StatusCell}} for the given organisations under each pair of
-    revisions (one pair per contract), in one query whatever the number of contracts.
+    revisions (one pair per contract): their rows of both revisions of every pair in one query, read through the
+    index of each revision's rows by organisation, and their live systems in another, whatever the number of
+    contracts. A (contract, system) has a cell where either revision has a row; one missing reads as unknown, as
+    in a comparison.
 
     The outcome is from the pair's earlier revision; a pair without one (a contract of one revision) has none.
     """
@@ -43,17 +55,35 @@ def organisation_statuses(
     pairs = [pair for pair in pairs if pair.latest is not None]
     if not ids or not pairs:
         return {}
-    comparisons = [
-        revision_compare(base=pair.previous or pair.latest, target=pair.latest, organisations=ids)  # type: ignore[arg-type]
-        for pair in pairs
-    ]
-    compared = {pair.latest.contract_id: pair.previous is not None for pair in pairs}  # type: ignore[union-attr]
+    # revision id -> (contract id, which side): a contract of one revision is both sides of its pair.
+    sides: dict[int, tuple[int, list[str]]] = {}
+    for pair in pairs:
+        latest = cast(Revision, pair.latest)
+        sides[latest.pk] = (latest.contract_id, ["target"] if pair.previous else ["base", "target"])
+        if pair.previous is not None:
+            sides[pair.previous.pk] = (latest.contract_id, ["base"])
+    compared = {cast(Revision, pair.latest).contract_id: pair.previous is not None for pair in pairs}
+    rows = Entitlement.objects.filter(organisation_id__in=ids, revision_id__in=list(sides)).values_list(
+        "organisation_id", "revision_id", "system__slug", "status"
+    )
+    found: dict[tuple[int, int, str], dict[str, str]] = {}
+    for organisation_id, revision_id, system_slug, status in rows.order_by():
+        contract_id, named = sides[revision_id]
+        statuses = found.setdefault((organisation_id, contract_id, system_slug), {})
+        for side in named:
+            statuses[side] = status
+    live = set(
+        Deployment.objects.filter(organisation_id__in=ids, status=DeploymentStatus.LIVE)
+        .values_list("organisation_id", "system__slug")
+        .order_by()
+    )
     cells: dict[int, dict[tuple[int, str], StatusCell]] = {}
-    for row in union_rows(comparisons):
-        cells.setdefault(row["organisation_id"], {})[(row["contract_id"], row["system_slug"])] = StatusCell(
-            status=row["target_status"],
-            outcome=row["outcome"] if compared[row["contract_id"]] else None,
-            live=row["live"],
+    for (organisation_id, contract_id, system_slug), statuses in found.items():
+        base, target = statuses.get("base", ""), statuses.get("target", "")
+        cells.setdefault(organisation_id, {})[(contract_id, system_slug)] = StatusCell(
+            status=target or EntitlementStatus.UNKNOWN,
+            outcome=status_pair_outcome(base, target) if compared[contract_id] else None,
+            live=(organisation_id, system_slug) in live,
         )
     return cells
 
