@@ -4,6 +4,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 
@@ -91,23 +93,78 @@ def tally_outcome() -> Case:
 
 def tally_sums(cells: QuerySet[StatusPairCount], parts: Mapping[str, tuple[Any, Q]]) -> dict[str, Counter]:
     """For each named part, (the column it groups by, the condition its cells meet): how many the cells it keeps
-    count, by that column's value as text (one value, "", for a column None). One query, a small group per part,
-    summed in the database however many cells the tally holds."""
+    count, by that column's value as text (one value, "", for a column None). One query, summed in the database
+    however many cells the tally holds: on PostgreSQL in one pass over the cells (a grouping set per part, each
+    summing only the cells its condition keeps), elsewhere a small group per part."""
+    sums: dict[str, Counter] = {name: Counter() for name in parts}
+    if not parts:
+        return sums
+    if connection.vendor == "postgresql":
+        found = _summed_in_one_pass(cells, parts)
+    else:
+        found = _summed_part_by_part(cells, parts)
+    for name, value, number in found:
+        if number:
+            sums[name][value] += number
+    return sums
+
+
+def _summed_part_by_part(cells: QuerySet[StatusPairCount], parts: Mapping[str, tuple[Any, Q]]) -> list[tuple]:
     grouped = [
         cells.filter(condition)
         .annotate(part=Value(name), value=Value("") if column is None else Cast(column, CharField()))
-        .values("part", "value")
+        .values_list("part", "value")
         .annotate(number=Sum("count"))
         .order_by()
         for name, (column, condition) in parts.items()
     ]
-    sums: dict[str, Counter] = {name: Counter() for name in parts}
-    if not grouped:
-        return sums
-    for row in grouped[0].union(*grouped[1:], all=True):
-        if row["number"]:
-            sums[row["part"]][row["value"]] += row["number"]
-    return sums
+    return list(grouped[0].union(*grouped[1:], all=True))
+
+
+def _summed_in_one_pass(cells: QuerySet[StatusPairCount], parts: Mapping[str, tuple[Any, Q]]) -> list[tuple]:
+    """GROUP BY GROUPING SETS, one set per part (its column, or none), each part's sum FILTERed by its condition:
+    the cells are read once, where a UNION of groups reads them once a part."""
+    names = list(parts)
+    # Grouped by the columns as they are, and their values made text here: casting each cell's costs more.
+    columns = {f"_by_{index}": parts[name][0] for index, name in enumerate(names) if parts[name][0] is not None}
+    kept = {
+        f"_keeps_{index}": Case(When(parts[name][1], then=Value(True)), default=Value(False))
+        if parts[name][1]
+        else Value(True)
+        for index, name in enumerate(names)
+    }
+    try:
+        inner, params = cells.annotate(**columns, **kept).values("count", *columns, *kept).query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    grouped = list(columns)
+    sets = ", ".join([f"({column})" for column in grouped] + (["()"] if len(columns) < len(names) else []))
+    summed = ", ".join(f"SUM(count) FILTER (WHERE {flag})" for flag in kept)
+    selected = f"GROUPING({', '.join(grouped)}), {', '.join(grouped)}, " if grouped else "0, "
+    sql = f"SELECT {selected}{summed} FROM ({inner}) AS cells GROUP BY GROUPING SETS ({sets})"
+    every = (1 << len(grouped)) - 1  # GROUPING()'s bits: 1 for each column a row is not grouped by
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        not_grouped_by, values, numbers = row[0], row[1 : 1 + len(grouped)], row[1 + len(grouped) :]
+        for index, name in enumerate(names):
+            column = f"_by_{index}"
+            if column in columns:
+                position = grouped.index(column)
+                if not_grouped_by == every ^ (1 << (len(grouped) - 1 - position)):
+                    found.append((name, _as_text(values[position]), numbers[index]))
+            elif not_grouped_by == every:
+                found.append((name, "", numbers[index]))
+    return found
+
+
+def _as_text(value: Any) -> str | None:
+    """A value as PostgreSQL casts it to text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
 
 
 def with_outcome(cells: QuerySet[StatusPairCount]) -> QuerySet[StatusPairCount]:
