@@ -85,6 +85,20 @@ def outcome_badge(value: str | None) -> str:
 
 
 @register.filter
+def matrix_cells(cells: list[dict | None]) -> str:
+    """A row of the outcome matrix, a cell per system: the outcome in words, whether it is live, or no record."""
+    return mark_safe("".join(_matrix_cell(cell["outcome"], cell["live"]) if cell else NO_RECORD_CELL for cell in cells))
+
+
+NO_RECORD_CELL = format_html("<td>{}</td>", NO_RECORD)
+
+
+@functools.lru_cache(maxsize=64)
+def _matrix_cell(outcome: str, live: bool) -> str:
+    return format_html("<td>{}{}</td>", outcome_badge(outcome), format_html("<br>{}", LIVE_MARK) if live else "")
+
+
+@register.filter
 @functools.lru_cache(maxsize=256)
 def status_cell(cell) -> str:
     """A trust list cell: the latest status, the outcome since the previous revision, and whether it is live."""
