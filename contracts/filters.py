@@ -88,7 +88,7 @@ class EntitlementFilter(OrganisationSearch, StrictFilterSet):
             [(code, f"{code} ({'; '.join(titles)})") for code, titles in self.contracts_of_code.items()],
         )
         set_choices(self, "system", System.objects.order_by("name").values_list("slug", "name"))
-        set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+        set_choices(self, "sector", distinct_values(Organisation, "sector"))
         set_choices(self, "kind", kind_choices())
 
     def is_valid(self) -> bool:
@@ -180,7 +180,7 @@ class CompareFilter(StrictFilterSet):
         systems = contract_systems(contract=contract, per_organisation=True, drafts=drafts)
         self.systems = {system.slug: system for system in systems}
         set_choices(self, "system", [(system.slug, system.name) for system in self.systems.values()])
-        set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+        set_choices(self, "sector", distinct_values(Organisation, "sector"))
         set_choices(self, "kind", kind_choices())
 
     def is_valid(self) -> bool:
@@ -279,7 +279,7 @@ class TrustFilter(OrganisationSearch, StrictFilterSet):
         self.systems = {system.slug: system for system in systems}
         set_choices(self, "contract", [(contract.slug, contract.title) for contract in contracts])
         set_choices(self, "system", [(system.slug, system.name) for system in self.systems.values()])
-        set_choices(self, "sector", distinct_values(Organisation.objects.all(), "sector"))
+        set_choices(self, "sector", distinct_values(Organisation, "sector"))
         set_choices(self, "kind", kind_choices())
 
     def is_valid(self) -> bool:

@@ -174,6 +174,8 @@ class Organisation(models.Model):
             # Lists and the compare table are in this order: a page of them is read from the index,
             # not by sorting every row.
             models.Index(fields=["name", "code"], name="organisation_list_order"),
+            # The sectors a filter offers are read from it one value at a time (nhsit.lib.filtering.distinct_values).
+            models.Index(fields=["sector"], name="organisation_sector"),
         ]
 
     def __str__(self):

@@ -13,7 +13,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
 
 # What every table's address may hold besides its filters.
 TABLE_PARAMETERS = frozenset({"page", "per_page", "sort", "_export"})
@@ -148,10 +149,24 @@ def set_choices(filterset: django_filters.FilterSet, name: str, choices: Iterabl
     filterset.filters[name].extra["choices"] = list(choices)
 
 
-def distinct_values(queryset: QuerySet, field: str) -> list[tuple[str, str]]:
-    """(value, value) for each non-blank value of a text field, for a filter's choices."""
-    values = queryset.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
-    return [(value, value) for value in values]
+def distinct_values(model: type[Model], field: str) -> list[tuple[str, str]]:
+    """(value, value) for each non-blank value of a text column, in order, for a filter's choices. On PostgreSQL
+    each value is found from the last in the column's index (a loose index scan): as many steps as there are
+    values, however many rows hold them; DISTINCT would read every row."""
+    if connection.vendor != "postgresql":
+        values = model._default_manager.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
+        return [(value, value) for value in values.distinct()]
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(model._meta.get_field(field).column)
+    next_after = f"SELECT {column} FROM {table} WHERE {column} > %s ORDER BY {column} LIMIT 1"
+    sql = (
+        f"WITH RECURSIVE found(value) AS (({next_after}) UNION ALL "
+        f"SELECT ({next_after.replace('%s', 'found.value')}) FROM found WHERE found.value IS NOT NULL) "
+        "SELECT value FROM found WHERE value IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [""])
+        return [(value, value) for (value,) in cursor.fetchall()]
 
 
 def strict_rows(filterset: django_filters.FilterSet) -> QuerySet:
