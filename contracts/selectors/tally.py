@@ -94,12 +94,16 @@ def tally_outcome() -> Case:
 def tally_sums(cells: QuerySet[StatusPairCount], parts: Mapping[str, tuple[Any, Q]]) -> dict[str, Counter]:
     """For each named part, (the column it groups by, the condition its cells meet): how many the cells it keeps
     count, by that column's value as text (one value, "", for a column None). One query, summed in the database
-    however many cells the tally holds: on PostgreSQL in one pass over the cells (a grouping set per part, each
-    summing only the cells its condition keeps), elsewhere a small group per part."""
+    however many cells the tally holds. Where the parts keep much the same cells (they have at most one condition
+    between them, besides none), on PostgreSQL in one pass over the cells, a grouping set per part; otherwise a
+    small group per part, each reading only the cells its condition keeps (measured at a million rows: one pass
+    over an unfiltered pair of revisions 24 ms against 36 ms a part at a time; with a system and an outcome chosen,
+    three conditions, 26 ms against 19 ms)."""
     sums: dict[str, Counter] = {name: Counter() for name in parts}
     if not parts:
         return sums
-    if connection.vendor == "postgresql":
+    conditions = {condition for _column, condition in parts.values() if condition}
+    if connection.vendor == "postgresql" and len(conditions) <= 1:
         found = _summed_in_one_pass(cells, parts)
     else:
         found = _summed_part_by_part(cells, parts)

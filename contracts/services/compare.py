@@ -127,6 +127,9 @@ class RevisionComparison:
     rows: QuerySet
     # The organisations with at least one of those rows.
     organisations: QuerySet
+    # The same rows as entitlements giving their `organisation_id`, without the names, kinds and systems the rows
+    # join for their columns: what asks of one organisation whether it has any, cheaply.
+    having: QuerySet
     # The filters the rows were chosen by (None: not filtered by it).
     systems: tuple[System, ...] | None = None
     kinds: tuple[str, ...] | None = None
@@ -230,12 +233,14 @@ def revision_compare(
         .annotate(outcome=entitlement_outcome(), live=live_deployment())
         .order_by("organisation_name", "organisation_code", "system_name")
     )
+    having = pairs
     if outcomes is not None:
-        rows = rows.alias(base_recorded=F("base_row__status"), target_recorded=F("target_row__status")).filter(
-            outcome_is(outcomes)
-        )
+        recorded = {"base_recorded": F("base_row__status"), "target_recorded": F("target_row__status")}
+        rows = rows.alias(**recorded).filter(outcome_is(outcomes))
+        having = having.alias(**recorded).filter(outcome_is(outcomes))
     if live is not None:
         rows = rows.filter(live=live)
+        having = having.alias(live=live_deployment()).filter(live=live)
     if outcomes is None and live is None:
         # Which organisations have a row: any entitlement on either side says so, which an index answers without
         # joining the two sides.
@@ -251,12 +256,13 @@ def revision_compare(
             named = named.filter(sector__in=sectors)
         if organisations is not None:
             named = named.filter(pk__in=organisations)
-        named = organisations_having(named, rows)
+        named = organisations_having(named, having)
     return RevisionComparison(
         base=base,
         target=target,
         rows=rows,
         organisations=named,
+        having=having,
         systems=_kept(systems),
         kinds=_kept(kinds),
         sectors=_kept(sectors),
@@ -348,8 +354,8 @@ def organisation_ids_with_outcome(
     """The ids (as `organisation_id`) of organisations with one of the outcomes (or any row at all) between the
     revisions, for one of the systems (or any)."""
     chosen = list(outcomes) if outcomes else None
-    rows = revision_compare(base=base, target=target, systems=list(systems) if systems else None, outcomes=chosen).rows
-    return rows.order_by().values("organisation_id")
+    comparison = revision_compare(base=base, target=target, systems=list(systems) if systems else None, outcomes=chosen)
+    return comparison.having.order_by().values("organisation_id")
 
 
 def organisations_having(organisations: QuerySet[Organisation], rows: QuerySet, *, name: str = "") -> QuerySet:
