@@ -24,7 +24,8 @@ def organisation_match(text: str) -> Q:
         return Q()
     register = Organisation.objects.only("pk", "name", "short_name")
     alike = [
-        match.record.pk for match in ranked_matches(register, text, fields=["name", "short_name"], limit=MOST_LIKE)
+        match.record.pk
+        for match in ranked_matches(register, text, fields=["name", "short_name"], limit=MOST_LIKE, words_indexed=True)
     ]
     named = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(pk__in=alike)
     return identified_by(text) | named

@@ -56,7 +56,7 @@ def site_search(text: str, *, drafts: bool = False) -> SearchResults:
     code = _code_condition(text)
     results.organisations = ranked_matches(
         Organisation.objects.select_related("kind"), text,
-        fields=["name", "short_name"], exact=code, limit=MOST_PER_KIND,
+        fields=["name", "short_name"], exact=code, limit=MOST_PER_KIND, words_indexed=True,
     )  # fmt: skip
     results.organisations = _codes_typed_in_full_first(results.organisations, text)
     results.identified = Organisation.objects.by_identifier(text)

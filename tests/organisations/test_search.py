@@ -1,10 +1,20 @@
 """Finding organisations in the register by what a person types."""
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Q, Value
+from django.db.models import F, Func, Q, Value
 
-from nhsit.lib.search import CANDIDATE, WordSimilar, fold, folded_expression
+from nhsit.lib.search import (
+    CANDIDATE,
+    HoldsWords,
+    WordSimilar,
+    _ranked_in_python,
+    fold,
+    folded_expression,
+    ranked_matches,
+    words_likeness,
+)
 from organisations.models import Organisation
 from organisations.search import organisation_search
 from tests.helpers import visible_text
@@ -102,3 +112,57 @@ def test_a_typed_name_reads_the_folded_name_indexes_not_every_name():
         plan = Organisation.objects.filter(chosen).explain()
     assert "organisation_name_folded_trigrams" in plan
     assert "organisation_short_name_folded_trigrams" in plan
+
+
+def many_named(word: str, number: int) -> list[Organisation]:
+    kind = Organisation.objects.first().kind
+    return [
+        Organisation.objects.create(scheme_id="GB-NHS", code=f"ZW{index:03}", name=f"{word} Widget {index}", kind=kind)
+        for index in range(number)
+    ]
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("typed", "found"), [("widget", 20), ("alpha", 20), ("Widget 1", 20), ("widgets", 20), ("widget alpha", 0)]
+)
+def test_names_holding_the_words_typed_are_ranked_as_in_python(typed, found):
+    """Found through the index of the names' words where enough hold them, or else scored as loose matches: the
+    same organisations, in the same order, as scoring every name in Python."""
+    many_named("Alpha", 30)
+    register = Organisation.objects.all()
+    typed_folded = fold(typed)
+    indexed = ranked_matches(register, typed, fields=["name", "short_name"], limit=20, words_indexed=True)
+    in_python = _ranked_in_python(register, typed_folded, fields=["name", "short_name"], exact=None, limit=20)
+    assert [(match.record.pk, match.score) for match in indexed] == [
+        (match.record.pk, match.score) for match in in_python
+    ]
+    assert len(indexed) == found
+
+
+@on_postgresql
+def test_a_word_most_names_hold_is_read_through_the_index_of_their_words():
+    many_named("Alpha", 30)
+    holding = Q(HoldsWords(Func(F("name"), function="words_for_search"), SearchQuery("widget", config="simple")))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Organisation.objects.filter(holding).explain()
+    assert "organisation_name_words" in plan
+
+
+@on_postgresql
+@pytest.mark.parametrize("typed", ["guys", "st thomas", "saint eloi", "eloi hospital", "marys on sea", "cottage"])
+def test_a_name_holding_the_words_typed_in_python_holds_them_in_the_database(typed):
+    names = [
+        "Guy's and St Thomas' NHS Foundation Trust",
+        "Hôpital Saint-Éloi",
+        "St. Mary's-on-Sea (Cottage) Hospital",
+        "The Saint-Éloi Hospital",
+    ]
+    for name in names:
+        in_python = words_likeness(fold(typed), fold(name)) == 1.0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT words_for_search(%s) @@ plainto_tsquery('simple', %s)", [name, fold(typed)])
+            (in_database,) = cursor.fetchone()
+        assert in_database or not in_python, name
