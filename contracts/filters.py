@@ -142,10 +142,15 @@ class SourceFilter(StrictFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(author__icontains=value))
 
 
+# The compare page pages two lists by cursor: the matrix's organisations by ?after= and ?before=, its table's rows
+# by these.
+COMPARE_ROWS_PARAMETERS = ("rows_after", "rows_before")
+
+
 class CompareFilter(StrictFilterSet):
     """The compare page's form: which two revisions (codes), and which rows. revision_compare does the filtering."""
 
-    accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS
+    accepted_parameters = TABLE_PARAMETERS | KEYSET_PARAMETERS | frozenset(COMPARE_ROWS_PARAMETERS)
 
     base = django_filters.ChoiceFilter(label="From revision", method="keep", empty_label=None)
     target = django_filters.ChoiceFilter(label="To revision", method="keep", empty_label=None)

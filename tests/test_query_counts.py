@@ -36,6 +36,8 @@ PAGES = {
     # The matrix paged by cursor: its page of organisations is read from where it starts, never counted.
     f"/contracts/london-lsp/compare/?after={cursor_text(['M', '', 0])}": 30,
     f"/contracts/london-lsp/compare/?system=rio&system=cerner-millennium&before={cursor_text(['M', '', 0])}": 30,
+    # Its table of rows paged by cursor too, in parameters of its own.
+    f"/contracts/london-lsp/compare/?rows_after={cursor_text(['M', '', 0, '', 0])}": 30,
     # Paged by cursor: the revisions in order, each one's part of the page in one query, then the page's rows;
     # and the filter counts, one grouped query.
     "/entitlements/": 15,

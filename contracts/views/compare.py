@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from contracts.exports import COMPARE_COLUMNS, compare_csv_body
-from contracts.filters import CompareFilter
+from contracts.filters import COMPARE_ROWS_PARAMETERS, CompareFilter
 from contracts.models import Contract
 from contracts.pages.compare import MATRIX_CURSOR_TYPES, compare_picture, outcome_matrix, rolled_up
 from contracts.pages.facets import compare_facets, labelled
@@ -17,8 +17,8 @@ from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
-from nhsit.lib.keyset import Cursor, asked_cursor
-from nhsit.lib.tables import Download, filter_status, sortable_columns, table_response
+from nhsit.lib.keyset import Cursor, asked_cursor, seek
+from nhsit.lib.tables import Download, Seek, filter_status, sortable_columns, table_response
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
 # The matrix was once paged by number; it is now paged by where each page starts (?after=, ?before=).
@@ -54,7 +54,17 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         request, filterset=filterset, table=table, download=download, template="contracts/compare.html",
         count=lambda: sum(sum(by_outcome.values()) for by_outcome in counts().values()),
         context=lambda table: compare_context(filterset, comparison, counts(), matrix_cursor, drafts=drafts),
+        seek=COMPARE_ROWS_SEEK,
     )  # fmt: skip
+
+
+# The table's rows in their first order, by organisation and then system, each ending in its id.
+COMPARE_ROWS_ORDER = ["organisation_name", "organisation_code", "organisation_id", "system_name", "system_id"]
+COMPARE_ROWS_SEEK = Seek(
+    (str, str, int, str, int),
+    lambda rows, cursor, per_page: seek(rows, fields=COMPARE_ROWS_ORDER, cursor=cursor, per_page=per_page),
+    parameters=COMPARE_ROWS_PARAMETERS,
+)
 
 
 def compare_context(

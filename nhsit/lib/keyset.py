@@ -14,7 +14,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 AFTER, BEFORE = "after", "before"
-KEYSET_PARAMETERS = frozenset({AFTER, BEFORE})
+PARAMETERS = (AFTER, BEFORE)
+KEYSET_PARAMETERS = frozenset(PARAMETERS)
 
 
 @dataclass(frozen=True)
@@ -57,22 +58,28 @@ def read_cursor(text: str, *, types: Sequence[type], order: str | None = None) -
     return tuple(key[1:] if order is not None else key)
 
 
-def asked_cursor(request: HttpRequest, *, types: Sequence[type], order: str | None = None) -> Cursor | None:
-    """The `?after=` or `?before=` of the address (not both), or None for the first page."""
-    after, before = request.GET.get(AFTER), request.GET.get(BEFORE)
+def asked_cursor(
+    request: HttpRequest, *, types: Sequence[type], order: str | None = None, parameters: tuple[str, str] = PARAMETERS
+) -> Cursor | None:
+    """The `?after=` or `?before=` of the address (not both), or None for the first page: or the pair of parameters
+    given, for a page with two lists paged by cursor."""
+    after_name, before_name = parameters
+    after, before = request.GET.get(after_name), request.GET.get(before_name)
     if after is not None and before is not None:
-        raise BadRequest("Give ?after= or ?before=, not both: each says where a page starts.")
+        raise BadRequest(f"Give ?{after_name}= or ?{before_name}=, not both: each says where a page starts.")
     if after is None and before is None:
         return None
     text = after if after is not None else before or ""
     return Cursor(read_cursor(text, types=types, order=order), backwards=before is not None)
 
 
-def requested_cursor(request: HttpRequest, *, types: Sequence[type], order: str | None = None) -> Cursor | None:
+def requested_cursor(
+    request: HttpRequest, *, types: Sequence[type], order: str | None = None, parameters: tuple[str, str] = PARAMETERS
+) -> Cursor | None:
     """The `?after=` or `?before=` of the address (not both, and not with `?page=`), or None for the first page."""
-    if KEYSET_PARAMETERS & request.GET.keys() and "page" in request.GET:
-        raise BadRequest("Give ?page= or a place in the list (?after=, ?before=), not both.")
-    return asked_cursor(request, types=types, order=order)
+    if set(parameters) & request.GET.keys() and "page" in request.GET:
+        raise BadRequest(f"Give ?page= or a place in the list (?{parameters[0]}=, ?{parameters[1]}=), not both.")
+    return asked_cursor(request, types=types, order=order, parameters=parameters)
 
 
 def beyond(fields: Sequence[str], key: Sequence[Any], *, backwards: bool = False) -> Q:
@@ -104,9 +111,11 @@ def seek(
     reverse = [field.removeprefix("-") if field.startswith("-") else f"-{field}" for field in fields]
     read = list(rows.order_by(*(reverse if backwards else fields))[: per_page + 1])
     names = [field.removeprefix("-") for field in fields]
-    return keyset_page(
-        read, key_of=lambda row: [getattr(row, name) for name in names], cursor=cursor, per_page=per_page, order=order
-    )
+
+    def key_of(row: Any) -> list[Any]:
+        return [row[name] if isinstance(row, dict) else getattr(row, name) for name in names]
+
+    return keyset_page(read, key_of=key_of, cursor=cursor, per_page=per_page, order=order)
 
 
 @dataclass
@@ -123,6 +132,9 @@ class KeysetPage:
     # What the page's first and last rows are called (their row headers), to say which rows it shows.
     first_shown: str = ""
     last_shown: str = ""
+    # The parameters its links carry the cursors in.
+    after_parameter: str = AFTER
+    before_parameter: str = BEFORE
     keyset = True
 
     def has_next(self) -> bool:

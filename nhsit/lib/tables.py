@@ -15,7 +15,7 @@ from django_tables2 import Column, Table
 from django_tables2.rows import BoundRows
 
 from nhsit.lib.csv_export import csv_response, wants_csv
-from nhsit.lib.keyset import KEYSET_PARAMETERS, Cursor, KeysetPage, KeysetPaginator, requested_cursor
+from nhsit.lib.keyset import PARAMETERS, Cursor, KeysetPage, KeysetPaginator, requested_cursor
 from nhsit.lib.pagination import CountedPaginator, page_of
 
 PER_PAGE = 50
@@ -98,6 +98,8 @@ class Seek:
     types: tuple[type, ...]
     page: Callable[[QuerySet, Cursor | None, int], tuple[list[Any], str | None, str | None]]
     order: str | None = None
+    # The parameters the cursors travel in: others than ?after= and ?before= where the page pages another list so.
+    parameters: tuple[str, str] = PARAMETERS
 
 
 def table_seek(request: HttpRequest, table: Table, seek: Seek, *, count: int | None = None) -> Table:
@@ -106,23 +108,27 @@ def table_seek(request: HttpRequest, table: Table, seek: Seek, *, count: int | N
     if seek.order is not None:
         table_sort(request, table)  # for the columns' headings: the page is read in its order below
     per_page = rows_per_page(request)
-    rows, next_cursor, previous_cursor = seek.page(
-        table.data.data, requested_cursor(request, types=seek.types, order=seek.order), per_page
-    )
+    cursor = requested_cursor(request, types=seek.types, order=seek.order, parameters=seek.parameters)
+    rows, next_cursor, previous_cursor = seek.page(table.data.data, cursor, per_page)
     table.paginator = KeysetPaginator(table.data.data.count() if count is None else count, per_page)
     header = getattr(table, "row_header", None)
     first, last = (str(getattr(row, header, "")) for row in (rows[0], rows[-1])) if header and rows else ("", "")
-    table.page = KeysetPage(BoundRows(rows, table), next_cursor, previous_cursor, first_shown=first, last_shown=last)
+    after, before = seek.parameters
+    table.page = KeysetPage(
+        BoundRows(rows, table), next_cursor, previous_cursor, first_shown=first, last_shown=last,
+        after_parameter=after, before_parameter=before,
+    )  # fmt: skip
     return table
 
 
-def numbered_pages_only(request: HttpRequest, table: Table) -> None:
-    """A table paged by cursor, sorted by another column or asked for by page number: refuse a cursor, and a page
-    past MOST_NUMBERED_PAGES."""
-    if KEYSET_PARAMETERS & request.GET.keys():
+def numbered_pages_only(request: HttpRequest, table: Table, *, parameters: tuple[str, str] = PARAMETERS) -> None:
+    """A table paged by cursor (in `parameters`), sorted by another column or asked for by page number: refuse a
+    cursor, and a page past MOST_NUMBERED_PAGES."""
+    if set(parameters) & request.GET.keys():
+        place = f"a place in the list (?{parameters[0]}=, ?{parameters[1]}=)"
         if table.prefixed_page_field in request.GET:
-            raise BadRequest("Give ?page= or a place in the list (?after=, ?before=), not both.")
-        raise BadRequest("A place in the list (?after=, ?before=) holds in the table's first order: remove ?sort=.")
+            raise BadRequest(f"Give ?page= or {place}, not both.")
+        raise BadRequest(f"{place[0].upper()}{place[1:]} holds in the table's first order: remove ?sort=.")
     number = request.GET.get(table.prefixed_page_field, "1")
     if number.isascii() and number.isdigit() and int(number) > MOST_NUMBERED_PAGES:
         raise BadRequest(
@@ -169,7 +175,7 @@ def table_response(
         table_seek(request, table, seek, count=count() if count else None)
     else:
         if seek:
-            numbered_pages_only(request, table)
+            numbered_pages_only(request, table, parameters=seek.parameters)
         table_configure(request, table, count=count() if count else None)
     page = {"filterset": filterset, "table": table, **(context(table) if context else {})}
     return render(request, template, page, status=filter_status(filterset))
