@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef, Q, Value
 
 from contracts.models import Deliverable, DeliverableStatus, Entitlement, EntitlementStatus, Revision, System
 from contracts.outcomes import Outcome
@@ -91,8 +91,7 @@ def _lost_in_tally(pairs: Sequence[tuple[Revision, Revision]], *, system: System
     parts = [
         status_pair_counts(
             status_pair_cells(base=base, target=target, systems=[system] if system is not None else None)
-            .filter(base_status=EntitlementStatus.ENTITLED)
-            .exclude(target_status__in=still_entitled_or_unknown)
+            .filter(Q(base_status=EntitlementStatus.ENTITLED) & ~Q(target_status__in=still_entitled_or_unknown))
             .annotate(target_id=Value(target.pk)),
             "target_id",
             "system__slug",

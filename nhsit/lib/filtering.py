@@ -9,12 +9,12 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 
 # What every table's address may hold besides its filters.
 TABLE_PARAMETERS = frozenset({"page", "per_page", "sort", "_export"})
@@ -157,7 +157,8 @@ def distinct_values(model: type[Model], field: str) -> list[tuple[str, str]]:
         values = model._default_manager.exclude(**{field: ""}).order_by(field).values_list(field, flat=True)
         return [(value, value) for value in values.distinct()]
     quote = connection.ops.quote_name
-    table, column = quote(model._meta.db_table), quote(model._meta.get_field(field).column)
+    column = quote(cast(str, cast(Field, model._meta.get_field(field)).column))
+    table = quote(model._meta.db_table)
     next_after = f"SELECT {column} FROM {table} WHERE {column} > %s ORDER BY {column} LIMIT 1"
     sql = (
         f"WITH RECURSIVE found(value) AS (({next_after}) UNION ALL "

@@ -115,7 +115,7 @@ def test_a_typed_name_reads_the_folded_name_indexes_not_every_name():
 
 
 def many_named(word: str, number: int) -> list[Organisation]:
-    kind = Organisation.objects.first().kind
+    kind = Organisation.objects.earliest("pk").kind
     return [
         Organisation.objects.create(scheme_id="GB-NHS", code=f"ZW{index:03}", name=f"{word} Widget {index}", kind=kind)
         for index in range(number)
