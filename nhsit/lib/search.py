@@ -3,11 +3,11 @@
 Every match is scored the same way: whole words typed score above the start of a word, that above a part of one,
 and that above a near spelling, once case, accents and punctuation are folded away. On PostgreSQL the database
 chooses the candidates to score: those with trigrams in common with the words typed (pg_trgm's word similarity,
-on the fields folded in SQL by `fold_for_search`, which organisations 0009 creates and indexes organisations' names
-by) and, for prose such as quotes, those with the same English word stems (full-text search); both extensions are
-created by a migration (organisations 0007). SQLite, the zero-setup
-default, has neither: there every record is a candidate, folded in Python. Both rank alike ("guys" finds Guy's,
-"kings" puts King's College Hospital before Kingston); PostgreSQL also finds other forms of a word in quotes.
+on the fields folded in SQL by `fold_for_search`) and, for prose such as quotes, those with the same English word
+stems (full-text search). Organisations' names are indexed both ways (organisations 0009 and 0011): by their folded
+trigrams, and by their words, through which the names holding the words typed are read first. SQLite, the
+zero-setup default, has neither: there every record is a candidate, folded in Python. Both rank alike ("guys" finds
+Guy's, "kings" puts King's College Hospital before Kingston); PostgreSQL also finds other forms of a word in quotes.
 """
 
 import re
