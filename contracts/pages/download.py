@@ -12,6 +12,7 @@ from contracts.services.dataset import (
     dataset_counts,
     dataset_last_changed,
     dataset_records,
+    entitlement_counts,
 )
 
 
@@ -60,10 +61,11 @@ def _contract_offer(contract: Contract, counts: ContractCounts) -> PackageOffer:
 def download_page() -> DownloadPage:
     """Every contract's package (its own records counted, a query per kind) and the whole dataset's (every table
     counted, a query per table), whatever the number of contracts."""
-    counts = contract_counts()
+    entitlements = entitlement_counts()
+    counts = contract_counts(entitlements=entitlements)
     contracts = Contract.objects.order_by("signed_on", "title", "pk")
     offers = [_contract_offer(contract, counts.get(contract.pk, ContractCounts())) for contract in contracts]
-    everything = [TableCount(kind, rows) for kind, rows in dataset_counts(dataset_records())]
+    everything = [TableCount(kind, rows) for kind, rows in dataset_counts(dataset_records(), entitlements=entitlements)]
     offers.append(
         PackageOffer(
             "Every contract, and the whole register",

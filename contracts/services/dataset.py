@@ -141,9 +141,9 @@ class ContractCounts:
     figures: int = 0
 
 
-def contract_counts() -> dict[int, ContractCounts]:
+def contract_counts(*, entitlements: dict[int, int] | None = None) -> dict[int, ContractCounts]:
     """{contract id: how many of each kind of its published records}, a query per kind whatever the number of
-    contracts."""
+    contracts (`entitlements`: entitlement_counts(), where the caller has them)."""
     published = Revision.objects.visible(drafts=False)
     grouped = {
         "revisions": published.values(owner=F("contract_id")),
@@ -155,12 +155,12 @@ def contract_counts() -> dict[int, ContractCounts]:
     for name, rows in grouped.items():
         for row in rows.order_by().annotate(count=Count("pk")).values("owner", "count"):
             counts.setdefault(row["owner"], {})[name] = row["count"]
-    for owner, number in _entitlement_counts().items():
+    for owner, number in (entitlement_counts() if entitlements is None else entitlements).items():
         counts.setdefault(owner, {})["entitlements"] = number
     return {owner: ContractCounts(**own) for owner, own in counts.items()}
 
 
-def _entitlement_counts() -> dict[int, int]:
+def entitlement_counts() -> dict[int, int]:
     """{contract id: how many entitlements its published revisions hold}, from the status-pair tally's diagonal
     (each revision's own rows), not by counting the rows: one query."""
     published = dict(Revision.objects.visible(drafts=False).values_list("pk", "contract_id"))
@@ -176,9 +176,9 @@ def _entitlement_counts() -> dict[int, int]:
     return counts
 
 
-def dataset_counts(records: DatasetRecords) -> list[tuple[str, int]]:
+def dataset_counts(records: DatasetRecords, *, entitlements: dict[int, int] | None = None) -> list[tuple[str, int]]:
     """(kind of record, how many) for each table of the download, in its order: a count query each, but for the
-    entitlements, read from the status-pair tally."""
+    entitlements, read from the status-pair tally (`entitlements`: entitlement_counts(), where the caller has them)."""
     kinds = [
         ("organisations", records.organisations), ("successions", records.successions),
         ("local systems", records.local_systems), ("suppliers", records.suppliers), ("contracts", records.contracts),
@@ -186,7 +186,8 @@ def dataset_counts(records: DatasetRecords) -> list[tuple[str, int]]:
         ("deliverables", records.deliverables), ("deployments", records.deployments), ("sources", records.sources),
         ("citations", records.citations), ("reported figures", records.figures),
     ]  # fmt: skip
-    entitlements = _entitlement_counts()
+    if entitlements is None:
+        entitlements = entitlement_counts()
     if records.contract is not None:
         entitlements = {records.contract.pk: entitlements.get(records.contract.pk, 0)}
     return [
