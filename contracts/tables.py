@@ -12,7 +12,7 @@ from contracts.templatetags.tracker import (
     status_badge,
     status_cell,
 )
-from nhsit.lib.tables import DirectColumn
+from nhsit.lib.tables import DirectColumn, LinkedColumn
 from organisations.models import Organisation
 
 
@@ -57,29 +57,29 @@ class EvidenceColumn(DirectColumn):
 class EntitlementTable(LeavesOutEmptyColumns):
     row_header = "organisation"
     empty_omitted = ("sector", "delivery_model", "deployment_slot", "withdrawal_reason")
-    contract = tables.Column(accessor="revision__contract__slug", verbose_name="Contract")
-    revision = tables.Column(accessor="revision__code", verbose_name="Revision", order_by="revision__sequence")
-    identifier = tables.Column(
+    contract = DirectColumn(accessor="revision__contract__slug", verbose_name="Contract")
+    revision = DirectColumn(accessor="revision__code", verbose_name="Revision", order_by="revision__sequence")
+    identifier = LinkedColumn(
         accessor="organisation__identifier",
         order_by=("organisation__code",),
         verbose_name="Code",
-        linkify=lambda record: record.organisation.get_absolute_url(),
+        link=lambda record: record.organisation.get_absolute_url(),
     )
-    organisation = tables.Column(accessor="organisation__name", verbose_name="Organisation")
+    organisation = DirectColumn(accessor="organisation__name", verbose_name="Organisation")
     kind = DirectColumn(accessor="organisation__kind__name", order_by=("organisation__kind",), verbose_name="Kind")
-    sector = tables.Column(accessor="organisation__sector", verbose_name="Sector", default="not recorded")
-    system = tables.Column(
-        accessor="system__name", verbose_name="System", linkify=lambda record: record.system.get_absolute_url()
+    sector = DirectColumn(accessor="organisation__sector", verbose_name="Sector", default="not recorded")
+    system = LinkedColumn(
+        accessor="system__name", verbose_name="System", link=lambda record: record.system.get_absolute_url()
     )
     status = StatusColumn()
     evidence = EvidenceColumn()
-    delivery_model = tables.Column(default="—")
-    deployment_slot = tables.Column(verbose_name="Slot", default="—")
-    withdrawal_reason = tables.Column(verbose_name="Reason", default="—")
-    source_count = tables.Column(
+    delivery_model = DirectColumn(default="—")
+    deployment_slot = DirectColumn(verbose_name="Slot", default="—")
+    withdrawal_reason = DirectColumn(verbose_name="Reason", default="—")
+    source_count = LinkedColumn(
         verbose_name="Sources",
         attrs={"td": {"class": "number"}, "th": {"class": "number"}},
-        linkify=lambda record: record.get_absolute_url(),
+        link=lambda record: record.get_absolute_url(),
     )
 
     class Meta:
@@ -113,12 +113,16 @@ class CompareTable(LeavesOutEmptyColumns):
     empty_omitted = ("sector", "delivery_model")
 
     # The outcome, what the page answers, comes right after the organisation.
-    identifier = tables.Column(
-        verbose_name="Code", order_by=("organisation_code",), linkify=("trust_detail", {"ods": tables.A("identifier")})
+    identifier = LinkedColumn(
+        verbose_name="Code",
+        order_by=("organisation_code",),
+        link=lambda record: reverse("trust_detail", kwargs={"ods": record["identifier"]}),
     )
     organisation_name = DirectColumn(verbose_name="Organisation")
     outcome = OutcomeColumn()
-    system_name = tables.Column(verbose_name="System", linkify=("system_detail", {"slug": tables.A("system_slug")}))
+    system_name = LinkedColumn(
+        verbose_name="System", link=lambda record: reverse("system_detail", kwargs={"slug": record["system_slug"]})
+    )
     base_status = StatusColumn(verbose_name="From")
     target_status = StatusColumn(verbose_name="To")
     live = tables.BooleanColumn(yesno="live,—", verbose_name="Live")
