@@ -200,6 +200,9 @@ class ContractsColumn(tables.Column):
     def __init__(self, **kwargs):
         super().__init__(verbose_name="Contracts", orderable=False, **kwargs)
 
+    def cell_html(self, bound_column, record, table) -> str:
+        return self.render(record, table)
+
     def render(self, record, table):
         named = table.contracts_of.get(record.pk, [])
         if not named:
@@ -212,10 +215,10 @@ class ContractsColumn(tables.Column):
 class TrustTable(LeavesOutEmptyColumns):
     row_header = "name"
     empty_omitted = ("sector", "successors")
-    identifier = tables.Column("Code", order_by=("code",), linkify=True)
-    name = tables.Column(linkify=True)
+    identifier = LinkedColumn("Code", order_by=("code",), link=lambda record: record.get_absolute_url())
+    name = LinkedColumn(link=lambda record: record.get_absolute_url())
     kind = DirectColumn(accessor="kind__name", order_by=("kind",), verbose_name="Kind")
-    sector = tables.Column(default="not recorded")
+    sector = DirectColumn(default="not recorded")
     successors = tables.Column("Merged into", orderable=False, empty_values=("",))
     contracts = ContractsColumn()
 
