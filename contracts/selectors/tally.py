@@ -91,6 +91,23 @@ def tally_outcome() -> Case:
     )
 
 
+def tally_outcome_is(outcome: str) -> Q:
+    """The cells (annotated with `base_status` and `target_status`) whose outcome is `outcome`, as conditions on the
+    statuses themselves: the cells tally_outcome() names so, in terms the planner estimates from each column's
+    statistics (of the CASE it cannot, and then plans for a handful of cells)."""
+    missing = [EntitlementStatus.UNKNOWN, ""]
+    entitled = EntitlementStatus.ENTITLED
+    known_not_entitled = [*missing, entitled]
+    conditions: dict[str, Q] = {
+        Outcome.UNKNOWN: Q(base_status__in=missing) | Q(target_status__in=missing),
+        Outcome.KEPT: Q(base_status=entitled, target_status=entitled),
+        Outcome.LOST: Q(base_status=entitled) & ~Q(target_status__in=known_not_entitled),
+        Outcome.GAINED: Q(target_status=entitled) & ~Q(base_status__in=known_not_entitled),
+        Outcome.NEVER: ~Q(base_status__in=known_not_entitled) & ~Q(target_status__in=known_not_entitled),
+    }
+    return conditions.get(outcome, Q(pk__in=[]))
+
+
 def tally_sums(cells: QuerySet[StatusPairCount], parts: Mapping[str, tuple[Any, Q]]) -> dict[str, Counter]:
     """For each named part, (the column it groups by, the condition its cells meet): how many the cells it keeps
     count, by that column's value as text (one value, "", for a column None). One query, summed in the database

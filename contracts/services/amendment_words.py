@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Value
 
 from contracts.models import Deliverable, DeliverableStatus, Entitlement, EntitlementStatus, Revision, System
 from contracts.outcomes import Outcome
-from contracts.selectors.tally import status_pair_cells, status_pair_counts, status_pair_outcome
+from contracts.selectors.tally import status_pair_cells, status_pair_counts, tally_outcome_is
 from contracts.services.compare import deliverable_compare, revision_compare
 from organisations.models import Organisation
 
@@ -85,13 +85,12 @@ def withdrawals_by_revision(
 
 
 def _lost_in_tally(pairs: Sequence[tuple[Revision, Revision]], *, system: System | None) -> list[tuple]:
-    """(target id, system slug, target status, how many) lost, read from the tally's cells of each pair: only the
-    cells entitled in the base and known in the target are summed, a tenth of a pair's cells."""
-    still_entitled_or_unknown = [EntitlementStatus.ENTITLED, EntitlementStatus.UNKNOWN, ""]
+    """(target id, system slug, target status, how many) lost, read from the tally's cells of each pair: only its
+    cells whose outcome is lost are summed, a tenth of a pair's cells."""
     parts = [
         status_pair_counts(
             status_pair_cells(base=base, target=target, systems=[system] if system is not None else None)
-            .filter(Q(base_status=EntitlementStatus.ENTITLED) & ~Q(target_status__in=still_entitled_or_unknown))
+            .filter(tally_outcome_is(Outcome.LOST))
             .annotate(target_id=Value(target.pk)),
             "target_id",
             "system__slug",
@@ -101,11 +100,8 @@ def _lost_in_tally(pairs: Sequence[tuple[Revision, Revision]], *, system: System
     cells = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return [
         (target_id, slug, target_status, number)
-        for target_id, slug, outcome, target_status, number in (
-            (target_id, slug, status_pair_outcome(base_status, target_status), target_status, number)
-            for target_id, slug, base_status, target_status, number in cells
-        )
-        if outcome == Outcome.LOST and number
+        for target_id, slug, _base_status, target_status, number in cells
+        if number
     ]
 
 

@@ -277,3 +277,18 @@ def test_the_tallys_outcome_in_sql_is_the_one_python_gives(db):
                 .values_list("outcome", flat=True)
             )
             assert status_pair_outcome(base_status, target_status) == in_sql, (base_status, target_status)
+
+
+def test_the_cells_of_each_outcome_are_those_the_tallys_outcome_names(db):
+    from django.db.models import Value
+
+    from contracts.outcomes import Outcome
+    from contracts.selectors.tally import status_pair_outcome, tally_outcome_is
+
+    statuses = [*EntitlementStatus.values, ""]
+    one_cell = StatusPairCount.objects.filter(pk=StatusPairCount.objects.order_by("pk")[0].pk)
+    for base_status in statuses:
+        for target_status in statuses:
+            cell = one_cell.annotate(base_status=Value(base_status), target_status=Value(target_status))
+            chosen = {outcome.value for outcome in Outcome if cell.filter(tally_outcome_is(outcome)).exists()}
+            assert chosen == {status_pair_outcome(base_status, target_status)}, (base_status, target_status)
