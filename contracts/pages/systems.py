@@ -2,10 +2,7 @@
 the latest unless the reader chooses), and what the sources say of it; then its programme lines and where it was
 deployed, with the evidence for each."""
 
-from dataclasses import dataclass, replace
-
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from dataclasses import dataclass
 
 from contracts.models import Contract, Deliverable, Deployment, System
 from contracts.outcomes import Outcome
@@ -14,7 +11,8 @@ from contracts.pages.evidence import PageEvidence, page_evidence
 from contracts.pages.figures import FigureCheck, figure_checks
 from contracts.selectors.revisions import RevisionChoice, UnknownRevision, revision_choice, revisions_by_contract
 from contracts.selectors.systems import contracts_of_system, system_deliverables, system_deployments
-from contracts.services.compare import revision_compare, union_outcome_counts, union_rows
+from contracts.services.compare import revision_compare, union_outcome_counts
+from contracts.services.first_by_outcome import OutcomeList, first_by_outcome
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 
 SYSTEM_PAGE_LIST = 100
@@ -77,15 +75,15 @@ def system_overview(
         for choice in compared
     }
     counts = union_outcome_counts(list(comparisons.values()))
-    # Each outcome's organisations, up to a list's length, for every contract in one query; the compare page lists
-    # them all.
-    place = Window(RowNumber(), partition_by=F("outcome"), order_by=["organisation_name", "organisation_code"])
-    listed: dict[tuple[int, str], list[dict]] = {}
-    first_rows = [
-        replace(comparison, rows=comparison.rows.annotate(place=place).filter(place__lte=SYSTEM_PAGE_LIST))
-        for comparison in comparisons.values()
+    # Each outcome's first organisations, for every contract in one query; the compare page lists them all.
+    lists = [
+        OutcomeList(base=choice.base, target=choice.target, system=system, outcome=outcome.value)  # type: ignore[arg-type]
+        for choice in compared
+        for outcome in Outcome
+        if counts.get(choice.contract.pk, {}).get(system.slug, {}).get(outcome.value)
     ]
-    for row in sorted(union_rows(first_rows), key=lambda row: (row["organisation_name"], row["organisation_code"])):
+    listed: dict[tuple[int, str], list[dict]] = {}
+    for row in first_by_outcome(lists, length=SYSTEM_PAGE_LIST):
         listed.setdefault((row["contract_id"], row["outcome"]), []).append(row)
     figures_by_contract: dict[int, list] = {}
     about = contract_figures(contract=contracts, drafts=drafts).filter(system=system)
