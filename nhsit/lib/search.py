@@ -5,7 +5,8 @@ and that above a near spelling, once case, accents and punctuation are folded aw
 chooses the candidates to score: those with trigrams in common with the words typed (pg_trgm's word similarity,
 on the fields folded in SQL by `fold_for_search`) and, for prose such as quotes, those with the same English word
 stems (full-text search). Organisations' names are indexed both ways (organisations 0009 and 0011): by their folded
-trigrams, and by their words, through which the names holding the words typed are read first. SQLite, the
+trigrams, and by their words, through which the names holding the words typed, and then those with words beginning
+with them, are read first, a page of them costing the same however many names there are. SQLite, the
 zero-setup default, has neither: there every record is a candidate, folded in Python. Both rank alike ("guys" finds
 Guy's, "kings" puts King's College Hospital before Kingston); PostgreSQL also finds other forms of a word in quotes.
 """
@@ -23,6 +24,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Case, F, FloatField, Func, Model, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
+# How well words typed match a text: as whole words of it, at the start of one of its words, within one.
+WHOLE_WORDS = 1.0
+WORD_START = 0.85
+PART_OF_A_WORD = 0.7
 # Below this, a trigram or spelling likeness is a different word, not a slip.
 LIKENESS = 0.5
 # Trigrams enough in common for PostgreSQL to offer a record as a candidate, to be scored as below.
@@ -50,18 +55,18 @@ def words_likeness(typed: str, text: str) -> float:
         return 0.0
     padded = f" {text} "
     if f" {typed} " in padded:
-        return 1.0
+        return WHOLE_WORDS
     if f" {typed}" in padded:
-        return 0.85
+        return WORD_START
     if typed in text:
-        return 0.7
+        return PART_OF_A_WORD
     if len(typed) < 4:
         return 0.0
     words = text.split()
     width = len(typed.split())
     spans = (" ".join(words[start : start + width]) for start in range(max(1, len(words) - width + 1)))
     best = max((SequenceMatcher(None, typed, span).ratio() for span in spans), default=0.0)
-    return best * 0.7 if best >= SPELLING else 0.0
+    return best * PART_OF_A_WORD if best >= SPELLING else 0.0
 
 
 def folded_expression(field: str) -> Func:
@@ -115,17 +120,24 @@ def ranked_matches(
     `exact`, such as a code typed in full, scores above everything). `stemmed` also finds other forms of the words
     typed ("withdrawing" finds "withdrawn"), for prose such as quotes, where PostgreSQL's full-text search can.
     `words_indexed`: the fields' `words_for_search` are indexed (organisations' names, organisations 0011), so
-    records holding every word typed are found first through the index, and where they are enough, nothing else is
-    scored."""
+    records holding the words typed, then those holding them at the start of a word, are found first through the
+    index, and where they are enough, nothing else is scored."""
     typed = fold(text)
     if not typed:
         return []
     if connection.vendor != "postgresql":
         return _ranked_in_python(queryset, typed, fields=fields, exact=exact, limit=limit)
     if words_indexed:
-        whole = _whole_words_first(queryset, typed, fields=fields, limit=limit)
+        # Whole words first, then the starts of words, each read through the index of the fields' words; where
+        # those are not enough, the loose matches below.
+        whole, every_whole = _holding(queryset, typed, fields=fields, wanted=limit, score=WHOLE_WORDS, limit=limit)
         if len(whole) >= limit:
             return _exact_first(whole, queryset, exact)[:limit]
+        if every_whole and not stemmed:
+            wanted = limit - len(whole)
+            starts, _ = _holding(queryset, typed, fields=fields, wanted=wanted, score=WORD_START, limit=limit)
+            if len(starts) == wanted:
+                return _exact_first(whole + starts, queryset, exact)[:limit]
     return _ranked_in_database(queryset, typed, fields=fields, exact=exact, stemmed=stemmed, limit=limit)
 
 
@@ -137,21 +149,31 @@ class HoldsWords(Func):
     output_field = BooleanField()
 
 
-def _whole_words_first(queryset: QuerySet, typed: str, *, fields: Sequence[str], limit: int) -> list[Match]:
-    """The records whose fields hold the words typed as they were typed (a whole-word match, the best score but
-    a code's), first by id, as `_ranked_in_python` ranks ties: read through the index of the fields' words, which
-    finds those holding every word typed in any order; of those, the ones holding them in order are kept."""
-    words = SearchQuery(typed, config="simple", search_type="plain")
+def _holding(
+    queryset: QuerySet, typed: str, *, fields: Sequence[str], wanted: int, score: float, limit: int
+) -> tuple[list[Match], bool]:
+    """Up to `wanted` records, first by id as `_ranked_in_python` ranks ties, that score `score`: whole words typed
+    (WHOLE_WORDS) or the start of a word (WORD_START). Read through the index of the fields' words, which finds
+    those holding every word typed (or a word beginning with each) in any order, `limit` × 10 of them at most; of
+    those, the ones scoring `score` are kept. And whether every record the index found was read: then, if fewer than
+    `wanted` are kept, those are all there are."""
+    if score == WORD_START:
+        # Folded words are letters and digits only: nothing in them is tsquery's syntax.
+        words = SearchQuery(" & ".join(f"{word}:*" for word in typed.split()), config="simple", search_type="raw")
+    else:
+        words = SearchQuery(typed, config="simple", search_type="plain")
     holding = Q()
     for field in fields:
         holding |= Q(HoldsWords(Func(F(field), function="words_for_search", output_field=SearchVectorField()), words))
-    whole = []
+    kept = []
+    read = 0
     for row in queryset.filter(holding).order_by("pk")[: limit * 10]:
-        if _python_score(row, typed, fields) == 1.0:
-            whole.append(Match(row, 1.0))
-            if len(whole) == limit:
+        read += 1
+        if _python_score(row, typed, fields) == score:
+            kept.append(Match(row, score))
+            if len(kept) == wanted:
                 break
-    return whole
+    return kept, read < limit * 10
 
 
 def _ranked_in_database(

@@ -5,8 +5,10 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, Func, Q, Value
 
+from nhsit.lib import search
 from nhsit.lib.search import (
     CANDIDATE,
+    WORD_START,
     HoldsWords,
     WordSimilar,
     _ranked_in_python,
@@ -133,11 +135,22 @@ def many_named(word: str, number: int) -> list[Organisation]:
 
 @on_postgresql
 @pytest.mark.parametrize(
-    ("typed", "found"), [("widget", 20), ("alpha", 20), ("Widget 1", 20), ("widgets", 20), ("widget alpha", 0)]
+    ("typed", "found"),
+    [
+        ("widget", 20),
+        ("alpha", 20),
+        ("Widget 1", 20),
+        ("widgets", 20),
+        ("widget alpha", 0),
+        ("widg", 20),
+        ("alpha wid", 20),
+        ("alp widget", 20),
+        ("Widget 2", 20),
+    ],
 )
 def test_names_holding_the_words_typed_are_ranked_as_in_python(typed, found):
-    """Found through the index of the names' words where enough hold them, or else scored as loose matches: the
-    same organisations, in the same order, as scoring every name in Python."""
+    """Found through the index of the names' words where enough hold them (or the starts of them), or else scored as
+    loose matches: the same organisations, in the same order, as scoring every name in Python."""
     many_named("Alpha", 30)
     register = Organisation.objects.all()
     typed_folded = fold(typed)
@@ -166,3 +179,28 @@ def test_a_name_holding_the_words_typed_in_python_holds_them_in_the_database(typ
             cursor.execute("SELECT words_for_search(%s) @@ plainto_tsquery('simple', %s)", [name, fold(typed)])
             (in_database,) = cursor.fetchone()
         assert in_database or not in_python, name
+
+
+@on_postgresql
+@pytest.mark.parametrize("typed", ["guy", "st thom", "saint el", "eloi hosp", "marys on s", "cott"])
+def test_a_name_with_the_words_typed_at_a_words_start_in_python_holds_them_in_the_database(typed):
+    for name in PUNCTUATED_NAMES:
+        in_python = words_likeness(fold(typed), fold(name)) >= WORD_START
+        starts = " & ".join(f"{word}:*" for word in fold(typed).split())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT words_for_search(%s) @@ to_tsquery('simple', %s)", [name, starts])
+            (in_database,) = cursor.fetchone()
+        assert in_database or not in_python, name
+
+
+@on_postgresql
+def test_the_start_of_a_word_most_names_hold_scores_a_page_of_them_not_every_name(monkeypatch):
+    """ "Trus" begins a word of every name: the first names by id are read through the index of their words, and no
+    name is scored by trigrams."""
+    many_named("Alpha", 30)
+    monkeypatch.setattr(search, "_ranked_in_database", None)
+    found = ranked_matches(
+        Organisation.objects.all(), "widg", fields=["name", "short_name"], limit=5, words_indexed=True
+    )
+    assert [match.record.name for match in found] == [f"Alpha Widget {index}" for index in range(5)]
+    assert {match.score for match in found} == {WORD_START}
