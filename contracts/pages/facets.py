@@ -18,6 +18,7 @@ from contracts.selectors.tally import comparison_tally_counts, status_pair_cells
 from contracts.services.compare import revision_compare
 from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
 from nhsit.lib.filtering import rows_without, strict_rows
+from organisations.models import Organisation
 
 ENTITLEMENT_FACETS = {
     "contract": "revision__contract__slug",
@@ -179,7 +180,9 @@ class OrganisationListCounts:
     system counts come from it too, each being of one system. With several systems in view an organisation counts
     once however many of them give it a status, which the tally cannot tell: those counts are left out
     (`needs_one_system`). A name or code searched for narrows what the tally does not know: then everything is
-    counted from the rows, within FACET_TIME_LIMIT_MS."""
+    counted from the rows, within FACET_TIME_LIMIT_MS; unless it matches most organisations (a word most names hold,
+    "Trust"), when the tally's counts are taken less those of the organisations it does not match, the fewer, read
+    from their rows."""
 
     def __init__(self, filterset: FilterSet):
         self.filterset = filterset
@@ -195,12 +198,45 @@ class OrganisationListCounts:
         or None where the tally cannot count these filters."""
         filterset = self.filterset
         pair = filterset.pair
-        if pair.latest is None or (filterset.is_bound and filterset.form.cleaned_data.get("q")):
+        if pair.latest is None or (self._searched is not None and self._unmatched is None):
             return None
         cells = status_pair_cells(
             base=pair.previous or pair.latest, target=pair.latest, systems=list(filterset.systems.values())
         )
         return with_outcome(cells)
+
+    @property
+    def _searched(self) -> Q | None:
+        """The condition of the name or code searched for, if one is."""
+        filterset = self.filterset
+        text = filterset.form.cleaned_data.get("q") if filterset.is_bound else None
+        return filterset.organisations_matching(text) if text else None
+
+    @functools.cached_property
+    def _unmatched(self) -> list[int] | None:
+        """The ids of the organisations the name or code searched for does not match, where there are few (it
+        matches most: a word most names hold, "Trust"): those it matches are then counted as every organisation
+        less these. Found by one pass over the register that stops once there are too many."""
+        searched = self._searched
+        if searched is None:
+            return None
+        unmatched = Organisation.objects.exclude(searched).order_by().values_list("pk", flat=True)
+        found = list(unmatched[: MOST_UNMATCHED + 1])
+        return found if len(found) <= MOST_UNMATCHED else None
+
+    def _unmatched_sums(self, parts: dict[str, tuple[Any, Q]]) -> dict[str, Counter]:
+        """What the unmatched organisations' rows add to each of the tally's sums, each row a cell counting one."""
+        pair = self.filterset.pair
+        assert pair.latest is not None and self._unmatched is not None
+        if not self._unmatched:
+            return {}
+        comparison = revision_compare(
+            base=pair.previous or pair.latest,
+            target=pair.latest,
+            systems=list(self.filterset.systems.values()),
+            organisations=self._unmatched,
+        )
+        return tally_sums(with_outcome(comparison.as_tally_cells()), parts)
 
     @property
     def _system_in_view(self) -> str | None:
@@ -246,6 +282,10 @@ class OrganisationListCounts:
             if self.filterset.pair.previous is not None:
                 parts["outcome"] = (F("outcome"), self._kept(system, leaving_out="outcome"))
         sums = tally_sums(self._tally, parts)
+        if self._unmatched is not None:
+            for name, unmatched in self._unmatched_sums(parts).items():
+                sums[name].subtract(unmatched)
+                sums[name] = +sums[name]  # those left with none are gone, as the tally leaves them out
         slug_of = {str(system.pk): slug for slug, system in self.filterset.systems.items()}
         sums["system"] = Counter({slug_of[pk]: number for pk, number in sums["system"].items() if pk in slug_of})
         return sums
@@ -280,6 +320,10 @@ class OrganisationListCounts:
             counts["outcome"] = sums["outcome"]
         return counts
 
+
+# The most organisations a search may leave out for its counts to be the tally's less theirs: more, and counting
+# those it matches from their rows is about as cheap.
+MOST_UNMATCHED = 1000
 
 # The organisations list's filters read within one contract, which the status-pair tally can count.
 ORGANISATION_PER_CONTRACT = ["system", "status", "outcome"]

@@ -2,6 +2,7 @@
 the latest unless the reader chooses), and what the sources say of it; then its programme lines and where it was
 deployed, with the evidence for each."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from contracts.models import Contract, Deliverable, Deployment, System
@@ -80,7 +81,7 @@ def system_overview(
         OutcomeList(base=choice.base, target=choice.target, system=system, outcome=outcome.value)  # type: ignore[arg-type]
         for choice in compared
         for outcome in Outcome
-        if counts.get(choice.contract.pk, {}).get(system.slug, {}).get(outcome.value)
+        if counts.get(choice.contract.pk, {}).get(system.slug, Counter())[outcome.value]
     ]
     listed: dict[tuple[int, str], list[dict]] = {}
     for row in first_by_outcome(lists, length=SYSTEM_PAGE_LIST):

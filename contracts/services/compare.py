@@ -160,6 +160,19 @@ class RevisionComparison:
                 counts.setdefault(system_slug, Counter())[outcome] = number
         return counts
 
+    def as_tally_cells(self) -> QuerySet:
+        """The rows, each shaped as a cell of the status-pair tally counting one: system_id, kind, sector, live,
+        base_status and target_status ('' for a revision with no row) and count. What the tally's sums read, for
+        organisations the tally does not tell apart (of rows chosen by organisation)."""
+        return self.having.annotate(
+            kind=F("organisation__kind"),
+            sector=F("organisation__sector"),
+            live=live_deployment(),
+            base_status=Coalesce(F("base_row__status"), Value("")),
+            target_status=Coalesce(F("target_row__status"), Value("")),
+            count=Value(1),
+        ).order_by()
+
     def tally_cells(self) -> QuerySet:
         """The tally's cells for the two revisions and the filters it holds (all but outcomes and organisations)."""
         return status_pair_cells(

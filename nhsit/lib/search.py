@@ -167,7 +167,8 @@ def _holding(
         holding |= Q(HoldsWords(Func(F(field), function="words_for_search", output_field=SearchVectorField()), words))
     kept = []
     read = 0
-    for row in queryset.filter(holding).order_by("pk")[: limit * 10]:
+    # In chunks as wanted, not the whole slice: most of what the index finds may never be read.
+    for row in queryset.filter(holding).order_by("pk")[: limit * 10].iterator(chunk_size=max(wanted, 100)):
         read += 1
         if _python_score(row, typed, fields) == score:
             kept.append(Match(row, score))
