@@ -4,6 +4,7 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, Func, Q, Value
+from django.test.utils import CaptureQueriesContext
 
 from nhsit.lib import search
 from nhsit.lib.search import (
@@ -204,3 +205,26 @@ def test_the_start_of_a_word_most_names_hold_scores_a_page_of_them_not_every_nam
     )
     assert [match.record.name for match in found] == [f"Alpha Widget {index}" for index in range(5)]
     assert {match.score for match in found} == {WORD_START}
+
+
+@on_postgresql
+def test_the_start_of_a_word_few_names_hold_is_found_through_the_index_not_by_walking_every_name():
+    """PostgreSQL cannot estimate how many names hold a word's start; asked for the first of them by id in a
+    register of tens of thousands, it would walk the register by id testing each name."""
+    kind = Organisation.objects.earliest("pk").kind
+    Organisation.objects.bulk_create(
+        Organisation(scheme_id="GB-NHS", code=f"ZV{index:05}", name=f"Vast Trust {index:05}", kind=kind)
+        for index in range(60000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE trusts_organisation")
+    with CaptureQueriesContext(connection) as queries:
+        found = ranked_matches(Organisation.objects.all(), "0423", fields=["name", "short_name"], words_indexed=True)
+    assert [match.record.code for match in found][:1] == ["ZV04230"]
+    starts = [query["sql"] for query in queries.captured_queries if ":*" in query["sql"]]
+    assert starts, "the starts of words were looked up"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {starts[0]}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "organisation_name_words" in plan
+    assert "trusts_organisation_pkey" not in plan
