@@ -416,6 +416,18 @@ def measures(options) -> list[Measure]:
             options,
         ),
         page("Trust list, by kind and system", f"{ours}/trusts/{chosen}", filtered, options),
+        page(
+            "Organisations list, searched, common term",
+            f"{ours}/trusts/?q={common}",
+            "Datasette: search, common term",
+            options,
+        ),
+        page(
+            "Organisations list, searched, rare term",
+            f"{ours}/trusts/?q={rare}",
+            "Datasette: search, rare term",
+            options,
+        ),
         page("Trust page", f"{ours}/trusts/{trust.identifier}/", one_organisation, options),
         page("Systems list", f"{ours}/systems/", faceted, options),
         page("System page", f"{ours}/systems/{system.slug}/", filtered, options),
