@@ -180,9 +180,9 @@ class OrganisationListCounts:
     system counts come from it too, each being of one system. With several systems in view an organisation counts
     once however many of them give it a status, which the tally cannot tell: those counts are left out
     (`needs_one_system`). A name or code searched for narrows what the tally does not know: then everything is
-    counted from the rows, within FACET_TIME_LIMIT_MS; unless it matches most organisations (a word most names hold,
-    "Trust"), when the tally's counts are taken less those of the organisations it does not match, the fewer, read
-    from their rows."""
+    counted from the rows, within FACET_TIME_LIMIT_MS; unless it leaves out at most MOST_UNMATCHED organisations (a
+    word most names hold, "Trust", or any search of a small register), when the counts are the tally's less those
+    of the organisations it leaves out, read from their rows."""
 
     def __init__(self, filterset: FilterSet):
         self.filterset = filterset
@@ -214,9 +214,9 @@ class OrganisationListCounts:
 
     @functools.cached_property
     def _unmatched(self) -> list[int] | None:
-        """The ids of the organisations the name or code searched for does not match, where there are few (it
-        matches most: a word most names hold, "Trust"): those it matches are then counted as every organisation
-        less these. Found by one pass over the register that stops once there are too many."""
+        """The ids of the organisations the name or code searched for does not match, where there are at most
+        MOST_UNMATCHED: those it matches are then counted as every organisation less these. Found by one pass over
+        the register that stops once there are too many."""
         searched = self._searched
         if searched is None:
             return None
