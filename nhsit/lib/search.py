@@ -53,6 +53,19 @@ def words_likeness(typed: str, text: str) -> float:
     of a word, part of one, or a near spelling. SQLite's stand-in for pg_trgm's word similarity."""
     if not typed or not text:
         return 0.0
+    found = words_found(typed, text)
+    if found or len(typed) < 4:
+        return found
+    words = text.split()
+    width = len(typed.split())
+    spans = (" ".join(words[start : start + width]) for start in range(max(1, len(words) - width + 1)))
+    best = max((SequenceMatcher(None, typed, span).ratio() for span in spans), default=0.0)
+    return best * PART_OF_A_WORD if best >= SPELLING else 0.0
+
+
+def words_found(typed: str, text: str) -> float:
+    """How folded `typed` is found in folded `text`: as whole words, at the start of a word, within one, or not at
+    all (0): words_likeness without near spellings, which cost the most to look for."""
     padded = f" {text} "
     if f" {typed} " in padded:
         return WHOLE_WORDS
@@ -60,13 +73,7 @@ def words_likeness(typed: str, text: str) -> float:
         return WORD_START
     if typed in text:
         return PART_OF_A_WORD
-    if len(typed) < 4:
-        return 0.0
-    words = text.split()
-    width = len(typed.split())
-    spans = (" ".join(words[start : start + width]) for start in range(max(1, len(words) - width + 1)))
-    best = max((SequenceMatcher(None, typed, span).ratio() for span in spans), default=0.0)
-    return best * PART_OF_A_WORD if best >= SPELLING else 0.0
+    return 0.0
 
 
 def folded_expression(field: str) -> Func:
@@ -176,7 +183,8 @@ def _holding(
     # record by id and testing each, where the index finds the few that hold the words.
     for row in queryset.filter(holding).order_by(by_id)[: limit * 10]:
         read += 1
-        if _python_score(row, typed, fields) == score:
+        # As _python_score would score it: no near spelling scores as much as a word's start.
+        if max(words_found(typed, fold(str(_value(row, field) or ""))) for field in fields) == score:
             kept.append(Match(row, score))
             if len(kept) == wanted:
                 break
