@@ -40,6 +40,8 @@ class OutcomeMatrix:
     rows: list[MatrixRow]
     # How many organisations the matrix holds, where the counts say (one system); None where only counting them would.
     count: int | None
+    # How many rows of the comparison its page read (each a cell, if its system is among `systems`).
+    rows_read: int = 0
 
     @property
     def first(self) -> Organisation | None:
@@ -48,6 +50,18 @@ class OutcomeMatrix:
     @property
     def last(self) -> Organisation | None:
         return self.rows[-1].organisation if self.rows else None
+
+    def first_rows(self, wanted: int) -> list[dict] | None:
+        """The first `wanted` rows of the whole comparison in its table's first order (organisation, then system),
+        read from the matrix's first page, where it holds them: each organisation has a row, so the rows of the
+        organisations it lists come before those of any it leaves for later pages. None where it does not hold
+        them: the matrix not at its start, or too few rows on its page while more organisations follow."""
+        if self.page.has_previous():
+            return None
+        found = [cell for row in self.rows for cell in row.cells if cell is not None]
+        if len(found) != self.rows_read or (len(found) < wanted and self.page.has_next()):
+            return None
+        return found[:wanted]
 
 
 def outcome_matrix(
@@ -60,9 +74,10 @@ def outcome_matrix(
     """Organisations as rows and systems as columns, a page of organisations at a time, the one beyond `cursor`.
 
     `counts` are the comparison's outcome_counts(). Three queries however deep the page: the systems, the page of
-    organisations (read from where it starts, in the order of an index), and its cells.
+    organisations (read from where it starts, in the order of an index), and its cells. The systems are in the
+    order of the comparison's rows (name, then id), and so are each organisation's cells.
     """
-    systems = list(System.objects.filter(slug__in=counts).order_by("name"))
+    systems = list(System.objects.filter(slug__in=counts).order_by("name", "pk"))
     on_page, next_cursor, previous_cursor = seek(
         comparison.organisations,
         fields=MATRIX_ORDER,
@@ -86,6 +101,7 @@ def outcome_matrix(
         page=KeysetPage(on_page, next_cursor, previous_cursor),
         rows=rows,
         count=count,
+        rows_read=len(cells),
     )
 
 

@@ -1,7 +1,9 @@
 from collections import Counter
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_safe
 from contracts.exports import COMPARE_COLUMNS, compare_csv_body
 from contracts.filters import COMPARE_ROWS_PARAMETERS, CompareFilter
 from contracts.models import Contract
-from contracts.pages.compare import MATRIX_CURSOR_TYPES, compare_picture, outcome_matrix, rolled_up
+from contracts.pages.compare import MATRIX_CURSOR_TYPES, OutcomeMatrix, compare_picture, outcome_matrix, rolled_up
 from contracts.pages.facets import compare_facets, labelled
 from contracts.pages.headings import compare_heading
 from contracts.services.compare import RevisionComparison
@@ -17,7 +19,7 @@ from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
-from nhsit.lib.keyset import Cursor, asked_cursor, seek
+from nhsit.lib.keyset import Cursor, asked_cursor, keyset_page, seek
 from nhsit.lib.tables import Download, Seek, filter_status, sortable_columns, table_response
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
@@ -44,6 +46,7 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         return render(request, "contracts/compare.html", context, status=status)
     table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
     counts = cache(comparison.outcome_counts)  # the table's count and the matrix's bars, from one query
+    matrix = cache(lambda: outcome_matrix(comparison=comparison, counts=counts(), cursor=matrix_cursor))
     words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]
     download = Download(
         filename=csv_filename(contract.slug, "compare", *words),
@@ -53,31 +56,42 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
     return table_response(
         request, filterset=filterset, table=table, download=download, template="contracts/compare.html",
         count=lambda: sum(sum(by_outcome.values()) for by_outcome in counts().values()),
-        context=lambda table: compare_context(filterset, comparison, counts(), matrix_cursor, drafts=drafts),
-        seek=COMPARE_ROWS_SEEK,
+        context=lambda table: compare_context(filterset, comparison, counts(), matrix(), drafts=drafts),
+        seek=Seek(COMPARE_ROWS_TYPES, partial(rows_page, matrix), parameters=COMPARE_ROWS_PARAMETERS),
     )  # fmt: skip
 
 
 # The table's rows in their first order, by organisation and then system, each ending in its id.
 COMPARE_ROWS_ORDER = ["organisation_name", "organisation_code", "organisation_id", "system_name", "system_id"]
-COMPARE_ROWS_SEEK = Seek(
-    (str, str, int, str, int),
-    lambda rows, cursor, per_page: seek(rows, fields=COMPARE_ROWS_ORDER, cursor=cursor, per_page=per_page),
-    parameters=COMPARE_ROWS_PARAMETERS,
-)
+COMPARE_ROWS_TYPES = (str, str, int, str, int)
+
+
+def rows_page(
+    matrix: Callable[[], OutcomeMatrix], rows: QuerySet, cursor: Cursor | None, per_page: int
+) -> tuple[list[dict], str | None, str | None]:
+    """The table's page beyond `cursor`: its first page from the rows the matrix read where it holds them (at its
+    own start), so the page asks the comparison for its first organisations once; any other, read by cursor."""
+    if cursor is None:
+        first = matrix().first_rows(per_page + 1)
+        if first is not None:
+            return keyset_page(first, key_of=compare_row_key, cursor=None, per_page=per_page)
+    return seek(rows, fields=COMPARE_ROWS_ORDER, cursor=cursor, per_page=per_page)
+
+
+def compare_row_key(row: dict) -> list:
+    return [row[field] for field in COMPARE_ROWS_ORDER]
 
 
 def compare_context(
     filterset: CompareFilter,
     comparison: RevisionComparison,
     counts: dict[str, Counter],
-    matrix_cursor: Cursor | None,
+    matrix: OutcomeMatrix,
     *,
     drafts: bool,
 ) -> dict:
     """Every part of the page from the one count of the filtered comparison's outcomes (and, narrowed by more than
     the systems, one of the whole picture's)."""
-    matrix = outcome_matrix(comparison=comparison, counts=counts, cursor=matrix_cursor)
     return {
         "contract": filterset.contract, "comparison": comparison, "matrix": matrix,
         "facets": labelled(filterset, compare_facets(filterset)),

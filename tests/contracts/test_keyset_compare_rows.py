@@ -4,9 +4,10 @@ deep the page; a place that cannot be read, or one given with ?page= or ?sort=, 
 
 import pytest
 
+from contracts.models import System
 from contracts.services.compare import revision_compare
 from contracts.views.compare import COMPARE_ROWS_ORDER
-from nhsit.lib.keyset import cursor_text
+from nhsit.lib.keyset import cursor_text, seek
 from tests.helpers import offset_pages, pager_link, pages_walked, visible_text
 
 COMPARE = "/contracts/london-lsp/compare/"
@@ -95,3 +96,66 @@ def test_numbered_pages_stop_where_reading_past_the_earlier_rows_would_cost(clie
     refused = client.get(COMPARE, {"page": "21", "per_page": PER_PAGE})
     assert refused.status_code == 400
     assert "reached by the Next links" in visible_text(refused)
+
+
+@pytest.fixture
+def rows_read_by_cursor(monkeypatch):
+    """The cursors the table's pages were read beyond by a query of their own (None: its first page)."""
+    import contracts.views.compare as view
+
+    read = []
+
+    def counted(rows, **options):
+        read.append(options["cursor"])
+        return seek(rows, **options)
+
+    monkeypatch.setattr(view, "seek", counted)
+    return read
+
+
+FILTERS = [
+    {},
+    {"system": "cerner-millennium", "outcome": "lost"},
+    {"kind": "acute", "outcome": "lost"},
+    {"system": ["rio", "cerner-millennium"]},
+    {"outcome": ["kept", "unknown"]},
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+@pytest.mark.parametrize("per_page", [1, PER_PAGE, 50])
+def test_the_first_page_is_the_rows_the_matrix_read_when_it_holds_them(
+    client, london, rows_read_by_cursor, filters, per_page
+):
+    """The matrix at its start lists the first organisations, and their rows are the table's first: its first page
+    comes from them, the same rows with the same next link, without reading the rows again."""
+    as_filtered = {"system": "systems", "kind": "kinds", "outcome": "outcomes"}
+    chosen = {as_filtered[name]: [value] if isinstance(value, str) else value for name, value in filters.items()}
+    if "systems" in chosen:
+        chosen["systems"] = list(System.objects.filter(slug__in=chosen["systems"]))
+    expected = offset_pages(in_table_order(london, **chosen), per_page)
+    assert expected, filters
+    response = client.get(COMPARE, {"base": "original", "target": "ccn3", "per_page": per_page, **filters})
+    assert shown(response) == expected[0]
+    assert rows_read_by_cursor == []
+    following = pager_link(response, "next", pager=ROWS_PAGER)
+    assert (following is not None) == (len(expected) > 1)
+    if following:
+        assert shown(client.get(f"{COMPARE}{following}")) == expected[1]
+
+
+def test_the_first_page_is_read_of_its_own_where_the_matrix_does_not_hold_it(
+    client, london, rows_read_by_cursor, monkeypatch
+):
+    """A matrix of too few organisations to fill the table's page, or away from its start, leaves the table's first
+    page to a query of its own: the same rows."""
+    monkeypatch.setattr("contracts.pages.compare.MATRIX_ORGANISATIONS_PER_PAGE", 2)
+    expected = offset_pages(in_table_order(london), 50)[0]
+    response = client.get(COMPARE, {"base": "original", "target": "ccn3"})
+    assert shown(response) == expected
+    assert len(response.context["matrix"].rows) == 2
+    assert rows_read_by_cursor == [None]
+    deeper = client.get(COMPARE, {"base": "original", "target": "ccn3", "after": cursor_text(["K", "", 0])})
+    assert shown(deeper) == expected
+    assert all(row.organisation.name >= "K" for row in deeper.context["matrix"].rows)
+    assert rows_read_by_cursor == [None, None]
