@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils.html import format_html
 from django_tables2 import Column, Table
+from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRows
 
 from nhsit.lib.csv_export import csv_response, wants_csv
@@ -37,12 +38,26 @@ def sortable_columns(table_class: type[Table]) -> frozenset[str]:
 
 
 def table_sort(request: HttpRequest, table: Table) -> Table:
-    """Sort by the `?sort=` keys that name a sortable column ("-name" for descending); others are ignored."""
+    """Sort by the `?sort=` keys that name a sortable column ("-name" for descending); others are ignored.
+
+    Rows the keys leave tied (every row of one system, sorted by system) keep the table's first order among
+    themselves, and then their ids': each row has one place in the sorted list, so each is on one page of it.
+    Sorted by its keys alone, the database may break ties differently for each page, showing some rows twice
+    and others never."""
     sortable = {column.name for column in table.columns if column.orderable}
     keys = [key for key in request.GET.getlist(table.prefixed_order_by_field) if key.removeprefix("-") in sortable]
     if keys:
+        data = table.data
+        first = first_order(data.data) if isinstance(data, TableQuerysetData) else None
         table.order_by = keys
+        if first is not None:
+            data.data = data.data.order_by(*data.data.query.order_by, *first, "pk")
     return table
+
+
+def first_order(rows: QuerySet) -> tuple[Any, ...]:
+    """The order the rows were given before any sort: the queryset's own, or its model's."""
+    return tuple(rows.query.order_by) or tuple(rows.model._meta.ordering)
 
 
 def rows_per_page(request: HttpRequest, *, default: int = PER_PAGE) -> int:
