@@ -14,6 +14,7 @@ from django_filters import FilterSet
 
 from contracts.models import Entitlement
 from contracts.selectors.entitlements import entitlement_tally_counts
+from contracts.selectors.sorted_entitlements import SortedGroup, sorted_groups
 from contracts.selectors.tally import comparison_tally_counts, status_pair_cells, tally_sums, with_outcome
 from contracts.services.compare import revision_compare
 from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
@@ -138,6 +139,14 @@ class EntitlementListCounts:
         if self._tallied is None:
             return entitlement_facets(self.filterset)
         return self._tallied[1]
+
+    def sorted_groups(self, field: str, descending: bool) -> list[SortedGroup] | None:
+        """The groups of the rows sorted by `field` (one of TALLIED_SORTS), from the tally, or None where it cannot
+        count these filters."""
+        if self._tallied is None:
+            return None
+        chosen = _chosen(self.filterset, ENTITLEMENT_FACETS) if self.filterset.is_bound else {}
+        return sorted_groups(field, descending=descending, chosen=chosen, drafts=self.drafts)
 
 
 @_within_time_limit

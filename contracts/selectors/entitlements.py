@@ -1,6 +1,7 @@
 """The entitlements table."""
 
 from collections import Counter
+from collections.abc import Iterable
 
 from django.core.exceptions import BadRequest
 from django.db import connections
@@ -123,21 +124,11 @@ def entitlement_tally_counts(*, chosen: dict[str, list[str]], drafts: bool = Fal
     code_of = {str(pk): code for pk, _contract, code in revisions}
     systems = dict(System.objects.values_list("pk", "slug"))
     slug_of = {str(pk): slug for pk, slug in systems.items()}
-    wanted = {name: set(values) for name, values in chosen.items() if values}
-    condition = {
-        "contract": lambda values: Q(first_revision_id__in=[pk for pk, slug, _ in revisions if slug in values]),
-        "revision": lambda values: Q(first_revision_id__in=[pk for pk, _, code in revisions if code in values]),
-        "system": lambda values: Q(system_id__in=[pk for pk, slug in systems.items() if slug in values]),
-        "status": lambda values: Q(first_status__in=values),
-        "kind": lambda values: Q(kind__in=values),
-        "sector": lambda values: Q(sector__in=values),
-    }
-    cells = StatusPairCount.objects.filter(
-        first_revision_id=F("second_revision_id"), first_revision_id__in=[pk for pk, _, _ in revisions]
-    ).order_by()
+    cells = revisions_tally(pk for pk, _, _ in revisions)
 
     def narrowed(leaving_out: str | None) -> Q:
-        return Q(*(condition[name](values) for name, values in wanted.items() if name != leaving_out))
+        kept = {name: values for name, values in chosen.items() if name != leaving_out}
+        return tally_condition(kept, revisions=revisions, systems=systems)
 
     parts = {"": (None, narrowed(None))} | {name: (F(column), narrowed(name)) for name, column in TALLY_COLUMNS.items()}
     sums = tally_sums(cells, parts)
@@ -148,3 +139,27 @@ def entitlement_tally_counts(*, chosen: dict[str, list[str]], drafts: bool = Fal
         for value, number in by_value.items():
             counts[name][named[name].get(value, "") if name in named else value] += number
     return total, counts
+
+
+def revisions_tally(revisions: Iterable[int]) -> QuerySet[StatusPairCount]:
+    """The tally's diagonal for the revisions (by id): each one's own rows, counted by system, status, kind, sector."""
+    return StatusPairCount.objects.filter(
+        first_revision_id=F("second_revision_id"), first_revision_id__in=list(revisions)
+    ).order_by()
+
+
+def tally_condition(
+    chosen: dict[str, list[str]], *, revisions: list[tuple[int, str, str]], systems: dict[int, str]
+) -> Q:
+    """The tally's cells counting the rows the filters chosen (of TALLY_COLUMNS) leave: `revisions` as (id, contract
+    slug, code) and `systems` as {id: slug}, the ones visible."""
+    wanted = {name: set(values) for name, values in chosen.items() if values}
+    condition = {
+        "contract": lambda values: Q(first_revision_id__in=[pk for pk, slug, _ in revisions if slug in values]),
+        "revision": lambda values: Q(first_revision_id__in=[pk for pk, _, code in revisions if code in values]),
+        "system": lambda values: Q(system_id__in=[pk for pk, slug in systems.items() if slug in values]),
+        "status": lambda values: Q(first_status__in=values),
+        "kind": lambda values: Q(kind__in=values),
+        "sector": lambda values: Q(sector__in=values),
+    }
+    return Q(*(condition[name](values) for name, values in wanted.items()))

@@ -5,7 +5,7 @@ from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_body
 from contracts.filters import EntitlementFilter
 from contracts.pages.facets import EntitlementListCounts, labelled
 from contracts.selectors.entitlements import entitlement_page, entitlement_rows
-from contracts.tables import EntitlementTable
+from contracts.tables import EntitlementRows, EntitlementTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
@@ -19,10 +19,10 @@ def entitlement_list(request: HttpRequest) -> HttpResponseBase:
     filterset = EntitlementFilter(
         request.GET or None, queryset=rows, drafts=drafts, sortable=sortable_columns(EntitlementTable)
     )
-    table = EntitlementTable(strict_rows(filterset))
+    counts = EntitlementListCounts(filterset, drafts=drafts)
+    table = EntitlementTable(EntitlementRows(strict_rows(filterset), groups=counts.sorted_groups))
     filename = csv_filename("entitlements", *filter_words(filterset))
     download = Download(filename, ENTITLEMENT_COLUMNS, entitlement_csv_body)
-    counts = EntitlementListCounts(filterset, drafts=drafts)
     return table_response(
         request, filterset=filterset, table=table, download=download, template="contracts/entitlement_list.html",
         context=lambda table: {"facets": labelled(filterset, counts.facets())}, count=counts.total,

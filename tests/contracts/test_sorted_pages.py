@@ -1,51 +1,127 @@
 """A list sorted by a column (?sort=) is paged by number: walking its pages shows every row once, sorted, with rows
-the column leaves tied (every row of one system, sorted by system) in the list's first order among themselves."""
+the column leaves tied (every row of one system, sorted by system) in the list's first order among themselves.
+
+The entitlement list sorted by a column the tally counts reads each page from the groups of rows it falls in
+(contracts.selectors.sorted_entitlements); sorted otherwise, or narrowed by what the tally does not keep (a name, a
+code, the evidence), by sorting the rows. Both are walked here and held to the same order."""
 
 import math
 
 import pytest
 
-from contracts.models import Entitlement
+import contracts.tables
+from contracts.models import Entitlement, Revision
+from contracts.selectors.citations import strongest_grade
 from organisations.models import Organisation
+from tests.conftest import previewing_drafts
 from tests.helpers import visible_text
 
 COMPARE = "/contracts/london-lsp/compare/"
 ENTITLEMENTS_FIRST_ORDER = ("revision__contract__slug", "revision__sequence", "organisation__name", "system__name")
 
 
-def numbered_pages(client, path: str, sort: str, total: int) -> list[list]:
+def numbered_pages(client, path: str, sort: str, total: int, filters: dict | None = None) -> list[list]:
     """Each numbered page of the list sorted by `sort`, as the records (or rows) it shows, from page 1 to the last,
     about fifteen of them."""
-    per_page = math.ceil(total / 15)
+    per_page = max(math.ceil(total / 15), 1)
     pages = []
     for number in range(1, math.ceil(total / per_page) + 1):
-        response = client.get(path, {"sort": sort, "per_page": per_page, "page": number})
+        response = client.get(path, {**(filters or {}), "sort": sort, "per_page": per_page, "page": number})
         assert response.status_code == 200, visible_text(response)[:300]
         pages.append([row.record for row in response.context["table"].page.object_list])
     return pages
 
 
-@pytest.mark.parametrize(
-    ("sort", "order"),
-    [
-        ("system", ("system__name",)),
-        ("-system", ("-system__name",)),
-        ("status", ("status",)),
-        ("-revision", ("-revision__sequence",)),
-        ("kind", ("organisation__kind",)),
-        ("contract", ("revision__contract__slug",)),
-    ],
-)
-def test_the_entitlement_list_sorted_by_a_column_shows_each_row_once_ties_in_its_first_order(
-    client, london, sort, order
-):
-    expected = list(
-        Entitlement.objects.filter(revision__is_published=True)
+@pytest.fixture
+def read_from_groups(monkeypatch) -> list[str]:
+    """The fields of the sorts whose pages were read from their groups, one for each page so read."""
+    fields = []
+    real = contracts.tables.sorted_slice
+
+    def spied(rows, groups, field, **place):
+        fields.append(field)
+        return real(rows, groups, field, **place)
+
+    monkeypatch.setattr(contracts.tables, "sorted_slice", spied)
+    return fields
+
+
+# Each sort asked, and the order it gives (before the list's first order).
+SORTS = [
+    ("system", ("system__name",)),
+    ("-system", ("-system__name",)),
+    ("status", ("status",)),
+    ("-status", ("-status",)),
+    ("revision", ("revision__sequence",)),
+    ("-revision", ("-revision__sequence",)),
+    ("kind", ("organisation__kind",)),
+    ("-kind", ("-organisation__kind",)),
+    ("sector", ("organisation__sector",)),
+    ("contract", ("revision__contract__slug",)),
+    ("-contract", ("-revision__contract__slug",)),
+]
+# Filters the tally counts, each with the rows it leaves.
+TALLIED_FILTERS = [
+    ({}, {}),
+    ({"status": "withdrawn"}, {"status": "withdrawn"}),
+    ({"system": ["rio", "cerner-millennium"]}, {"system__slug__in": ["rio", "cerner-millennium"]}),
+    ({"revision": "ccn3", "kind": "acute"}, {"revision__code": "ccn3", "organisation__kind": "acute"}),
+]
+
+
+def in_sorted_order(order: tuple[str, ...], revisions=None, **filters) -> list[int]:
+    revisions = Revision.objects.filter(is_published=True) if revisions is None else revisions
+    return list(
+        Entitlement.objects.annotate(evidence=strongest_grade("entitlement"))
+        .filter(revision__in=revisions, **filters)
         .order_by(*order, *ENTITLEMENTS_FIRST_ORDER, "pk")
         .values_list("pk", flat=True)
     )
-    pages = numbered_pages(client, "/entitlements/", sort, len(expected))
+
+
+@pytest.mark.parametrize(("sort", "order"), SORTS)
+@pytest.mark.parametrize(("asked", "leaves"), TALLIED_FILTERS)
+def test_the_entitlement_list_sorted_by_a_column_shows_each_row_once_ties_in_its_first_order(
+    client, london, read_from_groups, sort, order, asked, leaves
+):
+    expected = in_sorted_order(order, **leaves)
+    assert expected
+    pages = numbered_pages(client, "/entitlements/", sort, len(expected), asked)
     assert [row.pk for page in pages for row in page] == expected
+    assert read_from_groups == [order[0].removeprefix("-")] * len(pages)
+
+
+@pytest.mark.parametrize(
+    ("sort", "order", "asked", "leaves"),
+    [
+        # Sorted by a column the tally does not count.
+        ("identifier", ("organisation__code",), {}, {}),
+        ("-evidence", ("-evidence",), {}, {}),
+        # Narrowed by what the tally does not keep.
+        ("system", ("system__name",), {"ods_code": "RV3"}, {"organisation__code": "RV3"}),
+        ("-status", ("-status",), {"evidence": "stated"}, {"evidence": "stated"}),
+    ],
+)
+def test_sorted_otherwise_the_list_sorts_its_rows_to_the_same_order(
+    client, london, read_from_groups, sort, order, asked, leaves
+):
+    expected = in_sorted_order(order, **leaves)
+    assert expected
+    pages = numbered_pages(client, "/entitlements/", sort, len(expected), asked)
+    assert [row.pk for page in pages for row in page] == expected
+    assert read_from_groups == []
+
+
+def test_an_editor_previewing_drafts_walks_the_draft_revisions_rows_sorted_too(editor, london, read_from_groups):
+    revision = Revision.objects.filter(contract=london).order_by("sequence").first()
+    revision.is_published = False
+    revision.save()
+    client = previewing_drafts(editor)
+    expected = in_sorted_order(("-system__name",), revisions=Revision.objects.all())
+    assert len(expected) > len(in_sorted_order(("-system__name",)))
+    pages = numbered_pages(client, "/entitlements/", "-system", len(expected))
+    assert [row.pk for page in pages for row in page] == expected
+    assert read_from_groups
 
 
 def test_the_compare_table_sorted_by_outcome_shows_each_row_once_ties_in_its_first_order(client, london):
