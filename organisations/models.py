@@ -174,6 +174,8 @@ class Organisation(models.Model):
             # Lists and the compare table are in this order: a page of them is read from the index,
             # not by sorting every row.
             models.Index(fields=["name", "code"], name="organisation_list_order"),
+            # Lists sorted by code (the entitlement list's Code column) read their pages from it the same way.
+            models.Index(fields=["code"], name="organisation_code_order"),
             # The sectors a filter offers are read from it one value at a time (nhsit.lib.filtering.distinct_values).
             models.Index(fields=["sector"], name="organisation_sector"),
         ]
