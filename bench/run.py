@@ -379,12 +379,13 @@ def measures(options) -> list[Measure]:
     rare = Organisation.objects.order_by("code")[Organisation.objects.count() // 2].name.split()[-1]
     common = "Trust"
     compare = f"{ours}/contracts/{CONTRACT}/compare/"
-    filtered, keyset, faceted, row, one_organisation = (
+    filtered, keyset, faceted, row, one_organisation, sorted_by_system = (
         "Datasette: filtered table page",
         "Datasette: table page, deep (?_next=)",
         "Datasette: faceted filter page",
         "Datasette: row page",
         "Datasette: one organisation's rows",
+        "Datasette: table sorted by system",
     )
     if options.only_exports:
         return export_measures(options, ours=ours, datasette=datasette, latest=latest.code, total=total)
@@ -395,6 +396,8 @@ def measures(options) -> list[Measure]:
         Measure(row, f"{datasette}/{total // 2}", options.rounds),
         # What an organisation's page shows: its entitlements in every revision (by its index on the copy).
         Measure(one_organisation, f"{datasette}?identifier={trust.code}", options.rounds),
+        # Sorted by a column its index leads with, read from the index (Datasette pages sorts by ?_next= too).
+        Measure(sorted_by_system, f"{datasette}?_sort=system", options.rounds),
         Measure("Datasette: search, common term", f"{datasette}?_search={common}", options.rounds),
         Measure("Datasette: search, rare term", f"{datasette}?_search={rare}", options.rounds),
         page("Home", f"{ours}/", faceted, options),
@@ -407,6 +410,12 @@ def measures(options) -> list[Measure]:
             options,
         ),
         page("Entitlements, by kind (faceted)", f"{ours}/entitlements/?kind=acute", faceted, options),
+        page(
+            "Entitlements, sorted by system, page 2",
+            f"{ours}/entitlements/?sort=system&page=2",
+            sorted_by_system,
+            options,
+        ),
         page("Organisations list, page 1", f"{ours}/trusts/", filtered, options),
         page("Organisations list, sorted by name", f"{ours}/trusts/?sort=-name", filtered, options),
         page(
