@@ -59,8 +59,17 @@ def words_likeness(typed: str, text: str) -> float:
     words = text.split()
     width = len(typed.split())
     spans = (" ".join(words[start : start + width]) for start in range(max(1, len(words) - width + 1)))
-    best = max((SequenceMatcher(None, typed, span).ratio() for span in spans), default=0.0)
+    best = max((_spelling_likeness(typed, span) for span in spans), default=0.0)
     return best * PART_OF_A_WORD if best >= SPELLING else 0.0
+
+
+def _spelling_likeness(typed: str, span: str) -> float:
+    """SequenceMatcher's ratio where it may reach SPELLING, else 0: its two cheap upper bounds first (as difflib's
+    get_close_matches does), so that words far apart in length or letters cost next to nothing to rule out."""
+    matcher = SequenceMatcher(None, typed, span)
+    if matcher.real_quick_ratio() < SPELLING or matcher.quick_ratio() < SPELLING:
+        return 0.0
+    return matcher.ratio()
 
 
 def words_found(typed: str, text: str) -> float:
