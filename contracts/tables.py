@@ -1,16 +1,10 @@
 """The analysts' tables (django-tables2), each rendered by templates/tables/table.html."""
 
-from collections.abc import Callable
-
 import django_tables2 as tables
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django_tables2.data import TableQuerysetData
-from django_tables2.utils import OrderBy
 
 from contracts.models import Contract, Entitlement, Source, System
-from contracts.selectors.sorted_entitlements import TALLIED_SORTS, SortedGroup, sorted_slice
 from contracts.templatetags.tracker import (
     evidence_badge,
     outcome_badge,
@@ -58,36 +52,6 @@ class EvidenceColumn(DirectColumn):
 
     def render(self, value):
         return evidence_badge(value)
-
-
-class EntitlementRows(TableQuerysetData):
-    """The entitlement list's rows. Sorted by one column the tally counts (system, status, …), a page of them is
-    read from the groups it falls in (contracts.selectors.sorted_entitlements), not by sorting every row. `groups`
-    gives the groups for a field and direction, or None where the tally cannot count the filters chosen."""
-
-    def __init__(self, rows: QuerySet[Entitlement], *, groups: Callable[[str, bool], list[SortedGroup] | None]):
-        super().__init__(rows)
-        self.groups = groups
-
-    def __getitem__(self, key):
-        sort = self.tallied_sort() if isinstance(key, slice) and key.step is None and key.stop is not None else None
-        groups = self.groups(*sort) if sort is not None else None
-        if sort is None or groups is None:
-            return super().__getitem__(key)
-        return sorted_slice(self.data, groups, sort[0], start=key.start or 0, stop=key.stop)
-
-    def tallied_sort(self) -> tuple[str, bool] | None:
-        """The field the table is sorted by, and whether in descending order, where that is one column whose field
-        is one of TALLIED_SORTS."""
-        aliases = list(self.table.order_by or ())
-        if len(aliases) != 1:
-            return None
-        keys = self.table.columns[OrderBy(aliases[0]).bare].order_by
-        if len(keys) != 1:
-            return None
-        key = OrderBy(keys[0])
-        field = key.bare.replace(".", "__")
-        return (field, key.is_descending) if field in TALLIED_SORTS else None
 
 
 class EntitlementTable(LeavesOutEmptyColumns):

@@ -15,12 +15,13 @@ from contracts.pages.compare import MATRIX_CURSOR_TYPES, OutcomeMatrix, compare_
 from contracts.pages.facets import compare_facets, labelled
 from contracts.pages.headings import compare_heading
 from contracts.services.compare import RevisionComparison
+from contracts.services.sorted_comparison import GROUPED_SORTS, sorted_comparison_groups, sorted_comparison_slice
 from contracts.tables import CompareTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename, wants_csv
 from nhsit.lib.filtering import filter_words
 from nhsit.lib.keyset import Cursor, asked_cursor, keyset_page, seek
-from nhsit.lib.tables import Download, Seek, filter_status, sortable_columns, table_response
+from nhsit.lib.tables import Download, Seek, SlicedBySort, filter_status, sortable_columns, table_response
 
 LIVE_WORDS = {"yes": "live", "no": "not-live"}
 # The matrix was once paged by number; it is now paged by where each page starts (?after=, ?before=).
@@ -44,8 +45,14 @@ def contract_compare(request: HttpRequest, slug: str) -> HttpResponseBase:
         nothing_to_compare = len(filterset.revisions) < 2 and not filterset.form.errors.keys() - {NON_FIELD_ERRORS}
         status = 200 if nothing_to_compare else filter_status(filterset)
         return render(request, "contracts/compare.html", context, status=status)
-    table = CompareTable(comparison.rows, base=comparison.base, target=comparison.target)
     counts = cache(comparison.outcome_counts)  # the table's count and the matrix's bars, from one query
+
+    def sorted_page(field: str, descending: bool, start: int, stop: int) -> list[dict]:
+        groups = sorted_comparison_groups(comparison, counts(), field, descending=descending)
+        return sorted_comparison_slice(comparison, groups, start=start, stop=stop)
+
+    rows = SlicedBySort(comparison.rows, fields=GROUPED_SORTS, page=sorted_page)
+    table = CompareTable(rows, base=comparison.base, target=comparison.target)
     matrix = cache(lambda: outcome_matrix(comparison=comparison, counts=counts(), cursor=matrix_cursor))
     words = [LIVE_WORDS.get(word, word) for word in filter_words(filterset)]
     download = Download(

@@ -5,11 +5,12 @@ from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_body
 from contracts.filters import EntitlementFilter
 from contracts.pages.facets import EntitlementListCounts, labelled
 from contracts.selectors.entitlements import entitlement_page, entitlement_rows
-from contracts.tables import EntitlementRows, EntitlementTable
+from contracts.selectors.sorted_entitlements import TALLIED_SORTS, sorted_slice
+from contracts.tables import EntitlementTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
 from nhsit.lib.filtering import filter_words, strict_rows
-from nhsit.lib.tables import Download, Seek, sortable_columns, table_response
+from nhsit.lib.tables import Download, Seek, SlicedBySort, sortable_columns, table_response
 
 
 @require_safe
@@ -20,7 +21,13 @@ def entitlement_list(request: HttpRequest) -> HttpResponseBase:
         request.GET or None, queryset=rows, drafts=drafts, sortable=sortable_columns(EntitlementTable)
     )
     counts = EntitlementListCounts(filterset, drafts=drafts)
-    table = EntitlementTable(EntitlementRows(strict_rows(filterset), groups=counts.sorted_groups))
+    filtered = strict_rows(filterset)
+
+    def sorted_page(field: str, descending: bool, start: int, stop: int) -> list | None:
+        groups = counts.sorted_groups(field, descending)
+        return None if groups is None else sorted_slice(filtered, groups, field, start=start, stop=stop)
+
+    table = EntitlementTable(SlicedBySort(filtered, fields=TALLIED_SORTS, page=sorted_page))
     filename = csv_filename("entitlements", *filter_words(filterset))
     download = Download(filename, ENTITLEMENT_COLUMNS, entitlement_csv_body)
     return table_response(

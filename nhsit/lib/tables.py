@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django_tables2 import Column, Table
 from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRows
+from django_tables2.utils import OrderBy
 
 from nhsit.lib.csv_export import csv_response, wants_csv
 from nhsit.lib.keyset import PARAMETERS, Cursor, KeysetPage, KeysetPaginator, requested_cursor
@@ -53,6 +54,35 @@ def table_sort(request: HttpRequest, table: Table) -> Table:
         if first is not None:
             data.data = data.data.order_by(*data.data.query.order_by, *first, "pk")
     return table
+
+
+class SlicedBySort(TableQuerysetData):
+    """A table's rows whose numbered pages, sorted by one column whose field is one of `fields`, are read by
+    `page(field, descending, start, stop)` (rows `start` to `stop` of the sorted rows) where it can read them, and
+    gives None where it cannot; otherwise, and for any other order, by slicing the sorted rows."""
+
+    def __init__(self, rows: QuerySet, *, fields: Iterable[str], page: Callable[[str, bool, int, int], list | None]):
+        super().__init__(rows)
+        self.fields = frozenset(fields)
+        self.page = page
+
+    def __getitem__(self, key: Any) -> Any:
+        sort = self.sorted_by() if isinstance(key, slice) and key.step is None and key.stop is not None else None
+        rows = self.page(*sort, key.start or 0, key.stop) if sort is not None else None
+        return super().__getitem__(key) if rows is None else rows
+
+    def sorted_by(self) -> tuple[str, bool] | None:
+        """The field the table is sorted by, and whether in descending order, where it is sorted by one column
+        whose field is one of `fields`."""
+        aliases = list(self.table.order_by or ())
+        if len(aliases) != 1:
+            return None
+        keys = self.table.columns[OrderBy(aliases[0]).bare].order_by
+        if len(keys) != 1:
+            return None
+        key = OrderBy(keys[0])
+        field = key.bare.replace(".", "__")
+        return (field, key.is_descending) if field in self.fields else None
 
 
 def first_order(rows: QuerySet) -> tuple[Any, ...]:

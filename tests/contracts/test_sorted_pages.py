@@ -9,9 +9,12 @@ import math
 
 import pytest
 
-import contracts.tables
-from contracts.models import Entitlement, Revision
+import contracts.views.compare
+import contracts.views.entitlements
+from contracts.models import Entitlement, Revision, System
 from contracts.selectors.citations import strongest_grade
+from contracts.services.compare import revision_compare
+from contracts.services.sorted_comparison import FIRST_ORDER
 from organisations.models import Organisation
 from tests.conftest import previewing_drafts
 from tests.helpers import visible_text
@@ -36,13 +39,13 @@ def numbered_pages(client, path: str, sort: str, total: int, filters: dict | Non
 def read_from_groups(monkeypatch) -> list[str]:
     """The fields of the sorts whose pages were read from their groups, one for each page so read."""
     fields = []
-    real = contracts.tables.sorted_slice
+    real = contracts.views.entitlements.sorted_slice
 
     def spied(rows, groups, field, **place):
         fields.append(field)
         return real(rows, groups, field, **place)
 
-    monkeypatch.setattr(contracts.tables, "sorted_slice", spied)
+    monkeypatch.setattr(contracts.views.entitlements, "sorted_slice", spied)
     return fields
 
 
@@ -124,16 +127,77 @@ def test_an_editor_previewing_drafts_walks_the_draft_revisions_rows_sorted_too(e
     assert read_from_groups
 
 
-def test_the_compare_table_sorted_by_outcome_shows_each_row_once_ties_in_its_first_order(client, london):
-    first = client.get(COMPARE, {"sort": "outcome", "per_page": 500})
+@pytest.fixture
+def compare_read_from_groups(monkeypatch) -> list[int]:
+    """How many groups each page of the compare table was read from, one number for each page so read."""
+    groups_read = []
+    real = contracts.views.compare.sorted_comparison_slice
+
+    def spied(comparison, groups, **place):
+        rows = real(comparison, groups, **place)
+        groups_read.append(len(groups))
+        return rows
+
+    monkeypatch.setattr(contracts.views.compare, "sorted_comparison_slice", spied)
+    return groups_read
+
+
+def compare_rows_sorted(field: str, descending: bool, base, target, **filters) -> list[tuple]:
+    """The comparison's rows as (organisation, system) ids, every row worked out and sorted by `field`, ties in the
+    table's first order."""
+    rows = revision_compare(base=base, target=target, **filters).rows
+    order = (f"-{field}" if descending else field, *FIRST_ORDER)
+    return [(row["organisation_id"], row["system_id"]) for row in rows.order_by(*order)]
+
+
+@pytest.mark.parametrize("sort", ["outcome", "-outcome", "system_name", "-system_name"])
+@pytest.mark.parametrize(
+    ("asked", "filters"),
+    [
+        ({}, {}),
+        ({"kind": "acute"}, {"kinds": ["acute"]}),
+        ({"outcome": ["lost", "kept"]}, {"outcomes": ["lost", "kept"]}),
+        (
+            {"system": ["cerner-millennium", "rio"], "live": "no"},
+            {"systems": ["cerner-millennium", "rio"], "live": False},
+        ),
+        ({"ods": "RAS,RV3"}, {"organisations": ["RAS", "RV3"]}),
+    ],
+)
+def test_the_compare_table_sorted_by_outcome_or_system_shows_each_row_once_ties_in_its_first_order(
+    client, london, compare_read_from_groups, sort, asked, filters
+):
+    first = client.get(COMPARE, asked)
+    assert first.status_code == 200, visible_text(first)[:300]
+    comparison = first.context["comparison"]
+    if "systems" in filters:
+        filters = filters | {"systems": list(System.objects.filter(slug__in=filters["systems"]))}
+    if "organisations" in filters:
+        filters = filters | {"organisations": comparison.organisation_ids}
+    expected = compare_rows_sorted(
+        sort.removeprefix("-"), sort.startswith("-"), comparison.base, comparison.target, **filters
+    )
+    assert expected
+    pages = numbered_pages(client, COMPARE, sort, len(expected), asked)
+    assert [(row["organisation_id"], row["system_id"]) for page in pages for row in page] == expected
+    assert len(compare_read_from_groups) == len(pages)
+
+
+def test_the_compare_table_sorted_otherwise_shows_each_row_once_ties_in_its_first_order(
+    client, london, compare_read_from_groups
+):
+    first = client.get(COMPARE, {"sort": "target_status", "per_page": 500})
     total = first.context["table"].paginator.count
-    pages = numbered_pages(client, COMPARE, "outcome", total)
+    pages = numbered_pages(client, COMPARE, "target_status", total)
     rows = [row for page in pages for row in page]
     keys = [(row["organisation_id"], row["system_id"]) for row in rows]
     assert len(keys) == total and len(set(keys)) == total
-    shown = [(row["outcome"], row["organisation_name"], row["organisation_code"], row["system_name"]) for row in rows]
+    shown = [
+        (row["target_status"], row["organisation_name"], row["organisation_code"], row["system_name"]) for row in rows
+    ]
     assert shown == sorted(shown)
-    assert len({row["outcome"] for row in rows}) > 1
+    assert len({row["target_status"] for row in rows}) > 1
+    assert compare_read_from_groups == []
 
 
 def test_the_organisations_list_sorted_by_kind_shows_each_once_ties_by_name(client, london):

@@ -1,0 +1,89 @@
+"""The compare table sorted by outcome or by system, read a group at a time.
+
+Sorted by outcome, the table is a run of groups, one an outcome's rows; sorted by system, one a system's. The
+comparison's outcome counts (which the page reads anyway) say how many rows each group holds, so a numbered page
+is read from the groups it falls in, each as the comparison narrowed to it and read in the table's first order
+(organisations in the order of their name's index), not by working out and sorting every row of the comparison.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from contracts.models import System
+from contracts.services.compare import RevisionComparison, revision_compare
+from nhsit.lib.text_order import in_text_order
+
+# The sorts read by groups: the table's outcome and system columns.
+GROUPED_SORTS = frozenset({"outcome", "system_name"})
+# The table's first order, ending in the row's entitlement, as sorted pages break ties (nhsit.lib.tables).
+FIRST_ORDER = ("organisation_name", "organisation_code", "system_name", "pk")
+
+
+@dataclass(frozen=True)
+class ComparisonGroup:
+    """The rows of one value of the sort: the filter that narrows the comparison to them (its outcome, or the
+    systems of one name), and how many there are."""
+
+    narrowing: dict[str, Any]
+    rows: int
+
+
+def sorted_comparison_groups(
+    comparison: RevisionComparison, counts: dict[str, Counter], field: str, *, descending: bool
+) -> list[ComparisonGroup]:
+    """The groups of the comparison's rows sorted by `field` (one of GROUPED_SORTS), in the table's order: `counts`
+    are its outcome_counts(), by system slug. Groups with no row are left out."""
+    held: dict[str, int] = {}
+    narrowing: dict[str, dict[str, Any]]
+    if field == "outcome":
+        for by_system in counts.values():
+            for outcome, number in by_system.items():
+                if number:
+                    held[outcome] = held.get(outcome, 0) + number
+        ordered = in_text_order(held)
+        narrowing = {outcome: {"outcomes": [outcome]} for outcome in ordered}
+    else:
+        systems = {system.slug: system for system in System.objects.filter(slug__in=counts)}
+        of_name: dict[str, list[System]] = {}
+        for slug, by_outcome in counts.items():
+            number = sum(by_outcome.values())
+            if number and slug in systems:
+                name = systems[slug].name
+                held[name] = held.get(name, 0) + number
+                of_name.setdefault(name, []).append(systems[slug])
+        ordered = in_text_order(held)
+        narrowing = {name: {"systems": of_name[name]} for name in ordered}
+    if descending:
+        ordered.reverse()
+    return [ComparisonGroup(narrowing[value], held[value]) for value in ordered]
+
+
+def narrowed_to(comparison: RevisionComparison, **filters: Any) -> RevisionComparison:
+    """The comparison with the same revisions and filters but `filters` (systems or outcomes) in their place."""
+    kept = {
+        "systems": comparison.systems,
+        "kinds": comparison.kinds,
+        "sectors": comparison.sectors,
+        "outcomes": comparison.outcomes,
+        "live": comparison.live,
+        "organisations": comparison.organisation_ids,
+    }
+    return revision_compare(base=comparison.base, target=comparison.target, **(kept | filters))
+
+
+def sorted_comparison_slice(
+    comparison: RevisionComparison, groups: list[ComparisonGroup], *, start: int, stop: int
+) -> list[dict]:
+    """Rows `start` to `stop` of the comparison sorted into `groups` (sorted_comparison_groups()): of each group the
+    page falls in, the part it needs, read from the comparison narrowed to it in the table's first order."""
+    rows: list[dict] = []
+    at = 0
+    for group in groups:
+        if at >= stop:
+            break
+        if at + group.rows > start:
+            first, last = max(start - at, 0), min(stop - at, group.rows)
+            rows += narrowed_to(comparison, **group.narrowing).rows.order_by(*FIRST_ORDER)[first:last]
+        at += group.rows
+    return rows
