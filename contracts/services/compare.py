@@ -160,6 +160,21 @@ class RevisionComparison:
                 counts.setdefault(system_slug, Counter())[outcome] = number
         return counts
 
+    def row_counts(self, column: str) -> Counter:
+        """How many rows the comparison holds for each value of `column` ("kind" or "sector", a column of the
+        tally's and of the rows'): one query, over the tally unless the rows are of chosen organisations, then over
+        the rows."""
+        if self.organisation_ids is None:
+            counts: Counter = Counter()
+            for value, _outcome, number in outcome_rows(status_pair_counts(self.tally_cells(), column), self.outcomes):
+                counts[value] += number
+            return counts
+        sql, params = self.rows.values(column).order_by().query.sql_with_params()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {quote(column)}, COUNT(*) FROM ({sql}) matrix GROUP BY 1", params)
+            return Counter(dict(cursor.fetchall()))
+
     def as_tally_cells(self) -> QuerySet:
         """The rows, each shaped as a cell of the status-pair tally counting one: system_id, kind, sector, live,
         base_status and target_status ('' for a revision with no row) and count. What the tally's sums read, for

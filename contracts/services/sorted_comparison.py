@@ -1,7 +1,8 @@
-"""The compare table sorted by outcome or by system, read a group at a time.
+"""The compare table sorted by outcome, system, kind or sector, read a group at a time.
 
-Sorted by outcome, the table is a run of groups, one an outcome's rows; sorted by system, one a system's. The
-comparison's outcome counts (which the page reads anyway) say how many rows each group holds, so a numbered page
+Sorted by outcome, the table is a run of groups, one an outcome's rows; sorted by system, one a system's; and so
+for kind and sector. The comparison's outcome counts (which the page reads anyway), or the tally's counts by kind
+or sector, say how many rows each group holds, so a numbered page
 is read from the groups it falls in, each as the comparison narrowed to it and read in the table's first order
 (organisations in the order of their name's index), not by working out and sorting every row of the comparison.
 """
@@ -14,16 +15,18 @@ from contracts.models import System
 from contracts.services.compare import RevisionComparison, revision_compare
 from nhsit.lib.text_order import in_text_order
 
-# The sorts read by groups: the table's outcome and system columns.
-GROUPED_SORTS = frozenset({"outcome", "system_name"})
+# The sorts read by groups: the fields of the table's outcome, system, kind and sector columns.
+GROUPED_SORTS = frozenset({"outcome", "system_name", "kind", "sector"})
+# The filter that narrows a comparison to one kind, or one sector.
+NARROWED_BY = {"kind": "kinds", "sector": "sectors"}
 # The table's first order, ending in the row's entitlement, as sorted pages break ties (nhsit.lib.tables).
 FIRST_ORDER = ("organisation_name", "organisation_code", "system_name", "pk")
 
 
 @dataclass(frozen=True)
 class ComparisonGroup:
-    """The rows of one value of the sort: the filter that narrows the comparison to them (its outcome, or the
-    systems of one name), and how many there are."""
+    """The rows of one value of the sort: the filter that narrows the comparison to them (its outcome, the systems
+    of one name, its kind or its sector), and how many there are."""
 
     narrowing: dict[str, Any]
     rows: int
@@ -33,7 +36,8 @@ def sorted_comparison_groups(
     comparison: RevisionComparison, counts: dict[str, Counter], field: str, *, descending: bool
 ) -> list[ComparisonGroup]:
     """The groups of the comparison's rows sorted by `field` (one of GROUPED_SORTS), in the table's order: `counts`
-    are its outcome_counts(), by system slug. Groups with no row are left out."""
+    are its outcome_counts(), by system slug (what sorts by outcome and by system read). Groups with no row are
+    left out."""
     held: dict[str, int] = {}
     narrowing: dict[str, dict[str, Any]]
     if field == "outcome":
@@ -43,6 +47,10 @@ def sorted_comparison_groups(
                     held[outcome] = held.get(outcome, 0) + number
         ordered = in_text_order(held)
         narrowing = {outcome: {"outcomes": [outcome]} for outcome in ordered}
+    elif field in NARROWED_BY:
+        held = {value: number for value, number in comparison.row_counts(field).items() if number}
+        ordered = in_text_order(held)
+        narrowing = {value: {NARROWED_BY[field]: [value]} for value in ordered}
     else:
         systems = {system.slug: system for system in System.objects.filter(slug__in=counts)}
         of_name: dict[str, list[System]] = {}

@@ -150,7 +150,7 @@ def compare_rows_sorted(field: str, descending: bool, base, target, **filters) -
     return [(row["organisation_id"], row["system_id"]) for row in rows.order_by(*order)]
 
 
-@pytest.mark.parametrize("sort", ["outcome", "-outcome", "system_name", "-system_name"])
+@pytest.mark.parametrize("sort", ["outcome", "-outcome", "system_name", "-system_name", "kind", "-sector"])
 @pytest.mark.parametrize(
     ("asked", "filters"),
     [
