@@ -312,13 +312,18 @@ class FactRows:
     """The facts of several kinds as one sequence, kind after kind: counted and sliced a kind at a time, never all
     loaded at once."""
 
-    def __init__(self, querysets: list[QuerySet]):
+    def __init__(self, querysets: list[QuerySet], known: list[int | None] | None = None):
+        """`known`: for each queryset, how many rows it holds where that is known without counting them, else None."""
         self.querysets = querysets
+        self.known = known or [None] * len(querysets)
         self._counts: list[int] | None = None
 
     def counts(self) -> list[int]:
         if self._counts is None:
-            self._counts = [queryset.count() for queryset in self.querysets]
+            self._counts = [
+                queryset.count() if known is None else known
+                for queryset, known in zip(self.querysets, self.known, strict=True)
+            ]
         return self._counts
 
     def __len__(self) -> int:
@@ -346,6 +351,7 @@ def fact_list(
     """The facts of the kinds (all kinds when none) with one of the evidences (any when none), with or without an
     earlier value's citation (either when None), within the scope."""
     querysets = []
+    known: list[int | None] = []
     for name, model in FACT_KINDS.items():
         if kinds and name not in kinds or narrowed(model, scope) is None:
             continue
@@ -355,7 +361,10 @@ def fact_list(
         if earlier is not None:
             rows = rows.filter(has_earlier=earlier)
         querysets.append(rows)
-    return FactRows(querysets)
+        # The entitlements, by far the most facts, counted by the tally where it counts them all.
+        counted = model is Entitlement and not evidence and earlier is None and not scope.organisation
+        known.append(sum(entitlement_tally(scope=scope, drafts=drafts).values()) if counted else None)
+    return FactRows(querysets, known)
 
 
 def evidence_totals(*, drafts: bool = False) -> dict[str, int]:

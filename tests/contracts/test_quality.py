@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 
 from contracts.models import Citation, Deployment, Entitlement, EvidenceGrade, Source
-from contracts.selectors.facts import fact_counts, fact_counts_by
+from contracts.selectors.facts import FACT_KINDS, Scope, fact_counts, fact_counts_by, fact_rows, narrowed
 from contracts.services.reconcile import contract_figures, reported_figure_reconcile
 from tests.helpers import csv_rows, shown_count, visible_text
 
@@ -161,3 +161,26 @@ def one_place(percent: float) -> str:
 
 def visible_text_of(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"contract": "london-lsp"}, {"system": "rio"}, {"kind": "entitlement"}, {"organisation": "RV3"}]
+)
+def test_the_facts_list_counts_every_fact_it_lists(client, edited, query):
+    """The entitlements counted from the tally where the scope allows, the rest from their rows: the count shown,
+    the pages and the CSV agree with the facts themselves."""
+    scope = Scope(**{name: query[name] for name in ("contract", "system", "organisation") if name in query})
+    models = [FACT_KINDS[query["kind"]]] if "kind" in query else list(FACT_KINDS.values())
+    expected = sum(fact_rows(model, scope=scope).count() for model in models if narrowed(model, scope) is not None)
+    assert expected
+    first = client.get("/data-quality/facts/", {**query, "per_page": 500})
+    assert shown_count(first) == expected
+    shown = [row.record for number in range(1, -(-expected // 500) + 1) for row in page_rows(client, query, number)]
+    assert len(shown) == expected == len({(type(record), record.pk) for record in shown})
+    assert len(csv_rows(client.get("/data-quality/facts/", {**query, "_export": "csv"}))) == expected
+
+
+def page_rows(client, query: dict, number: int) -> list:
+    response = client.get("/data-quality/facts/", {**query, "per_page": 500, "page": number})
+    assert response.status_code == 200
+    return list(response.context["table"].page.object_list)
