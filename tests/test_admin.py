@@ -169,3 +169,54 @@ def test_the_revision_list_shows_dates_and_values_as_the_sources_give_them(admin
 def test_the_deployment_list_shows_go_lives_no_more_precisely_than_known(admin_client):
     response = admin_client.get(reverse("admin:contracts_deployment_changelist"), {"q": "RQX"})
     assert "by 6 Mar 2008" in response.text
+
+
+def changelist_rows(response) -> list[int]:
+    return [row.pk for row in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize("query", [{}, {"o": "2"}, {"p": "2"}, {"status__exact": "withdrawn"}, {"q": "Cerner"}])
+def test_the_entitlement_list_counts_every_row_a_filter_leaves_drafts_too(admin_client, ccn3, query):
+    """Only paged or sorted, the list's count is the tally's; filtered or searched, its rows'. Either way, every
+    entitlement it holds, those of draft revisions too."""
+    ccn3.is_published = False
+    ccn3.save()
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(reverse("admin:contracts_entitlement_changelist"), query)
+    assert response.status_code == 200
+    expected = response.context["cl"].queryset.count()
+    assert response.context["cl"].result_count == expected
+    every_row_counted = 'COUNT(*) AS "__count" FROM "contracts_entitlement"'
+    counted = [captured["sql"] for captured in queries if every_row_counted in captured["sql"]]
+    if not query.keys() - {"o", "p"}:
+        assert expected == Entitlement.objects.count()
+        assert not counted
+    assert f"{expected} entitlement" in response.text
+
+
+def test_the_entitlement_list_is_in_the_order_of_its_unique_revision_organisation_system(admin_client):
+    pages = [
+        changelist_rows(admin_client.get(reverse("admin:contracts_entitlement_changelist"), {"p": number}))
+        for number in (1, 2)
+    ]
+    expected = list(
+        Entitlement.objects.order_by("revision_id", "organisation_id", "system_id").values_list("pk", flat=True)
+    )
+    shown = [pk for page in pages for pk in page]
+    assert shown == expected[:200]
+
+
+@pytest.mark.parametrize(
+    "term", ["Cerner", "rv3", "royal free", '"Royal Free"', "RiO withdrawn", "nothing-at-all", "'"]
+)
+def test_the_entitlement_list_searches_as_the_admin_would(admin_client, rf, term):
+    """The organisations and systems a word names are looked up first; the rows found are the admin's own."""
+    entitlement_admin = admin.site._registry[Entitlement]
+    request = rf.get("/admin/contracts/entitlement/", {"q": term})
+    found, duplicates = entitlement_admin.get_search_results(request, Entitlement.objects.all(), term)
+    expected, _ = admin.ModelAdmin.get_search_results(entitlement_admin, request, Entitlement.objects.all(), term)
+    assert not duplicates
+    assert sorted(found.values_list("pk", flat=True)) == sorted(expected.values_list("pk", flat=True))
+    response = admin_client.get(reverse("admin:contracts_entitlement_changelist"), {"q": term})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == expected.count()

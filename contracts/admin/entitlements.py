@@ -4,17 +4,22 @@ reason there is none) and the spreadsheet import."""
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.response import TemplateResponse
+from django.utils.text import smart_split, unescape_string_literal
 
 from contracts.admin.base import VersionedAdmin
 from contracts.admin.forms import CitingForm
 from contracts.admin.importing import AllOrNothingImportMixin
 from contracts.admin.inlines import CitationInline
 from contracts.imports import EntitlementResource
-from contracts.models import Entitlement, EntitlementStatus
+from contracts.models import Entitlement, EntitlementStatus, System
 from contracts.publishing import may_change
+from contracts.selectors.entitlements import entitlements_recorded
 from contracts.services.citing import change_cite
 from contracts.services.history import record_change
+from nhsit.lib.pagination import CountedPaginator
+from organisations.models import Organisation
 
 
 class MarkForm(CitingForm):
@@ -73,13 +78,55 @@ def _mark(status: str):
     return action
 
 
+def search_words(search_term: str) -> list[str]:
+    """The words of an admin search, as the admin splits them: by spaces, a quoted phrase kept whole."""
+    words = []
+    for word in smart_split(search_term):
+        if word.startswith(('"', "'")) and word[0] == word[-1]:
+            word = unescape_string_literal(word)
+        words.append(word)
+    return words
+
+
+# The changelist's parameters that page or sort it and leave its rows as they are.
+PAGING_ONLY = frozenset({"p", "o"})
+
+
 @admin.register(Entitlement)
 class EntitlementAdmin(AllOrNothingImportMixin, VersionedAdmin):
     list_display = ["organisation", "system", "revision", "status", "delivery_model", "deployment_slot"]
     list_filter = ["revision__contract", "revision", "system", "status", "organisation__kind"]
+    # Searched by get_search_results, as the admin would search these.
     search_fields = ["organisation__code", "organisation__name", "system__name", "notes"]
     autocomplete_fields = ["revision", "organisation", "system"]
     list_select_related = ["organisation", "system", "revision__contract"]
+    # In the order of the index of its unique (revision, organisation, system): a page of a million rows is read
+    # from the index, not by sorting every joined row by names (1.5 s at a million; 4 s for page 100).
+    ordering = ["revision_id", "organisation_id", "system_id"]
+    # One count of the rows a filter leaves, not a second of every row besides.
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """As the admin searches `search_fields` (each word in any of them), but the organisations and systems a
+        word names are found in their own tables first, and the rows asked for by theirs: a million rows are not
+        joined to their organisations' and systems' names to be searched (a code one organisation has: 1.8 s)."""
+        for word in search_words(search_term):
+            organisations = Organisation.objects.filter(Q(code__icontains=word) | Q(name__icontains=word))
+            systems = System.objects.filter(name__icontains=word)
+            queryset = queryset.filter(
+                Q(organisation__in=organisations.values("pk"))
+                | Q(system__in=systems.values("pk"))
+                | Q(notes__icontains=word)
+            )
+        return queryset, False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """Neither filtered nor searched (only paged or sorted), the list's rows are counted by the tally."""
+        if request.GET.keys() <= PAGING_ONLY:
+            count = entitlements_recorded()
+            return CountedPaginator(queryset, per_page, orphans, allow_empty_first_page, count=count)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+
     fields = [
         "revision",
         "organisation",

@@ -163,3 +163,10 @@ def tally_condition(
         "sector": lambda values: Q(sector__in=values),
     }
     return Q(*(condition[name](values) for name, values in wanted.items()))
+
+
+def entitlements_recorded() -> int:
+    """How many entitlements there are, in every revision, drafts too: summed from the tally's diagonal (each
+    revision's own rows), however many rows there are."""
+    cells = StatusPairCount.objects.filter(first_revision_id=F("second_revision_id")).exclude(first_status="")
+    return cells.aggregate(rows=Sum("count"))["rows"] or 0
