@@ -33,7 +33,7 @@ from contracts.models import (
     System,
 )
 from contracts.outcomes import Outcome
-from contracts.selectors.tally import outcome_rows, status_pair_cells, status_pair_counts
+from contracts.selectors.tally import outcome_rows, status_pair_cells, status_pair_counts, status_pair_outcome
 from organisations.models import Organisation, identifier_of
 
 # Statuses under which an organisation does not get the system.
@@ -70,6 +70,26 @@ def entitlement_outcome() -> Case:
         default=Value(Outcome.NEVER),
         output_field=CharField(),
     )
+
+
+def status_is(side: str, status: str) -> Q:
+    """The rows whose `side` (base_status or target_status) is `status`, a revision with no row being unknown: as a
+    condition on the side's status column itself (aliased `base_recorded` or `target_recorded`), whose share of the
+    rows the planner can estimate, as outcome_is does."""
+    recorded = RECORDED[side]
+    if status == EntitlementStatus.UNKNOWN:
+        return Q(**{f"{recorded}__isnull": True}) | Q(**{recorded: status})
+    return Q(**{recorded: status})
+
+
+def with_statuses_recorded(rows: QuerySet) -> QuerySet:
+    """The rows with each side's status column aliased (`base_recorded`, `target_recorded`), NULL where the side
+    has no row: what outcome_is and status_is ask of."""
+    return rows.alias(base_recorded=F("base_row__status"), target_recorded=F("target_row__status"))
+
+
+# Each side's status column, as with_statuses_recorded aliases it.
+RECORDED = {"base_status": "base_recorded", "target_status": "target_recorded"}
 
 
 def outcome_is(outcomes: Iterable[str]) -> Q:
@@ -118,6 +138,10 @@ def live_deployment() -> Exists:
     )
 
 
+# The rows' two statuses, each of its own revision.
+SIDES = ("base_status", "target_status")
+
+
 @dataclass(frozen=True)
 class RevisionComparison:
     base: Revision
@@ -161,11 +185,16 @@ class RevisionComparison:
         return counts
 
     def row_counts(self, column: str) -> Counter:
-        """How many rows the comparison holds for each value of `column` ("kind" or "sector", a column of the
-        tally's and of the rows'): one query, over the tally unless the rows are of chosen organisations, then over
-        the rows."""
+        """How many rows the comparison holds for each value of `column` (kind, sector or live, a column of the
+        tally's and of the rows'; or base_status or target_status, as the rows give them, unknown where a revision
+        has no row): one query, over the tally unless the rows are of chosen organisations, then over the rows."""
         if self.organisation_ids is None:
             counts: Counter = Counter()
+            if column in SIDES:
+                for base, target, number in status_pair_counts(self.tally_cells()):
+                    if self.outcomes is None or status_pair_outcome(base, target) in self.outcomes:
+                        counts[(base if column == "base_status" else target) or EntitlementStatus.UNKNOWN] += number
+                return counts
             for value, _outcome, number in outcome_rows(status_pair_counts(self.tally_cells(), column), self.outcomes):
                 counts[value] += number
             return counts
@@ -263,9 +292,8 @@ def revision_compare(
     )
     having = pairs
     if outcomes is not None:
-        recorded = {"base_recorded": F("base_row__status"), "target_recorded": F("target_row__status")}
-        rows = rows.alias(**recorded).filter(outcome_is(outcomes))
-        having = having.alias(**recorded).filter(outcome_is(outcomes))
+        rows = with_statuses_recorded(rows).filter(outcome_is(outcomes))
+        having = with_statuses_recorded(having).filter(outcome_is(outcomes))
     if live is not None:
         rows = rows.filter(live=live)
         having = having.alias(live=live_deployment()).filter(live=live)

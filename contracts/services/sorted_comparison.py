@@ -1,8 +1,9 @@
-"""The compare table sorted by outcome, system, kind or sector, read a group at a time.
+"""The compare table sorted by outcome, system, kind, sector, either revision's status or live, read a group at a
+time.
 
 Sorted by outcome, the table is a run of groups, one an outcome's rows; sorted by system, one a system's; and so
-for kind and sector. The comparison's outcome counts (which the page reads anyway), or the tally's counts by kind
-or sector, say how many rows each group holds, so a numbered page
+for the others. The comparison's outcome counts (which the page reads anyway), or the tally's counts by the
+column, say how many rows each group holds, so a numbered page
 is read from the groups it falls in, each as the comparison narrowed to it and read in the table's first order
 (organisations in the order of their name's index), not by working out and sorting every row of the comparison.
 """
@@ -11,12 +12,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from contracts.models import System
-from contracts.services.compare import RevisionComparison, revision_compare
+from contracts.services.compare import SIDES, RevisionComparison, revision_compare, status_is, with_statuses_recorded
 from nhsit.lib.text_order import in_text_order
 
-# The sorts read by groups: the fields of the table's outcome, system, kind and sector columns.
-GROUPED_SORTS = frozenset({"outcome", "system_name", "kind", "sector"})
+# The sorts read by groups: the fields of the table's outcome, system, kind, sector, status and live columns.
+GROUPED_SORTS = frozenset({"outcome", "system_name", "kind", "sector", "base_status", "target_status", "live"})
 # The filter that narrows a comparison to one kind, or one sector.
 NARROWED_BY = {"kind": "kinds", "sector": "sectors"}
 # The table's first order, ending in the row's entitlement, as sorted pages break ties (nhsit.lib.tables).
@@ -26,7 +29,7 @@ FIRST_ORDER = ("organisation_name", "organisation_code", "system_name", "pk")
 @dataclass(frozen=True)
 class ComparisonGroup:
     """The rows of one value of the sort: the filter that narrows the comparison to them (its outcome, the systems
-    of one name, its kind or its sector), and how many there are."""
+    of one name, its kind, sector, status or live), and how many there are."""
 
     narrowing: dict[str, Any]
     rows: int
@@ -51,6 +54,14 @@ def sorted_comparison_groups(
         held = {value: number for value, number in comparison.row_counts(field).items() if number}
         ordered = in_text_order(held)
         narrowing = {value: {NARROWED_BY[field]: [value]} for value in ordered}
+    elif field in SIDES:
+        held = {value: number for value, number in comparison.row_counts(field).items() if number}
+        ordered = in_text_order(held)
+        narrowing = {value: {field: value} for value in ordered}
+    elif field == "live":
+        held = {value: number for value, number in comparison.row_counts(field).items() if number}
+        ordered = sorted(held)  # not live, then live, as the database sorts a boolean
+        narrowing = {value: {"live": value} for value in ordered}
     else:
         systems = {system.slug: system for system in System.objects.filter(slug__in=counts)}
         of_name: dict[str, list[System]] = {}
@@ -67,8 +78,10 @@ def sorted_comparison_groups(
     return [ComparisonGroup(narrowing[value], held[value]) for value in ordered]
 
 
-def narrowed_to(comparison: RevisionComparison, **filters: Any) -> RevisionComparison:
-    """The comparison with the same revisions and filters but `filters` (systems or outcomes) in their place."""
+def narrowed_rows(comparison: RevisionComparison, **filters: Any) -> QuerySet:
+    """The rows of the comparison with the same revisions and filters but `filters` (systems, outcomes, kinds,
+    sectors or live) in their place, or narrowed to one side's status (base_status or target_status)."""
+    statuses = {side: filters.pop(side) for side in SIDES if side in filters}
     kept = {
         "systems": comparison.systems,
         "kinds": comparison.kinds,
@@ -77,7 +90,10 @@ def narrowed_to(comparison: RevisionComparison, **filters: Any) -> RevisionCompa
         "live": comparison.live,
         "organisations": comparison.organisation_ids,
     }
-    return revision_compare(base=comparison.base, target=comparison.target, **(kept | filters))
+    rows = revision_compare(base=comparison.base, target=comparison.target, **(kept | filters)).rows
+    for side, status in statuses.items():
+        rows = with_statuses_recorded(rows).filter(status_is(side, status))
+    return rows
 
 
 def sorted_comparison_slice(
@@ -92,6 +108,6 @@ def sorted_comparison_slice(
             break
         if at + group.rows > start:
             first, last = max(start - at, 0), min(stop - at, group.rows)
-            rows += narrowed_to(comparison, **group.narrowing).rows.order_by(*FIRST_ORDER)[first:last]
+            rows += narrowed_rows(comparison, **group.narrowing).order_by(*FIRST_ORDER)[first:last]
         at += group.rows
     return rows

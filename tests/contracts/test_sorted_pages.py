@@ -150,7 +150,21 @@ def compare_rows_sorted(field: str, descending: bool, base, target, **filters) -
     return [(row["organisation_id"], row["system_id"]) for row in rows.order_by(*order)]
 
 
-@pytest.mark.parametrize("sort", ["outcome", "-outcome", "system_name", "-system_name", "kind", "-sector"])
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "outcome",
+        "-outcome",
+        "system_name",
+        "-system_name",
+        "kind",
+        "-sector",
+        "base_status",
+        "-target_status",
+        "live",
+        "-live",
+    ],
+)
 @pytest.mark.parametrize(
     ("asked", "filters"),
     [
@@ -186,17 +200,17 @@ def test_the_compare_table_sorted_by_outcome_or_system_shows_each_row_once_ties_
 def test_the_compare_table_sorted_otherwise_shows_each_row_once_ties_in_its_first_order(
     client, london, compare_read_from_groups
 ):
-    first = client.get(COMPARE, {"sort": "target_status", "per_page": 500})
+    first = client.get(COMPARE, {"sort": "delivery_model", "per_page": 500})
     total = first.context["table"].paginator.count
-    pages = numbered_pages(client, COMPARE, "target_status", total)
+    pages = numbered_pages(client, COMPARE, "delivery_model", total)
     rows = [row for page in pages for row in page]
     keys = [(row["organisation_id"], row["system_id"]) for row in rows]
     assert len(keys) == total and len(set(keys)) == total
     shown = [
-        (row["target_status"], row["organisation_name"], row["organisation_code"], row["system_name"]) for row in rows
+        (row["delivery_model"], row["organisation_name"], row["organisation_code"], row["system_name"]) for row in rows
     ]
     assert shown == sorted(shown)
-    assert len({row["target_status"] for row in rows}) > 1
+    assert len({row["delivery_model"] for row in rows}) > 1
     assert compare_read_from_groups == []
 
 
