@@ -13,6 +13,7 @@ from django.db.models import QuerySet, Sum, Value
 
 from contracts.models import Entitlement, Revision, System
 from contracts.selectors.entitlements import WITHIN_REVISION, read_all, revisions_tally, tally_condition
+from nhsit.lib.groups import parts_of_span
 from nhsit.lib.text_order import in_text_order
 
 # Each sort the groups serve: the field the list is sorted by, and the tally's column that holds it (a revision's
@@ -90,15 +91,9 @@ def sorted_slice(
     group the page falls in, the part it needs, in the list's order within a revision, all parts in one query;
     then those rows whole."""
     parts: list[QuerySet] = []
-    at = 0
-    for group in groups:
-        if at >= stop:
-            break
-        if at + group.rows > start:
-            part = rows.filter(**{field: group.value, "revision_id": group.revision_id}).order_by(*WITHIN_REVISION)
-            first, last = max(start - at, 0), min(stop - at, group.rows)
-            parts.append(part.annotate(part=Value(len(parts))).values_list("pk", "part")[first:last])
-        at += group.rows
+    for group, first, last in parts_of_span(((group, group.rows) for group in groups), start=start, stop=stop):
+        part = rows.filter(**{field: group.value, "revision_id": group.revision_id}).order_by(*WITHIN_REVISION)
+        parts.append(part.annotate(part=Value(len(parts))).values_list("pk", "part")[first:last])
     if not parts:
         return []
     read = read_all(parts)

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from contracts.models import System
 from contracts.services.compare import SIDES, RevisionComparison, revision_compare, status_is, with_statuses_recorded
+from nhsit.lib.groups import parts_of_span
 from nhsit.lib.text_order import in_text_order
 
 # The sorts read by groups: the fields of the table's outcome, system, kind, sector, status and live columns.
@@ -102,12 +103,6 @@ def sorted_comparison_slice(
     """Rows `start` to `stop` of the comparison sorted into `groups` (sorted_comparison_groups()): of each group the
     page falls in, the part it needs, read from the comparison narrowed to it in the table's first order."""
     rows: list[dict] = []
-    at = 0
-    for group in groups:
-        if at >= stop:
-            break
-        if at + group.rows > start:
-            first, last = max(start - at, 0), min(stop - at, group.rows)
-            rows += narrowed_rows(comparison, **group.narrowing).order_by(*FIRST_ORDER)[first:last]
-        at += group.rows
+    for group, first, last in parts_of_span(((group, group.rows) for group in groups), start=start, stop=stop):
+        rows += narrowed_rows(comparison, **group.narrowing).order_by(*FIRST_ORDER)[first:last]
     return rows
