@@ -3,12 +3,13 @@ time.
 
 Sorted by outcome, the table is a run of groups, one an outcome's rows; sorted by system, one a system's; and so
 for the others. The comparison's outcome counts (which the page reads anyway), or the tally's counts by the
-column, say how many rows each group holds, so a numbered page
-is read from the groups it falls in, each as the comparison narrowed to it and read in the table's first order
-(organisations in the order of their name's index), not by working out and sorting every row of the comparison.
+column, say how many rows each group holds, so a numbered page is read from the groups it falls in, each as the
+comparison narrowed to it and read in the table's first order (organisations in the order of their name's
+index), not by working out and sorting every row of the comparison.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +22,14 @@ from nhsit.lib.text_order import in_text_order
 
 # The sorts read by groups: the fields of the table's outcome, system, kind, sector, status and live columns.
 GROUPED_SORTS = frozenset({"outcome", "system_name", "kind", "sector", "base_status", "target_status", "live"})
-# The filter that narrows a comparison to one kind, or one sector.
-NARROWED_BY = {"kind": "kinds", "sector": "sectors"}
+# For the sorts whose groups the comparison's row_counts() count: the filter that narrows it to one value.
+NARROWING: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "kind": lambda kind: {"kinds": [kind]},
+    "sector": lambda sector: {"sectors": [sector]},
+    "base_status": lambda status: {"base_status": status},
+    "target_status": lambda status: {"target_status": status},
+    "live": lambda live: {"live": live},
+}
 # The table's first order, ending in the row's entitlement, as sorted pages break ties (nhsit.lib.tables).
 FIRST_ORDER = ("organisation_name", "organisation_code", "system_name", "pk")
 
@@ -51,18 +58,11 @@ def sorted_comparison_groups(
                     held[outcome] = held.get(outcome, 0) + number
         ordered = in_text_order(held)
         narrowing = {outcome: {"outcomes": [outcome]} for outcome in ordered}
-    elif field in NARROWED_BY:
+    elif field in NARROWING:
         held = {value: number for value, number in comparison.row_counts(field).items() if number}
-        ordered = in_text_order(held)
-        narrowing = {value: {NARROWED_BY[field]: [value]} for value in ordered}
-    elif field in SIDES:
-        held = {value: number for value, number in comparison.row_counts(field).items() if number}
-        ordered = in_text_order(held)
-        narrowing = {value: {field: value} for value in ordered}
-    elif field == "live":
-        held = {value: number for value, number in comparison.row_counts(field).items() if number}
-        ordered = sorted(held)  # not live, then live, as the database sorts a boolean
-        narrowing = {value: {"live": value} for value in ordered}
+        # A boolean (live) as the database sorts one, false first; text by its collation.
+        ordered = sorted(held) if field == "live" else in_text_order(held)
+        narrowing = {value: NARROWING[field](value) for value in ordered}
     else:
         systems = {system.slug: system for system in System.objects.filter(slug__in=counts)}
         of_name: dict[str, list[System]] = {}
