@@ -9,6 +9,7 @@ from django.http import QueryDict
 from contracts.evidence import EVIDENCE_CHOICES
 from contracts.models import Contract, EntitlementStatus, EvidenceGrade, Revision, Source, SourceKind, System
 from contracts.outcomes import Outcome
+from contracts.selectors.citations import evidence_among
 from contracts.selectors.facts import FACT_KINDS, FactRows, Scope, citations_within, fact_list
 from contracts.selectors.organisations import (
     organisation_ids_with_status,
@@ -73,7 +74,7 @@ class EntitlementFilter(OrganisationSearch, StrictFilterSet):
     status = multiple_choice("status", "Status", EntitlementStatus.choices)
     kind = multiple_choice("organisation__kind", "Organisation kind")
     sector = multiple_choice("organisation__sector", "Sector")
-    evidence = multiple_choice("evidence", "Evidence for the status", EVIDENCE_CHOICES)
+    evidence = multiple_choice("evidence", "Evidence for the status", EVIDENCE_CHOICES, method="with_evidence")
 
     def __init__(self, *args, drafts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +91,9 @@ class EntitlementFilter(OrganisationSearch, StrictFilterSet):
         set_choices(self, "system", System.objects.order_by("name").values_list("slug", "name"))
         set_choices(self, "sector", distinct_values(Organisation, "sector"))
         set_choices(self, "kind", kind_choices())
+
+    def with_evidence(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(evidence_among(value)) if value else queryset
 
     def is_valid(self) -> bool:
         """Each value valid, and a revision, when a contract is chosen too, one of that contract's."""

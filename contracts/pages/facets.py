@@ -12,12 +12,22 @@ from django.db import OperationalError, connections, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django_filters import FilterSet
 
+from contracts.evidence import UNCITED
 from contracts.models import Entitlement
+from contracts.selectors.citations import cited
 from contracts.selectors.entitlements import entitlement_tally_counts
-from contracts.selectors.sorted_entitlements import SortedGroup, sorted_groups
+from contracts.selectors.sorted_entitlements import (
+    CITED_SORTS,
+    TALLIED_SORTS,
+    SortedGroup,
+    counted_groups,
+    evidence_narrowed_groups,
+    rows_by_revision,
+    sorted_groups,
+)
 from contracts.selectors.tally import comparison_tally_counts, status_pair_cells, tally_sums, with_outcome
 from contracts.services.compare import revision_compare
-from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts
+from nhsit.lib.facets import FacetCounts, counts_in_labels, tuple_counts, tuple_total
 from nhsit.lib.filtering import rows_without, strict_rows
 from organisations.models import Organisation
 
@@ -109,8 +119,9 @@ def entitlement_facets(filterset: FilterSet) -> FacetCounts | None:
 class EntitlementListCounts:
     """The entitlement list's row count and filter counts. Where every filter chosen is one the tally keeps
     (contract, revision, system, status, kind, sector), both come from it in one query, summed in the database
-    over a few thousand cells at most, the same at a hundred rows and at ten million; where a name, a code or the
-    evidence narrows the rows, from the rows."""
+    over a few thousand cells at most, the same at a hundred rows and at ten million. Narrowed by the evidence
+    too, the cited rows are counted from themselves (as many as the current citations), and the uncited are the
+    tally's rows less the cited. Where a name or a code narrows the rows, all come from the rows."""
 
     def __init__(self, filterset: FilterSet, *, drafts: bool = False):
         self.filterset = filterset
@@ -124,11 +135,41 @@ class EntitlementListCounts:
             return entitlement_tally_counts(chosen={}, drafts=self.drafts)
         if not filterset.is_valid():
             return None
-        cleaned = filterset.form.cleaned_data
-        narrowing = [name for name in filterset.filters if name not in ENTITLEMENT_FACETS and cleaned.get(name)]
-        if narrowing:
-            return None
-        return entitlement_tally_counts(chosen=_chosen(filterset, ENTITLEMENT_FACETS), drafts=self.drafts)
+        narrowing = self._narrowing()
+        chosen = _chosen(filterset, ENTITLEMENT_FACETS)
+        if not narrowing:
+            return entitlement_tally_counts(chosen=chosen, drafts=self.drafts)
+        if narrowing == ["evidence"]:
+            try:
+                return self._with_evidence(chosen, grades=filterset.form.cleaned_data["evidence"])
+            except CountsTookTooLong:
+                return None
+        return None
+
+    def _narrowing(self) -> list[str]:
+        """The filters chosen that the tally does not keep (the filter set is valid)."""
+        if not self.filterset.is_bound:
+            return []
+        cleaned = self.filterset.form.cleaned_data
+        return [name for name in self.filterset.filters if name not in ENTITLEMENT_FACETS and cleaned.get(name)]
+
+    def _with_evidence(self, chosen: dict[str, list[str]], *, grades: list[str]) -> tuple[int, FacetCounts]:
+        """The count and filter counts of the rows whose evidence is one of `grades`."""
+        fields = list(ENTITLEMENT_FACETS)
+        cited_rows = self.filterset.queryset.filter(cited())
+        by_grade = _grouped(cited_rows, {**ENTITLEMENT_FACETS, "evidence": "evidence"})
+
+        def counted(rows: list[tuple]) -> tuple[int, FacetCounts]:
+            return tuple_total(rows, fields, chosen), tuple_counts(rows, fields, chosen)
+
+        total, counts = counted([(*values, n) for *values, grade, n in by_grade if grade in grades])
+        if UNCITED in grades:
+            every_total, every_count = entitlement_tally_counts(chosen=chosen, drafts=self.drafts)
+            cited_total, cited_count = counted([(*values, n) for *values, _grade, n in by_grade])
+            total += every_total - cited_total
+            for name in fields:
+                counts[name] = counts[name] + every_count[name] - cited_count[name]
+        return total, counts
 
     def total(self) -> int:
         if self._tallied is None:
@@ -140,13 +181,25 @@ class EntitlementListCounts:
             return entitlement_facets(self.filterset)
         return self._tallied[1]
 
-    def sorted_groups(self, field: str, descending: bool) -> list[SortedGroup] | None:
-        """The groups of the rows sorted by `field` (one of TALLIED_SORTS), from the tally, or None where it cannot
-        count these filters."""
+    def sorted_groups(self, rows: QuerySet[Entitlement], field: str, descending: bool) -> list[SortedGroup] | None:
+        """The groups of `rows`, the list's rows as filtered, sorted by `field` (one of COUNTED_SORTS): from the
+        tally where it counts the field and the filters, with the cited rows counted from themselves where the
+        evidence narrows the rows (evidence_narrowed_groups()) or the sort is by what the citations say; from
+        the rows otherwise (counted_groups()). None where they cannot be counted."""
         if self._tallied is None:
-            return None
+            return counted_groups(rows, field, descending=descending, drafts=self.drafts)
         chosen = _chosen(self.filterset, ENTITLEMENT_FACETS) if self.filterset.is_bound else {}
-        return sorted_groups(field, descending=descending, chosen=chosen, drafts=self.drafts)
+        if self._narrowing():  # by the evidence alone, or the tally would not have counted
+            if field not in TALLIED_SORTS:
+                return counted_groups(rows, field, descending=descending, drafts=self.drafts)
+            by_facets, grades = rows_without(self.filterset, "evidence"), self.filterset.form.cleaned_data["evidence"]
+            return evidence_narrowed_groups(
+                by_facets, field, descending=descending, chosen=chosen, grades=grades, drafts=self.drafts
+            )
+        if field in TALLIED_SORTS:
+            return sorted_groups(field, descending=descending, chosen=chosen, drafts=self.drafts)
+        tallied = rows_by_revision(chosen=chosen, drafts=self.drafts) if field in CITED_SORTS else None
+        return counted_groups(rows, field, descending=descending, drafts=self.drafts, revision_rows=tallied)
 
 
 @_within_time_limit

@@ -1,12 +1,16 @@
 """Citations, and what each one supports."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from django.db.models import Case, F, Func, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, Func, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from contracts.evidence import CITATION_FIELD, GRADE_ORDER, UNCITED
 from contracts.models import Citation, Source
+
+# The citations that give a record its evidence, and those of them that count as its sources.
+GIVES_EVIDENCE = Q(current=True)
+COUNTS_AS_SOURCE = Q(current=True, source__isnull=False)
 
 # Sorts grades from the strongest support to the weakest.
 GRADE_RANK = Case(*(When(grade=grade, then=Value(rank)) for rank, grade in enumerate(GRADE_ORDER)))
@@ -46,7 +50,7 @@ def visible_citations(*, drafts: bool = False, prefix: str = "") -> Q:
 def citation_count(field: str) -> Coalesce:
     """How many sources support the outer record's values as they now are, where `field` is the citation's link
     to it (citations of an earlier value, and unsourced ones, are not counted)."""
-    citations = Citation.objects.filter(**{field: OuterRef("pk")}, current=True, source__isnull=False)
+    citations = Citation.objects.filter(COUNTS_AS_SOURCE, **{field: OuterRef("pk")})
     citations = citations.order_by().values(field)
     return Coalesce(Subquery(citations.annotate(count=Func(F("pk"), function="COUNT")).values("count")), 0)
 
@@ -54,8 +58,22 @@ def citation_count(field: str) -> Coalesce:
 def strongest_grade(field: str) -> Coalesce:
     """The strongest grade among the current citations of the outer record (`field` links a citation to it): what
     its evidence is. "uncited" when nothing supports its values as they now are."""
-    citations = Citation.objects.filter(**{field: OuterRef("pk")}, current=True).order_by(GRADE_RANK, "pk")
+    citations = Citation.objects.filter(GIVES_EVIDENCE, **{field: OuterRef("pk")}).order_by(GRADE_RANK, "pk")
     return Coalesce(Subquery(citations.values("grade")[:1]), Value(UNCITED))
+
+
+def cited(which: Q = GIVES_EVIDENCE, *, field: str = "entitlement") -> Exists:
+    """Whether the outer record has a citation of those `which` picks (`field` links a citation to it)."""
+    return Exists(Citation.objects.filter(which, **{field: OuterRef("pk")}))
+
+
+def evidence_among(grades: Collection[str], *, field: str = "entitlement") -> Q:
+    """The outer records, annotated with their `evidence` (strongest_grade()), whose evidence is one of `grades`.
+    Said through whether each is cited, so that the database does not take the uncited rows (most of them, often
+    all) for a rare few and plan to read every row."""
+    graded = [grade for grade in grades if grade != UNCITED]
+    condition = Q(cited(field=field), evidence__in=graded) if graded else Q(pk__in=[])
+    return condition | ~Q(cited(field=field)) if UNCITED in grades else condition
 
 
 def citation_rows(*, drafts: bool = False) -> QuerySet[Citation]:

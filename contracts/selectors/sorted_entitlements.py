@@ -1,17 +1,22 @@
-"""The entitlement list sorted by a column the tally counts (system, status, revision, contract, kind, sector).
+"""The entitlement list sorted by one column, read a page at a time from the groups of rows the page falls in.
 
-Sorted by such a column, the list is a run of groups, each the rows of one of its values in one revision, and the
-tally says how many rows each group holds under the filters chosen. So a numbered page is read from the groups it
-falls in, each in the order of an index (its organisations by name), as the unsorted list reads a revision: its
-cost is the page's place in the list, not the number of rows (sorting them all took 2 s at a million).
+Sorted by a column, the list is a run of groups, each the rows of one of its values in one revision. Knowing how
+many rows each group holds under the filters chosen, a numbered page is read from the groups it falls in, each in
+the order of an index (its organisations by name), as the unsorted list reads a revision, rather than by sorting
+every row (2 s at a million). For a column the tally counts (system, status, revision, contract, kind, sector), and
+filters it counts, the tally says how many rows each group holds, whatever the rows number. For the other columns,
+or other filters, one pass over the matching rows counts them (without sorting them); for what the citations say
+(evidence, sources), a pass over the cited rows, the rest of each revision holding the value of a row uncited.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value
 
+from contracts.evidence import UNCITED
 from contracts.models import Entitlement, Revision, System
+from contracts.selectors.citations import COUNTS_AS_SOURCE, GIVES_EVIDENCE, cited, evidence_among
 from contracts.selectors.entitlements import WITHIN_REVISION, read_all, revisions_tally, tally_condition
 from nhsit.lib.groups import parts_of_span
 from nhsit.lib.text_order import in_text_order
@@ -26,6 +31,13 @@ TALLIED_SORTS = {
     "organisation__kind": "kind",
     "organisation__sector": "sector",
 }
+
+
+# Sorts by what a row's current citations say: each one's value for a row none of them cites, and which citations
+# count (as the list's annotations count them, contracts.selectors.citations).
+CITED_SORTS: dict[str, tuple[Any, Q]] = {"evidence": (UNCITED, GIVES_EVIDENCE), "source_count": (0, COUNTS_AS_SOURCE)}
+# Every sort whose groups the matching rows can count (counted_groups()).
+COUNTED_SORTS = frozenset({*TALLIED_SORTS, "delivery_model", "deployment_slot", "withdrawal_reason", *CITED_SORTS})
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,12 @@ def sorted_groups(
     """The groups of the rows the filters chosen leave (as the entitlement list's counts take them), in the order of
     the list sorted by `field` (one of TALLIED_SORTS): by its value, then by revision in the list's first order
     (contract, then sequence). Groups with no row are left out. Read from the tally, whatever the rows number."""
+    counted, revisions = _tallied(field, chosen=chosen, drafts=drafts)
+    return _in_sort_order(counted, descending=descending, revisions=revisions)
+
+
+def _tallied(field: str, *, chosen: dict[str, list[str]], drafts: bool) -> tuple[dict[tuple[Any, int], int], list[int]]:
+    """The tally's count of each group, {(value, revision id): rows}, and the revisions' ids in the first order."""
     revisions = list(
         Revision.objects.visible(drafts=drafts)
         .order_by("contract__slug", "sequence")
@@ -67,19 +85,110 @@ def sorted_groups(
     names = named.get(field)
     counted: dict[tuple[Any, int], int] = {}
     for value, revision, rows in cells:
-        if rows:
-            key = (names[value] if names is not None else value, revision)
-            counted[key] = counted.get(key, 0) + rows
-    values = {value for value, _ in counted}
-    ordered = sorted(values) if field == "revision__sequence" else in_text_order(values)
+        key = (names[value] if names is not None else value, revision)
+        counted[key] = counted.get(key, 0) + rows
+    return counted, [pk for pk, *_ in revisions]
+
+
+def evidence_narrowed_groups(
+    rows: QuerySet[Entitlement],
+    field: str,
+    *,
+    descending: bool,
+    chosen: dict[str, list[str]],
+    grades: list[str],
+    drafts: bool = False,
+) -> list[SortedGroup] | None:
+    """sorted_groups() for the rows whose evidence is one of `grades` (`rows` are those the filters `chosen` leave,
+    of TALLIED_SORTS' columns): of the cited rows, counted from themselves (as many as the current citations); the
+    uncited are the tally's rows less the cited. None where a value is missing, as counted_groups()."""
+    cited_rows = rows.order_by().filter(cited())
+    graded = [grade for grade in grades if grade != UNCITED]
+    counted = _counted(cited_rows.filter(evidence__in=graded), field) if graded else {}
+    if UNCITED in grades:
+        every, revisions = _tallied(field, chosen=chosen, drafts=drafts)
+        for key, n in _counted(cited_rows, field).items():
+            every[key] = every.get(key, 0) - n
+        for key, n in every.items():
+            counted[key] = counted.get(key, 0) + n
+    else:
+        revisions = _in_first_order(drafts)
+    if any(value is None for value, _ in counted):
+        return None
+    return _in_sort_order(counted, descending=descending, revisions=revisions)
+
+
+def counted_groups(
+    rows: QuerySet[Entitlement],
+    field: str,
+    *,
+    descending: bool,
+    drafts: bool = False,
+    revision_rows: dict[int, int] | None = None,
+) -> list[SortedGroup] | None:
+    """The groups of the (filtered) rows sorted by `field` (one of COUNTED_SORTS), as sorted_groups() gives them,
+    counted from the rows: one pass over them, grouped but not sorted. For CITED_SORTS, a pass over the cited
+    rows, the rest of each revision's (`revision_rows`, {id: rows}, the tally's, or counted) being uncited. None
+    where a value is missing (NULL), which the databases place differently in a sort."""
+    rows = rows.order_by()
+    if field in CITED_SORTS:
+        uncited, which = CITED_SORTS[field]
+        counted = _counted(rows.filter(cited(which)), field)
+        if revision_rows is None:
+            revision_rows = dict(rows.values_list("revision_id").annotate(rows=Count("pk")))
+        for revision, total in revision_rows.items():
+            rest = total - sum(n for (_, cited_revision), n in counted.items() if cited_revision == revision)
+            counted[(uncited, revision)] = counted.get((uncited, revision), 0) + rest
+    else:
+        counted = _counted(rows, field)
+    if any(value is None for value, _ in counted):
+        return None
+    return _in_sort_order(counted, descending=descending, revisions=_in_first_order(drafts))
+
+
+def rows_by_revision(*, chosen: dict[str, list[str]], drafts: bool = False) -> dict[int, int]:
+    """How many rows of each revision (by id) the filters chosen (of TALLIED_SORTS' columns) leave: the tally's."""
+    counted, _ = _tallied("revision__sequence", chosen=chosen, drafts=drafts)
+    return {revision: rows for (_, revision), rows in counted.items()}
+
+
+def _in_first_order(drafts: bool) -> list[int]:
+    """The ids of the revisions shown, in the list's first order: by contract, then sequence."""
+    return list(
+        Revision.objects.visible(drafts=drafts).order_by("contract__slug", "sequence").values_list("pk", flat=True)
+    )
+
+
+def _in_group(field: str, value: Any) -> Q:
+    """The rows with `value` of `field`. For a value of what citations say, said through whether a row is cited, so
+    that the database does not take the uncited rows (most of them, often all) for a rare few."""
+    if field == "evidence":
+        return evidence_among([value])
+    if field == "source_count":
+        return Q(cited(COUNTS_AS_SOURCE), source_count=value) if value else ~Q(cited(COUNTS_AS_SOURCE))
+    return Q(**{field: value})
+
+
+def _counted(rows: QuerySet[Entitlement], field: str) -> dict[tuple[Any, int], int]:
+    return {
+        (value, revision): n for value, revision, n in rows.values_list(field, "revision_id").annotate(n=Count("pk"))
+    }
+
+
+def _in_sort_order(counted: dict[tuple[Any, int], int], *, descending: bool, revisions: list[int]) -> list[SortedGroup]:
+    """The groups counted as {(value, revision id): rows}, those with rows, by value (as the database sorts a
+    column holding them), then by revision in the list's first order (`revisions`, the ids in that order)."""
+    kept = {key: rows for key, rows in counted.items() if rows}
+    values = {value for value, _ in kept}
+    ordered = sorted(values) if all(isinstance(value, int) for value in values) else in_text_order(values)
     if descending:
         ordered.reverse()
     place = {value: index for index, value in enumerate(ordered)}
-    in_first_order = {pk: index for index, (pk, *_) in enumerate(revisions)}
+    in_first_order = {pk: index for index, pk in enumerate(revisions)}
     return [
         SortedGroup(value, revision, rows)
         for (value, revision), rows in sorted(
-            counted.items(), key=lambda item: (place[item[0][0]], in_first_order[item[0][1]])
+            kept.items(), key=lambda item: (place[item[0][0]], in_first_order[item[0][1]])
         )
     ]
 
@@ -92,7 +201,7 @@ def sorted_slice(
     then those rows whole."""
     parts: list[QuerySet] = []
     for group, first, last in parts_of_span(((group, group.rows) for group in groups), start=start, stop=stop):
-        part = rows.filter(**{field: group.value, "revision_id": group.revision_id}).order_by(*WITHIN_REVISION)
+        part = rows.filter(_in_group(field, group.value), revision_id=group.revision_id).order_by(*WITHIN_REVISION)
         parts.append(part.annotate(part=Value(len(parts))).values_list("pk", "part")[first:last])
     if not parts:
         return []

@@ -5,7 +5,7 @@ from contracts.exports import ENTITLEMENT_COLUMNS, entitlement_csv_body
 from contracts.filters import EntitlementFilter
 from contracts.pages.facets import EntitlementListCounts, labelled
 from contracts.selectors.entitlements import entitlement_page, entitlement_rows
-from contracts.selectors.sorted_entitlements import TALLIED_SORTS, sorted_slice
+from contracts.selectors.sorted_entitlements import COUNTED_SORTS, sorted_slice
 from contracts.tables import EntitlementTable
 from contracts.views.preview import shows_drafts
 from nhsit.lib.csv_export import csv_filename
@@ -24,10 +24,10 @@ def entitlement_list(request: HttpRequest) -> HttpResponseBase:
     filtered = strict_rows(filterset)
 
     def sorted_page(field: str, descending: bool, start: int, stop: int) -> list | None:
-        groups = counts.sorted_groups(field, descending)
+        groups = counts.sorted_groups(filtered, field, descending)
         return None if groups is None else sorted_slice(filtered, groups, field, start=start, stop=stop)
 
-    table = EntitlementTable(SlicedBySort(filtered, fields=TALLIED_SORTS, page=sorted_page))
+    table = EntitlementTable(SlicedBySort(filtered, fields=COUNTED_SORTS, page=sorted_page))
     filename = csv_filename("entitlements", *filter_words(filterset))
     download = Download(filename, ENTITLEMENT_COLUMNS, entitlement_csv_body)
     return table_response(

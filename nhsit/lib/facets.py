@@ -37,6 +37,16 @@ def tuple_counts(rows: Iterable[tuple], fields: list[str], chosen: Mapping[str, 
     return counts
 
 
+def tuple_total(rows: Iterable[tuple], fields: list[str], chosen: Mapping[str, list[str]]) -> int:
+    """How many rows the filters chosen leave, from grouped rows as tuple_counts() takes them."""
+    wanted = {name: {str(value) for value in values} for name, values in chosen.items() if values}
+    return sum(
+        number
+        for *values, number in rows
+        if all(not wanted.get(name) or _code(value) in wanted[name] for name, value in zip(fields, values, strict=True))
+    )
+
+
 def facet_values(
     *, name: str, choices: Iterable[tuple[str, str]], counts: Counter, data: QueryDict, drop: Iterable[str] = ()
 ) -> list[FacetValue]:

@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 
 from contracts.filters import EntitlementFilter
-from contracts.models import Entitlement, EntitlementStatus, Revision, System
+from contracts.models import Citation, Entitlement, EntitlementStatus, Revision, System
 from contracts.pages.facets import EntitlementListCounts, entitlement_facets
 from contracts.selectors.entitlements import entitlement_rows
 from nhsit.lib.filtering import strict_rows
@@ -46,12 +46,35 @@ def test_the_tally_counts_what_the_rows_count(data, drafts):
 
 
 @pytest.mark.parametrize(
-    "data", [{"organisation": "guy"}, {"ods_code": "RJ1"}, {"evidence": "stated"}, {"status": "nope"}]
+    "data",
+    [{"organisation": "guy"}, {"ods_code": "RJ1"}, {"evidence": "stated", "ods_code": "RJ1"}, {"status": "nope"}],
 )
 def test_filters_the_tally_does_not_keep_are_counted_from_the_rows(data):
     counts = EntitlementListCounts(_filterset(data))
     assert counts._tallied is None
     assert counts.total() == strict_rows(_filterset(data)).count()
+    assert counts.facets() == entitlement_facets(_filterset(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"evidence": "stated"},
+        {"evidence": "uncited"},
+        {"evidence": ["uncited", "inferred"], "system": ["rio", "cerner-millennium"]},
+        {"evidence": ["unsourced", "stated", "inferred", "derived"], "revision": "ccn3", "kind": "acute"},
+        {"evidence": ["uncited", "derived", "unsourced"], "status": ["withdrawn", "entitled"]},
+    ],
+)
+def test_narrowed_by_the_evidence_the_counts_are_the_tallys_less_the_cited_rows_and_the_same_as_the_rows(data):
+    # Every seeded row is cited: some made uncited (their citations no longer current), some unsourced.
+    rows = Entitlement.objects.order_by("pk")
+    Citation.objects.filter(entitlement__in=rows[:60:4]).update(current=False)
+    Citation.objects.filter(entitlement__in=rows[70:80]).update(source=None, grade="unsourced")
+    counts = EntitlementListCounts(_filterset(data))
+    assert counts._tallied is not None
+    total = strict_rows(_filterset(data)).count()
+    assert total and counts.total() == total
     assert counts.facets() == entitlement_facets(_filterset(data))
 
 

@@ -1,9 +1,10 @@
 """A list sorted by a column (?sort=) is paged by number: walking its pages shows every row once, sorted, with rows
 the column leaves tied (every row of one system, sorted by system) in the list's first order among themselves.
 
-The entitlement list sorted by a column the tally counts reads each page from the groups of rows it falls in
-(contracts.selectors.sorted_entitlements); sorted otherwise, or narrowed by what the tally does not keep (a name, a
-code, the evidence), by sorting the rows. Both are walked here and held to the same order."""
+The entitlement list sorted by one column reads each page from the groups of rows it falls in
+(contracts.selectors.sorted_entitlements), their sizes from the tally where it counts the column and the filters,
+from the rows otherwise; sorted by the organisation's code, by sorting the rows. All are walked here and held to
+the same order."""
 
 import math
 
@@ -11,8 +12,8 @@ import pytest
 
 import contracts.views.compare
 import contracts.views.entitlements
-from contracts.models import Entitlement, Revision, System
-from contracts.selectors.citations import strongest_grade
+from contracts.models import Citation, Entitlement, Revision, System
+from contracts.selectors.citations import citation_count, strongest_grade
 from contracts.services.compare import revision_compare
 from contracts.services.sorted_comparison import FIRST_ORDER
 from organisations.models import Organisation
@@ -62,6 +63,14 @@ SORTS = [
     ("sector", ("organisation__sector",)),
     ("contract", ("revision__contract__slug",)),
     ("-contract", ("-revision__contract__slug",)),
+    # Columns the tally does not count.
+    ("delivery_model", ("delivery_model",)),
+    ("-deployment_slot", ("-deployment_slot",)),
+    ("withdrawal_reason", ("withdrawal_reason",)),
+    ("evidence", ("evidence",)),
+    ("-evidence", ("-evidence",)),
+    ("source_count", ("source_count",)),
+    ("-source_count", ("-source_count",)),
 ]
 # Filters the tally counts, each with the rows it leaves.
 TALLIED_FILTERS = [
@@ -75,17 +84,28 @@ TALLIED_FILTERS = [
 def in_sorted_order(order: tuple[str, ...], revisions=None, **filters) -> list[int]:
     revisions = Revision.objects.filter(is_published=True) if revisions is None else revisions
     return list(
-        Entitlement.objects.annotate(evidence=strongest_grade("entitlement"))
+        Entitlement.objects.annotate(
+            evidence=strongest_grade("entitlement"), source_count=citation_count("entitlement")
+        )
         .filter(revision__in=revisions, **filters)
         .order_by(*order, *ENTITLEMENTS_FIRST_ORDER, "pk")
         .values_list("pk", flat=True)
     )
 
 
+@pytest.fixture
+def some_uncited(london) -> None:
+    """Every seeded row is cited: a few made uncited (their citations no longer current), and one sourced by none
+    (its citations graded unsourced, their source taken away), so that each sort meets all its values."""
+    rows = Entitlement.objects.filter(revision__contract=london).order_by("pk")
+    Citation.objects.filter(entitlement__in=rows[:25:3]).update(current=False)
+    Citation.objects.filter(entitlement=rows[40]).update(source=None, grade="unsourced")
+
+
 @pytest.mark.parametrize(("sort", "order"), SORTS)
 @pytest.mark.parametrize(("asked", "leaves"), TALLIED_FILTERS)
 def test_the_entitlement_list_sorted_by_a_column_shows_each_row_once_ties_in_its_first_order(
-    client, london, read_from_groups, sort, order, asked, leaves
+    client, london, some_uncited, read_from_groups, sort, order, asked, leaves
 ):
     expected = in_sorted_order(order, **leaves)
     assert expected
@@ -97,20 +117,36 @@ def test_the_entitlement_list_sorted_by_a_column_shows_each_row_once_ties_in_its
 @pytest.mark.parametrize(
     ("sort", "order", "asked", "leaves"),
     [
-        # Sorted by a column the tally does not count.
-        ("identifier", ("organisation__code",), {}, {}),
-        ("-evidence", ("-evidence",), {}, {}),
-        # Narrowed by what the tally does not keep.
         ("system", ("system__name",), {"ods_code": "RV3"}, {"organisation__code": "RV3"}),
         ("-status", ("-status",), {"evidence": "stated"}, {"evidence": "stated"}),
+        (
+            "kind",
+            ("organisation__kind",),
+            {"evidence": ["uncited", "stated"], "status": "entitled"},
+            {"evidence__in": ["uncited", "stated"], "status": "entitled"},
+        ),
+        ("-system", ("-system__name",), {"evidence": "uncited"}, {"evidence": "uncited"}),
+        ("-evidence", ("-evidence",), {"evidence": ["uncited", "inferred"]}, {"evidence__in": ["uncited", "inferred"]}),
+        ("source_count", ("source_count",), {"organisation": "Barts"}, {"organisation__name__icontains": "Barts"}),
+        ("-withdrawal_reason", ("-withdrawal_reason",), {"status": "withdrawn"}, {"status": "withdrawn"}),
     ],
 )
-def test_sorted_otherwise_the_list_sorts_its_rows_to_the_same_order(
-    client, london, read_from_groups, sort, order, asked, leaves
+def test_narrowed_by_what_the_tally_does_not_keep_the_groups_are_counted_from_the_rows_too(
+    client, london, some_uncited, read_from_groups, sort, order, asked, leaves
 ):
     expected = in_sorted_order(order, **leaves)
     assert expected
     pages = numbered_pages(client, "/entitlements/", sort, len(expected), asked)
+    assert [row.pk for page in pages for row in page] == expected
+    assert read_from_groups == [order[0].removeprefix("-")] * len(pages)
+
+
+@pytest.mark.parametrize("sort", ["identifier", "-identifier"])
+def test_sorted_by_the_organisations_code_the_list_sorts_its_rows_to_the_same_order(
+    client, london, read_from_groups, sort
+):
+    expected = in_sorted_order((sort.replace("identifier", "organisation__code"),))
+    pages = numbered_pages(client, "/entitlements/", sort, len(expected))
     assert [row.pk for page in pages for row in page] == expected
     assert read_from_groups == []
 
