@@ -104,7 +104,7 @@ def evidence_narrowed_groups(
     uncited are the tally's rows less the cited. None where a value is missing, as counted_groups()."""
     cited_rows = rows.order_by().filter(cited())
     graded = [grade for grade in grades if grade != UNCITED]
-    counted = _counted(cited_rows.filter(evidence__in=graded), field) if graded else {}
+    counted = _counted(cited_rows.filter(Q(evidence__in=graded)), field) if graded else {}
     if UNCITED in grades:
         every, revisions = _tallied(field, chosen=chosen, drafts=drafts)
         for key, n in _counted(cited_rows, field).items():
