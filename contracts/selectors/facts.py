@@ -25,7 +25,7 @@ from contracts.models import (
     StatusPairCount,
     System,
 )
-from contracts.selectors.citations import strongest_grade, visible_citations
+from contracts.selectors.citations import evidence_among, strongest_grade, visible_citations
 from contracts.selectors.revisions import in_visible_revisions
 from organisations.models import LocalSystem, Organisation, Succession, identified_by
 
@@ -357,13 +357,19 @@ def fact_list(
             continue
         rows = fact_rows(model, scope=scope, drafts=drafts)
         if evidence:
-            rows = rows.filter(evidence__in=evidence)
+            rows = rows.filter(evidence_among(evidence, field=CITATION_FIELD[model]))
         if earlier is not None:
             rows = rows.filter(has_earlier=earlier)
         querysets.append(rows)
-        # The entitlements, by far the most facts, counted by the tally where it counts them all.
-        counted = model is Entitlement and not evidence and earlier is None and not scope.organisation
-        known.append(sum(entitlement_tally(scope=scope, drafts=drafts).values()) if counted else None)
+        # The entitlements, by far the most facts, counted by the tally where it counts them all, and those of some
+        # evidence as fact_counts() counts them: the tally's less the cited, and the cited from themselves.
+        if model is not Entitlement or earlier is not None or scope.organisation:
+            known.append(None)
+        elif evidence:
+            by_evidence = _counted_by({Entitlement: [None]}, scope, drafts, None, None).get(None)
+            known.append(sum(by_evidence.evidence.get(grade, 0) for grade in evidence) if by_evidence else 0)
+        else:
+            known.append(sum(entitlement_tally(scope=scope, drafts=drafts).values()))
     return FactRows(querysets, known)
 
 
