@@ -204,6 +204,18 @@ class RevisionComparison:
             cursor.execute(f"SELECT {quote(column)}, COUNT(*) FROM ({sql}) matrix GROUP BY 1", params)
             return Counter(dict(cursor.fetchall()))
 
+    def delivery_model_counts(self, rows: int) -> Counter:
+        """How many of the comparison's `rows` rows have each delivery model (their target entitlement's; '' for
+        none). Those with one are counted from themselves, found by the target revision's rows that have one (few,
+        often none); the rest by difference."""
+        with_one = self.rows.filter(target_row__delivery_model__gt="")
+        sql, params = with_one.values("delivery_model").order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT delivery_model, COUNT(*) FROM ({sql}) matrix GROUP BY 1", params)
+            counts = Counter(dict(cursor.fetchall()))
+        counts[""] = rows - sum(counts.values())
+        return counts
+
     def as_tally_cells(self) -> QuerySet:
         """The rows, each shaped as a cell of the status-pair tally counting one: system_id, kind, sector, live,
         base_status and target_status ('' for a revision with no row) and count. What the tally's sums read, for

@@ -1,11 +1,12 @@
-"""The compare table sorted by outcome, system, kind, sector, either revision's status or live, read a group at a
-time.
+"""The compare table sorted by outcome, system, kind, sector, either revision's status, live or delivery model,
+read a group at a time.
 
 Sorted by outcome, the table is a run of groups, one an outcome's rows; sorted by system, one a system's; and so
 for the others. The comparison's outcome counts (which the page reads anyway), or the tally's counts by the
-column, say how many rows each group holds, so a numbered page is read from the groups it falls in, each as the
-comparison narrowed to it and read in the table's first order (organisations in the order of their name's
-index), not by working out and sorting every row of the comparison.
+column (for the delivery model, the few rows that have one), say how many rows each group holds, so a numbered
+page is read from the groups it falls in, each as the comparison narrowed to it and read in the table's first
+order (organisations in the order of their name's index), not by working out and sorting every row of the
+comparison.
 """
 
 from collections import Counter
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from contracts.models import System
 from contracts.services.compare import SIDES, RevisionComparison, revision_compare, status_is, with_statuses_recorded
@@ -21,7 +22,9 @@ from nhsit.lib.groups import parts_of_span
 from nhsit.lib.text_order import in_text_order
 
 # The sorts read by groups: the fields of the table's outcome, system, kind, sector, status and live columns.
-GROUPED_SORTS = frozenset({"outcome", "system_name", "kind", "sector", "base_status", "target_status", "live"})
+GROUPED_SORTS = frozenset(
+    {"outcome", "system_name", "kind", "sector", "base_status", "target_status", "live", "delivery_model"}
+)
 # For the sorts whose groups the comparison's row_counts() count: the filter that narrows it to one value.
 NARROWING: dict[str, Callable[[Any], dict[str, Any]]] = {
     "kind": lambda kind: {"kinds": [kind]},
@@ -63,6 +66,11 @@ def sorted_comparison_groups(
         # A boolean (live) as the database sorts one, false first; text by its collation.
         ordered = sorted(held) if field == "live" else in_text_order(held)
         narrowing = {value: NARROWING[field](value) for value in ordered}
+    elif field == "delivery_model":
+        every = sum(number for by_outcome in counts.values() for number in by_outcome.values())
+        held = {value: number for value, number in comparison.delivery_model_counts(every).items() if number}
+        ordered = in_text_order(held)
+        narrowing = {value: {"delivery_model": value} for value in ordered}
     else:
         systems = {system.slug: system for system in System.objects.filter(slug__in=counts)}
         of_name: dict[str, list[System]] = {}
@@ -81,8 +89,10 @@ def sorted_comparison_groups(
 
 def narrowed_rows(comparison: RevisionComparison, **filters: Any) -> QuerySet:
     """The rows of the comparison with the same revisions and filters but `filters` (systems, outcomes, kinds,
-    sectors or live) in their place, or narrowed to one side's status (base_status or target_status)."""
+    sectors or live) in their place, or narrowed to one side's status (base_status or target_status) or to one
+    delivery model."""
     statuses = {side: filters.pop(side) for side in SIDES if side in filters}
+    delivery_model = filters.pop("delivery_model", None)
     kept = {
         "systems": comparison.systems,
         "kinds": comparison.kinds,
@@ -94,6 +104,11 @@ def narrowed_rows(comparison: RevisionComparison, **filters: Any) -> QuerySet:
     rows = revision_compare(base=comparison.base, target=comparison.target, **(kept | filters)).rows
     for side, status in statuses.items():
         rows = with_statuses_recorded(rows).filter(status_is(side, status))
+    if delivery_model is not None:
+        # Through the target revision's row, not the column as the table reads it, whose share the database
+        # cannot estimate (it would plan for a few rows and sort them all).
+        named = Q(target_row__delivery_model=delivery_model)
+        rows = rows.filter(named if delivery_model else named | Q(target_row__isnull=True))
     return rows
 
 
