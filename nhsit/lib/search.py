@@ -186,18 +186,19 @@ def _holding(
     holding = Q()
     for field in fields:
         holding |= Q(HoldsWords(Func(F(field), function="words_for_search", output_field=SearchVectorField()), words))
-    kept = []
-    read = 0
     # The whole slice at once: read through a cursor, PostgreSQL would plan for its first rows, walking every
-    # record by id and testing each, where the index finds the few that hold the words.
-    for row in queryset.filter(holding).order_by(by_id)[: limit * 10]:
-        read += 1
+    # record by id and testing each, where the index finds the few that hold the words. Only the fields scored,
+    # then the records kept whole: a word every name holds reads thousands.
+    found = list(queryset.filter(holding).order_by(by_id).values_list("pk", *fields)[: limit * 10])
+    kept: list[Any] = []
+    for pk, *values in found:
         # As _python_score would score it: no near spelling scores as much as a word's start.
-        if max(words_found(typed, fold(str(_value(row, field) or ""))) for field in fields) == score:
-            kept.append(Match(row, score))
+        if max(words_found(typed, fold(str(value or ""))) for value in values) == score:
+            kept.append(pk)
             if len(kept) == wanted:
                 break
-    return kept, read < limit * 10
+    records = queryset.in_bulk(kept)
+    return [Match(records[pk], score) for pk in kept if pk in records], len(found) < limit * 10
 
 
 def _ranked_in_database(
