@@ -361,16 +361,27 @@ def fact_list(
         if earlier is not None:
             rows = rows.filter(has_earlier=earlier)
         querysets.append(rows)
-        # The entitlements, by far the most facts, counted by the tally where it counts them all, and those of some
-        # evidence as fact_counts() counts them: the tally's less the cited, and the cited from themselves.
-        if model is not Entitlement or earlier is not None or scope.organisation:
-            known.append(None)
-        elif evidence:
-            by_evidence = _counted_by({Entitlement: [None]}, scope, drafts, None, None).get(None)
-            known.append(sum(by_evidence.evidence.get(grade, 0) for grade in evidence) if by_evidence else 0)
-        else:
-            known.append(sum(entitlement_tally(scope=scope, drafts=drafts).values()))
+        known.append(_entitlements_listed(scope, drafts, evidence, earlier) if model is Entitlement else None)
     return FactRows(querysets, known)
+
+
+def _entitlements_listed(scope: Scope, drafts: bool, evidence: list[str], earlier: bool | None) -> int | None:
+    """How many entitlements fact_list() lists, without counting them where the tally can (not for an organisation):
+    the tally's; of some evidence, as fact_counts() counts them (the tally's less the cited, the cited from
+    themselves); with an earlier value's citation, only cited ones can have one, so those are counted, and the rest
+    are those without."""
+    if scope.organisation:
+        return None
+    if evidence:
+        by_evidence = _counted_by({Entitlement: [None]}, scope, drafts, None, None).get(None)
+        listed = sum(by_evidence.evidence.get(grade, 0) for grade in evidence) if by_evidence else 0
+    else:
+        listed = sum(entitlement_tally(scope=scope, drafts=drafts).values())
+    if earlier is None:
+        return listed
+    cited = fact_rows(Entitlement, scope=scope, drafts=drafts).filter(_cited(Entitlement), has_earlier=True)
+    with_earlier = (cited.filter(evidence__in=evidence) if evidence else cited).count()
+    return with_earlier if earlier else listed - with_earlier
 
 
 def evidence_totals(*, drafts: bool = False) -> dict[str, int]:

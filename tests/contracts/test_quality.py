@@ -175,6 +175,10 @@ def visible_text_of(html: str) -> str:
         {"evidence": ["uncited", "stated"], "contract": "london-lsp"},
         {"evidence": "inferred", "system": "rio", "kind": "entitlement"},
         {"evidence": ["uncited", "inferred"], "organisation": "RV3"},
+        {"earlier": "yes"},
+        {"earlier": "no", "kind": "entitlement"},
+        {"earlier": "yes", "evidence": "uncited", "contract": "london-lsp"},
+        {"earlier": "no", "evidence": ["uncited", "stated"], "system": "rio"},
     ],
 )
 def test_the_facts_list_counts_every_fact_it_lists(client, edited, query):
@@ -185,8 +189,9 @@ def test_the_facts_list_counts_every_fact_it_lists(client, edited, query):
     models = [FACT_KINDS[query["kind"]]] if "kind" in query else list(FACT_KINDS.values())
     evidence = query.get("evidence")
     grades = {"evidence__in": [evidence] if isinstance(evidence, str) else evidence} if evidence else {}
+    with_earlier = {"has_earlier": query["earlier"] == "yes"} if "earlier" in query else {}
     expected = sum(
-        fact_rows(model, scope=scope).filter(**grades).count() for model in models if narrowed(model, scope) is not None
+        fact_rows(model, scope=scope).filter(**grades, **with_earlier).count() for model in models if narrowed(model, scope) is not None
     )
     assert expected
     first = client.get("/data-quality/facts/", {**query, "per_page": 500})
