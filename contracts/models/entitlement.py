@@ -59,6 +59,17 @@ class Entitlement(models.Model):
             ),
             # The organisation page reads every row of one organisation.
             models.Index(fields=["organisation", "revision"], name="entitlement_org_revision"),
+            # The list sorted by a column of free text, blank in most rows, counts the rows holding some text
+            # through these (its cost that of those rows) and takes the rest to be blank. By revision alone: a
+            # reason may be a long quote, past what an index's key may hold.
+            *(
+                models.Index(fields=["revision"], condition=~Q(**{field: ""}), name=f"entitlement_{name}_given")
+                for field, name in [
+                    ("delivery_model", "model"),
+                    ("deployment_slot", "slot"),
+                    ("withdrawal_reason", "reason"),
+                ]
+            ),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from contracts.models import Entitlement
 from contracts.selectors.citations import cited
 from contracts.selectors.entitlements import entitlement_tally_counts
 from contracts.selectors.sorted_entitlements import (
-    CITED_SORTS,
+    COMMON_VALUE_SORTS,
     TALLIED_SORTS,
     SortedGroup,
     counted_groups,
@@ -184,8 +184,9 @@ class EntitlementListCounts:
     def sorted_groups(self, rows: QuerySet[Entitlement], field: str, descending: bool) -> list[SortedGroup] | None:
         """The groups of `rows`, the list's rows as filtered, sorted by `field` (one of COUNTED_SORTS): from the
         tally where it counts the field and the filters, with the cited rows counted from themselves where the
-        evidence narrows the rows (evidence_narrowed_groups()) or the sort is by what the citations say; from
-        the rows otherwise (counted_groups()). None where they cannot be counted."""
+        evidence narrows the rows (evidence_narrowed_groups()) or most rows hold one value of the sort's column
+        (the rest counted from themselves); from the rows otherwise (counted_groups()). None where they cannot be
+        counted."""
         if self._tallied is None:
             return counted_groups(rows, field, descending=descending, drafts=self.drafts)
         chosen = _chosen(self.filterset, ENTITLEMENT_FACETS) if self.filterset.is_bound else {}
@@ -198,7 +199,7 @@ class EntitlementListCounts:
             )
         if field in TALLIED_SORTS:
             return sorted_groups(field, descending=descending, chosen=chosen, drafts=self.drafts)
-        tallied = rows_by_revision(chosen=chosen, drafts=self.drafts) if field in CITED_SORTS else None
+        tallied = rows_by_revision(chosen=chosen, drafts=self.drafts) if field in COMMON_VALUE_SORTS else None
         return counted_groups(rows, field, descending=descending, drafts=self.drafts, revision_rows=tallied)
 
 

@@ -4,9 +4,10 @@ Sorted by a column, the list is a run of groups, each the rows of one of its val
 many rows each group holds under the filters chosen, a numbered page is read from the groups it falls in, each in
 the order of an index (its organisations by name), as the unsorted list reads a revision, rather than by sorting
 every row (2 s at a million). For a column the tally counts (system, status, revision, contract, kind, sector), and
-filters it counts, the tally says how many rows each group holds, whatever the rows number. For the other columns,
-or other filters, one pass over the matching rows counts them (without sorting them); for what the citations say
-(evidence, sources), a pass over the cited rows, the rest of each revision holding the value of a row uncited.
+filters it counts, the tally says how many rows each group holds, whatever the rows number. For a column most rows
+hold one value of (what the citations say, the evidence and sources, where most rows are often uncited; the free
+text of a delivery model, slot or reason, blank in most), the rows with another are counted from themselves, and
+the rest of each revision's rows hold that value. Under other filters, each revision's rows are counted too.
 """
 
 from dataclasses import dataclass
@@ -33,11 +34,18 @@ TALLIED_SORTS = {
 }
 
 
-# Sorts by what a row's current citations say: each one's value for a row none of them cites, and which citations
-# count (as the list's annotations count them, contracts.selectors.citations).
-CITED_SORTS: dict[str, tuple[Any, Q]] = {"evidence": (UNCITED, GIVES_EVIDENCE), "source_count": (0, COUNTS_AS_SOURCE)}
-# Every sort whose groups the matching rows can count (counted_groups()).
-COUNTED_SORTS = frozenset({*TALLIED_SORTS, "delivery_model", "deployment_slot", "withdrawal_reason", *CITED_SORTS})
+# Sorts by a column most rows hold one value of: that value, and the condition that finds the other rows, and
+# finds them cheaply (by their citations, as the list's annotations count them, contracts.selectors.citations;
+# or through a partial index of the rows holding some text, contracts.models.entitlement).
+COMMON_VALUE_SORTS: dict[str, tuple[Any, Q]] = {
+    "evidence": (UNCITED, Q(cited(GIVES_EVIDENCE))),
+    "source_count": (0, Q(cited(COUNTS_AS_SOURCE))),
+    "delivery_model": ("", ~Q(delivery_model="")),
+    "deployment_slot": ("", ~Q(deployment_slot="")),
+    "withdrawal_reason": ("", ~Q(withdrawal_reason="")),
+}
+# Every sort whose groups can be counted (counted_groups()).
+COUNTED_SORTS = frozenset({*TALLIED_SORTS, *COMMON_VALUE_SORTS})
 
 
 @dataclass(frozen=True)
@@ -127,18 +135,19 @@ def counted_groups(
     revision_rows: dict[int, int] | None = None,
 ) -> list[SortedGroup] | None:
     """The groups of the (filtered) rows sorted by `field` (one of COUNTED_SORTS), as sorted_groups() gives them,
-    counted from the rows: one pass over them, grouped but not sorted. For CITED_SORTS, a pass over the cited
-    rows, the rest of each revision's (`revision_rows`, {id: rows}, the tally's, or counted) being uncited. None
-    where a value is missing (NULL), which the databases place differently in a sort."""
+    counted from the rows: one pass over them, grouped but not sorted. For COMMON_VALUE_SORTS, the rows without the
+    common value counted from themselves, the rest of each revision's (`revision_rows`, {id: rows}, the tally's,
+    or else counted) holding it. None where a value is missing (NULL), which the databases place differently in a
+    sort."""
     rows = rows.order_by()
-    if field in CITED_SORTS:
-        uncited, which = CITED_SORTS[field]
-        counted = _counted(rows.filter(cited(which)), field)
+    if field in COMMON_VALUE_SORTS:
+        common, others = COMMON_VALUE_SORTS[field]
+        counted = _counted(rows.filter(others), field)
         if revision_rows is None:
             revision_rows = dict(rows.values_list("revision_id").annotate(rows=Count("pk")))
         for revision, total in revision_rows.items():
-            rest = total - sum(n for (_, cited_revision), n in counted.items() if cited_revision == revision)
-            counted[(uncited, revision)] = counted.get((uncited, revision), 0) + rest
+            rest = total - sum(n for (_, other_revision), n in counted.items() if other_revision == revision)
+            counted[(common, revision)] = counted.get((common, revision), 0) + rest
     else:
         counted = _counted(rows, field)
     if any(value is None for value, _ in counted):
@@ -165,7 +174,8 @@ def _in_group(field: str, value: Any) -> Q:
     if field == "evidence":
         return evidence_among([value])
     if field == "source_count":
-        return Q(cited(COUNTS_AS_SOURCE), source_count=value) if value else ~Q(cited(COUNTS_AS_SOURCE))
+        common, others = COMMON_VALUE_SORTS[field]
+        return Q(others, source_count=value) if value != common else ~others
     return Q(**{field: value})
 
 
