@@ -11,6 +11,7 @@ zero-setup default, has neither: there every record is a candidate, folded in Py
 Guy's, "kings" puts King's College Hospital before Kingston); PostgreSQL also finds other forms of a word in quotes.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -63,9 +64,11 @@ def words_likeness(typed: str, text: str) -> float:
     return best * PART_OF_A_WORD if best >= SPELLING else 0.0
 
 
+@functools.lru_cache(maxsize=8192)
 def _spelling_likeness(typed: str, span: str) -> float:
     """SequenceMatcher's ratio where it may reach SPELLING, else 0: its two cheap upper bounds first (as difflib's
-    get_close_matches does), so that words far apart in length or letters cost next to nothing to rule out."""
+    get_close_matches does), so that words far apart in length or letters cost next to nothing to rule out. Kept
+    for the words that recur: a search scores thousands of names, most sharing words ("trust", "hospital")."""
     matcher = SequenceMatcher(None, typed, span)
     if matcher.real_quick_ratio() < SPELLING or matcher.quick_ratio() < SPELLING:
         return 0.0
