@@ -15,7 +15,7 @@ from django_filters import FilterSet
 from contracts.evidence import UNCITED
 from contracts.models import Entitlement
 from contracts.selectors.citations import cited
-from contracts.selectors.entitlements import entitlement_tally_counts
+from contracts.selectors.entitlements import entitlement_tally_counts, rows_as_tally_cells
 from contracts.selectors.sorted_entitlements import (
     COMMON_VALUE_SORTS,
     TALLIED_SORTS,
@@ -121,7 +121,9 @@ class EntitlementListCounts:
     (contract, revision, system, status, kind, sector), both come from it in one query, summed in the database
     over a few thousand cells at most, the same at a hundred rows and at ten million. Narrowed by the evidence
     too, the cited rows are counted from themselves (as many as the current citations), and the uncited are the
-    tally's rows less the cited. Where a name or a code narrows the rows, all come from the rows."""
+    tally's rows less the cited. Narrowed by a name that leaves out at most MOST_UNMATCHED organisations (a word
+    most names hold), the counts are the tally's less those of the rows of the organisations it leaves out. Where
+    a name that matches more, or a code, narrows the rows, all come from the rows."""
 
     def __init__(self, filterset: FilterSet, *, drafts: bool = False):
         self.filterset = filterset
@@ -139,12 +141,39 @@ class EntitlementListCounts:
         chosen = _chosen(filterset, ENTITLEMENT_FACETS)
         if not narrowing:
             return entitlement_tally_counts(chosen=chosen, drafts=self.drafts)
-        if narrowing == ["evidence"]:
-            try:
+        try:
+            if narrowing == ["evidence"]:
                 return self._with_evidence(chosen, grades=filterset.form.cleaned_data["evidence"])
-            except CountsTookTooLong:
-                return None
+            if narrowing == ["organisation"] and self._unmatched is not None:
+                return self._less_the_unmatched(chosen)
+        except CountsTookTooLong:
+            return None
         return None
+
+    @functools.cached_property
+    def _unmatched(self) -> list[int] | None:
+        """The ids of the organisations the name searched for does not match, where there are at most
+        MOST_UNMATCHED (found by one pass over the register that stops once there are too many); else None."""
+        text = self.filterset.form.cleaned_data.get("organisation")
+        if not text:
+            return None
+        unmatched = Organisation.objects.exclude(self.filterset.organisations_matching(text)).order_by()
+        found = list(unmatched.values_list("pk", flat=True)[: MOST_UNMATCHED + 1])
+        return found if len(found) <= MOST_UNMATCHED else None
+
+    def _unmatched_rows(self) -> QuerySet[Entitlement]:
+        """The rows of the organisations the name searched for leaves out (_unmatched), of the revisions shown."""
+        return self.filterset.queryset.filter(organisation_id__in=self._unmatched or [])
+
+    def _less_the_unmatched(self, chosen: dict[str, list[str]]) -> tuple[int, FacetCounts]:
+        """The count and filter counts of the rows of the organisations searched for: the tally's less those of the
+        rows of the organisations the search leaves out."""
+        total, counts = entitlement_tally_counts(chosen=chosen, drafts=self.drafts)
+        if not self._unmatched:
+            return total, counts
+        cells = rows_as_tally_cells(self._unmatched_rows())
+        less_total, less = entitlement_tally_counts(chosen=chosen, drafts=self.drafts, cells=cells)
+        return total - less_total, {name: counts[name] - less[name] for name in counts}
 
     def _narrowing(self) -> list[str]:
         """The filters chosen that the tally does not keep (the filter set is valid)."""
@@ -190,6 +219,12 @@ class EntitlementListCounts:
         if self._tallied is None:
             return counted_groups(rows, field, descending=descending, drafts=self.drafts)
         chosen = _chosen(self.filterset, ENTITLEMENT_FACETS) if self.filterset.is_bound else {}
+        if self._narrowing() == ["organisation"]:  # a name that leaves out few organisations
+            less = rows_without(self.filterset, "organisation").filter(organisation_id__in=self._unmatched or [])
+            if field in TALLIED_SORTS:
+                return sorted_groups(field, descending=descending, chosen=chosen, drafts=self.drafts, less=less)
+            by_revision = rows_by_revision(chosen=chosen, drafts=self.drafts, less=less)
+            return counted_groups(rows, field, descending=descending, drafts=self.drafts, revision_rows=by_revision)
         if self._narrowing():  # by the evidence alone, or the tally would not have counted
             if field not in TALLIED_SORTS:
                 return counted_groups(rows, field, descending=descending, drafts=self.drafts)

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import BadRequest
 from django.db import connections
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from contracts.models import Entitlement, Revision, StatusPairCount, System
 from contracts.selectors.citations import citation_count, strongest_grade
@@ -115,16 +116,19 @@ TALLY_COLUMNS = {
 }
 
 
-def entitlement_tally_counts(*, chosen: dict[str, list[str]], drafts: bool = False) -> tuple[int, dict[str, Counter]]:
+def entitlement_tally_counts(
+    *, chosen: dict[str, list[str]], drafts: bool = False, cells: QuerySet | None = None
+) -> tuple[int, dict[str, Counter]]:
     """How many entitlements the filters chosen (of TALLY_COLUMNS) leave, and for each of those filters how many
     each of its values would leave, the others as chosen: summed in the database from the tally's diagonal, in
-    one query, whatever the rows number."""
+    one query, whatever the rows number. Or summed from `cells` shaped as the diagonal's (rows_as_tally_cells())."""
     revisions = list(Revision.objects.visible(drafts=drafts).values_list("pk", "contract__slug", "code"))
     contract_of = {str(pk): contract for pk, contract, _code in revisions}
     code_of = {str(pk): code for pk, _contract, code in revisions}
     systems = dict(System.objects.values_list("pk", "slug"))
     slug_of = {str(pk): slug for pk, slug in systems.items()}
-    cells = revisions_tally(pk for pk, _, _ in revisions)
+    if cells is None:
+        cells = revisions_tally(pk for pk, _, _ in revisions)
 
     def narrowed(leaving_out: str | None) -> Q:
         kept = {name: values for name, values in chosen.items() if name != leaving_out}
@@ -139,6 +143,19 @@ def entitlement_tally_counts(*, chosen: dict[str, list[str]], drafts: bool = Fal
         for value, number in by_value.items():
             counts[name][named[name].get(value, "") if name in named else value] += number
     return total, counts
+
+
+def rows_as_tally_cells(rows: QuerySet[Entitlement]) -> QuerySet[Entitlement]:
+    """The rows, each shaped as a cell of the tally's diagonal that counts one (first_revision_id, system_id,
+    first_status, kind, sector, count): what entitlement_tally_counts() sums, for rows the tally does not tell
+    apart (those of some organisations)."""
+    return rows.order_by().annotate(
+        first_revision_id=F("revision_id"),
+        first_status=F("status"),
+        kind=Coalesce(F("organisation__kind"), Value("")),
+        sector=F("organisation__sector"),
+        count=Value(1),
+    )
 
 
 def revisions_tally(revisions: Iterable[int]) -> QuerySet[StatusPairCount]:

@@ -58,12 +58,24 @@ class SortedGroup:
 
 
 def sorted_groups(
-    field: str, *, descending: bool, chosen: dict[str, list[str]], drafts: bool = False
-) -> list[SortedGroup]:
+    field: str,
+    *,
+    descending: bool,
+    chosen: dict[str, list[str]],
+    drafts: bool = False,
+    less: QuerySet[Entitlement] | None = None,
+) -> list[SortedGroup] | None:
     """The groups of the rows the filters chosen leave (as the entitlement list's counts take them), in the order of
     the list sorted by `field` (one of TALLIED_SORTS): by its value, then by revision in the list's first order
-    (contract, then sequence). Groups with no row are left out. Read from the tally, whatever the rows number."""
+    (contract, then sequence). Groups with no row are left out. Read from the tally, whatever the rows number; less
+    the rows `less` (some of those the filters leave, counted from themselves), where given. None where a value is
+    missing, as counted_groups()."""
     counted, revisions = _tallied(field, chosen=chosen, drafts=drafts)
+    if less is not None:
+        for key, n in _counted(less.order_by(), field).items():
+            counted[key] = counted.get(key, 0) - n
+        if any(value is None for value, _ in counted):
+            return None
     return _in_sort_order(counted, descending=descending, revisions=revisions)
 
 
@@ -155,10 +167,17 @@ def counted_groups(
     return _in_sort_order(counted, descending=descending, revisions=_in_first_order(drafts))
 
 
-def rows_by_revision(*, chosen: dict[str, list[str]], drafts: bool = False) -> dict[int, int]:
-    """How many rows of each revision (by id) the filters chosen (of TALLIED_SORTS' columns) leave: the tally's."""
+def rows_by_revision(
+    *, chosen: dict[str, list[str]], drafts: bool = False, less: QuerySet[Entitlement] | None = None
+) -> dict[int, int]:
+    """How many rows of each revision (by id) the filters chosen (of TALLIED_SORTS' columns) leave: the tally's,
+    less the rows `less` where given."""
     counted, _ = _tallied("revision__sequence", chosen=chosen, drafts=drafts)
-    return {revision: rows for (_, revision), rows in counted.items()}
+    rows = {revision: rows for (_, revision), rows in counted.items()}
+    if less is not None:
+        for revision, n in less.order_by().values_list("revision_id").annotate(n=Count("pk")):
+            rows[revision] = rows.get(revision, 0) - n
+    return rows
 
 
 def _in_first_order(drafts: bool) -> list[int]:

@@ -8,6 +8,7 @@ from django.http import QueryDict
 
 from contracts.filters import EntitlementFilter
 from contracts.models import Citation, Entitlement, EntitlementStatus, Revision, System
+from contracts.pages import facets
 from contracts.pages.facets import EntitlementListCounts, entitlement_facets
 from contracts.selectors.entitlements import entitlement_rows
 from nhsit.lib.filtering import strict_rows
@@ -49,7 +50,8 @@ def test_the_tally_counts_what_the_rows_count(data, drafts):
     "data",
     [{"organisation": "guy"}, {"ods_code": "RJ1"}, {"evidence": "stated", "ods_code": "RJ1"}, {"status": "nope"}],
 )
-def test_filters_the_tally_does_not_keep_are_counted_from_the_rows(data):
+def test_filters_the_tally_does_not_keep_are_counted_from_the_rows(data, monkeypatch):
+    monkeypatch.setattr(facets, "MOST_UNMATCHED", -1)  # a name search leaving out any organisation: from the rows
     counts = EntitlementListCounts(_filterset(data))
     assert counts._tallied is None
     assert counts.total() == strict_rows(_filterset(data)).count()
@@ -75,6 +77,23 @@ def test_narrowed_by_the_evidence_the_counts_are_the_tallys_less_the_cited_rows_
     assert counts._tallied is not None
     total = strict_rows(_filterset(data)).count()
     assert total and counts.total() == total
+    assert counts.facets() == entitlement_facets(_filterset(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"organisation": "guy"},
+        {"organisation": "trust"},
+        {"organisation": "nhs", "system": ["rio", "cerner-millennium"], "status": "withdrawn"},
+        {"organisation": "hospital", "revision": "ccn3", "kind": "acute"},
+        {"organisation": "zzzz-nothing"},
+    ],
+)
+def test_a_name_that_leaves_out_few_organisations_is_counted_as_the_tally_less_their_rows(data):
+    counts = EntitlementListCounts(_filterset(data))
+    assert counts._tallied is not None and counts._unmatched is not None
+    assert counts.total() == strict_rows(_filterset(data)).count()
     assert counts.facets() == entitlement_facets(_filterset(data))
 
 

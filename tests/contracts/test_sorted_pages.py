@@ -128,6 +128,13 @@ def test_the_entitlement_list_sorted_by_a_column_shows_each_row_once_ties_in_its
         ("-system", ("-system__name",), {"evidence": "uncited"}, {"evidence": "uncited"}),
         ("-evidence", ("-evidence",), {"evidence": ["uncited", "inferred"]}, {"evidence__in": ["uncited", "inferred"]}),
         ("source_count", ("source_count",), {"organisation": "Barts"}, {"organisation__name__icontains": "Barts"}),
+        ("-system", ("-system__name",), {"organisation": "trust"}, {"organisation__name__icontains": "trust"}),
+        (
+            "delivery_model",
+            ("delivery_model",),
+            {"organisation": "trust", "kind": "acute"},
+            {"organisation__name__icontains": "trust", "organisation__kind": "acute"},
+        ),
         ("-withdrawal_reason", ("-withdrawal_reason",), {"status": "withdrawn"}, {"status": "withdrawn"}),
     ],
 )
