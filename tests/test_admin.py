@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -204,6 +206,40 @@ def test_the_entitlement_list_is_in_the_order_of_its_unique_revision_organisatio
     )
     shown = [pk for page in pages for pk in page]
     assert shown == expected[:200]
+
+
+def sortable_headers(response) -> set[str]:
+    """The columns whose headers sort the list."""
+    return set(re.findall(r'<th scope="col" class="sortable[^"]*column-(\w+)', response.text))
+
+
+def test_the_entitlement_list_sorts_by_any_column_while_it_is_small(admin_client):
+    response = admin_client.get(reverse("admin:contracts_entitlement_changelist"), {"o": "4"})
+    expected = Entitlement.objects.order_by("status", "revision_id", "organisation_id", "system_id")
+    assert changelist_rows(response) == list(expected.values_list("pk", flat=True)[:100])
+    assert sortable_headers(response) == {
+        "organisation",
+        "system",
+        "revision",
+        "status",
+        "delivery_model",
+        "deployment_slot",
+    }
+
+
+@pytest.mark.parametrize("sort", ["4", "-2", "3.5", "2.1"])
+def test_past_its_size_for_sorting_the_entitlement_list_sorts_only_by_organisation(admin_client, monkeypatch, sort):
+    """A typed `?o=` naming a column the list no longer offers to sort by is left out of the order, as one it
+    cannot sort by would be: the rows come in the order of their organisation's name, or else of the index."""
+    from contracts.admin import entitlements
+
+    monkeypatch.setattr(entitlements, "SORTED_BY_ANY_COLUMN_UP_TO", 10)
+    response = admin_client.get(reverse("admin:contracts_entitlement_changelist"), {"o": sort})
+    assert response.status_code == 200
+    order = ["organisation__name"] if "1" in sort.split(".") else []
+    expected = Entitlement.objects.order_by(*order, "revision_id", "organisation_id", "system_id")
+    assert changelist_rows(response) == list(expected.values_list("pk", flat=True)[:100])
+    assert sortable_headers(response) == {"organisation"}
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from contracts.admin.cite_selected import cite_selected
 from contracts.admin.conflicts import conflict, selected_versions, with_conflict_status
 from contracts.admin.forms import CITE_FIELDS, VersionedForm
 from contracts.admin.row_labels import with_row_labels
+from contracts.admin.sorting import SortedAsOffered
 from contracts.evidence import CITATION_FIELD, SOURCED_FIELDS
 from contracts.publishing import is_published, may_change
 from contracts.services.citing import change_cite
@@ -32,6 +33,9 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     def get_changelist_form(self, request, **kwargs):
         return with_row_labels(super().get_changelist_form(request, **kwargs))
+
+    def get_changelist(self, request, **kwargs):
+        return SortedAsOffered
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         previous = None

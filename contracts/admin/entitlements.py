@@ -88,6 +88,9 @@ def search_words(search_term: str) -> list[str]:
     return words
 
 
+# The most entitlements the admin's list sorts by any column (at 100,000, in about 0.2 s).
+SORTED_BY_ANY_COLUMN_UP_TO = 100_000
+
 # The changelist's parameters that page or sort it and leave its rows as they are.
 PAGING_ONLY = frozenset({"p", "o"})
 
@@ -105,6 +108,14 @@ class EntitlementAdmin(AllOrNothingImportMixin, VersionedAdmin):
     ordering = ["revision_id", "organisation_id", "system_id"]
     # One count of the rows a filter leaves, not a second of every row besides.
     show_full_result_count = False
+
+    def get_sortable_by(self, request):
+        """Every column, up to SORTED_BY_ANY_COLUMN_UP_TO rows; past that, only the organisation, whose name's
+        index gives its order (sorting a million rows by status, system or revision took 0.6–0.7 s; filter
+        instead)."""
+        if entitlements_recorded() <= SORTED_BY_ANY_COLUMN_UP_TO:
+            return self.list_display
+        return ["organisation"]
 
     def get_search_results(self, request, queryset, search_term):
         """As the admin searches `search_fields` (each word in any of them), but the organisations and systems a
