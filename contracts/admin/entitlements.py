@@ -88,6 +88,9 @@ def search_words(search_term: str) -> list[str]:
     return words
 
 
+# The most organisations a search word's are given to the database by id; more, and by the query finding them.
+MOST_ORGANISATIONS_LISTED = 10_000
+
 # The most entitlements the admin's list sorts by any column (at 100,000, in about 0.2 s).
 SORTED_BY_ANY_COLUMN_UP_TO = 100_000
 
@@ -119,15 +122,17 @@ class EntitlementAdmin(AllOrNothingImportMixin, VersionedAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """As the admin searches `search_fields` (each word in any of them), but the organisations and systems a
-        word names are found in their own tables first, and the rows asked for by theirs: a million rows are not
-        joined to their organisations' and systems' names to be searched (a code one organisation has: 1.8 s)."""
+        word names are found in their own tables first, and the rows asked for by their ids: a million rows are not
+        joined to their organisations' and systems' names to be searched (a code one organisation has: 1.8 s).
+        Given as ids, each part of the condition is one an index answers (the notes' by their trigrams, on
+        PostgreSQL, contracts 0016), so the rows are found through them, not by reading every row (0.36 s)."""
         for word in search_words(search_term):
             organisations = Organisation.objects.filter(Q(code__icontains=word) | Q(name__icontains=word))
-            systems = System.objects.filter(name__icontains=word)
+            named = list(organisations.values_list("pk", flat=True)[: MOST_ORGANISATIONS_LISTED + 1])
+            systems = list(System.objects.filter(name__icontains=word).values_list("pk", flat=True))
+            of_organisations = organisations.values("pk") if len(named) > MOST_ORGANISATIONS_LISTED else named
             queryset = queryset.filter(
-                Q(organisation__in=organisations.values("pk"))
-                | Q(system__in=systems.values("pk"))
-                | Q(notes__icontains=word)
+                Q(organisation__in=of_organisations) | Q(system__in=systems) | Q(notes__icontains=word)
             )
         return queryset, False
 
