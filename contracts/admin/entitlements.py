@@ -89,7 +89,7 @@ def search_words(search_term: str) -> list[str]:
 
 
 # The most organisations a search word's are given to the database by id; more, and by the query finding them.
-MOST_ORGANISATIONS_LISTED = 10_000
+MOST_ORGANISATIONS_LISTED = 1_000
 
 # The most entitlements the admin's list sorts by any column (at 100,000, in about 0.2 s).
 SORTED_BY_ANY_COLUMN_UP_TO = 100_000
