@@ -44,9 +44,10 @@ PAGES = {
     "/entitlements/?contract=london-lsp&revision=ccn3&system=rio&status=entitled": 16,
     "/sources/": 9,
     "/sources/1/": 3,
-    # On PostgreSQL the names holding the words typed are read first, and scored loose matches looked for only
-    # where those are too few to fill the list: one query more there.
-    "/search/?q=Hospital": 8,
+    # On PostgreSQL the names holding the words typed are read first (their names, then the records kept whole:
+    # two queries for whole words, two for the starts of words), and scored loose matches looked for only where
+    # those are too few to fill the list.
+    "/search/?q=Hospital": 10,
     "/data-quality/": 44,
     "/contracts/london-lsp/data-quality/": 42,
     "/data-quality/facts/?evidence=inferred": 17,
