@@ -174,8 +174,8 @@ def _holding(
     """Up to `wanted` records, first by id as `_ranked_in_python` ranks ties, that score `score`: whole words typed
     (WHOLE_WORDS) or the start of a word (WORD_START). Read through the index of the fields' words, which finds
     those holding every word typed (or a word beginning with each) in any order, `limit` × 10 of them at most (twice
-    `wanted` for one word typed whole); of those, the ones scoring `score` are kept. And whether every record the index found was read: then, if fewer than
-    `wanted` are kept, those are all there are."""
+    `wanted` for one word typed whole); of those, the ones scoring `score` are kept. And whether every record the
+    index found was read: then, if fewer than `wanted` are kept, those are all there are."""
     by_id: Any = "pk"
     if score == WORD_START:
         # Folded words are letters and digits only: nothing in them is tsquery's syntax.
