@@ -155,11 +155,7 @@ class EntitlementListCounts:
         """The ids of the organisations the name searched for does not match, where there are at most
         MOST_UNMATCHED (found by one pass over the register that stops once there are too many); else None."""
         text = self.filterset.form.cleaned_data.get("organisation")
-        if not text:
-            return None
-        unmatched = Organisation.objects.exclude(self.filterset.organisations_matching(text)).order_by()
-        found = list(unmatched.values_list("pk", flat=True)[: MOST_UNMATCHED + 1])
-        return found if len(found) <= MOST_UNMATCHED else None
+        return _left_out(self.filterset.organisations_matching(text)) if text else None
 
     def _unmatched_rows(self) -> QuerySet[Entitlement]:
         """The rows of the organisations the name searched for leaves out (_unmatched), of the revisions shown."""
@@ -316,11 +312,7 @@ class OrganisationListCounts:
         MOST_UNMATCHED: those it matches are then counted as every organisation less these. Found by one pass over
         the register that stops once there are too many."""
         searched = self._searched
-        if searched is None:
-            return None
-        unmatched = Organisation.objects.exclude(searched).order_by().values_list("pk", flat=True)
-        found = list(unmatched[: MOST_UNMATCHED + 1])
-        return found if len(found) <= MOST_UNMATCHED else None
+        return None if searched is None else _left_out(searched)
 
     def _unmatched_sums(self, parts: dict[str, tuple[Any, Q]]) -> dict[str, Counter]:
         """What the unmatched organisations' rows add to each of the tally's sums, each row a cell counting one."""
@@ -422,6 +414,15 @@ class OrganisationListCounts:
 # The most organisations a search may leave out for its counts to be the tally's less theirs: more, and counting
 # those it matches from their rows is about as cheap.
 MOST_UNMATCHED = 1000
+
+
+def _left_out(matching: Q) -> list[int] | None:
+    """The ids of the organisations the condition does not match, where there are at most MOST_UNMATCHED; else
+    None. Found by one pass over the register that stops once there are too many."""
+    unmatched = Organisation.objects.exclude(matching).order_by().values_list("pk", flat=True)
+    found = list(unmatched[: MOST_UNMATCHED + 1])
+    return found if len(found) <= MOST_UNMATCHED else None
+
 
 # The organisations list's filters read within one contract, which the status-pair tally can count.
 ORGANISATION_PER_CONTRACT = ["system", "status", "outcome"]
