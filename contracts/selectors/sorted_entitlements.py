@@ -70,17 +70,17 @@ def sorted_groups(
     (contract, then sequence). Groups with no row are left out. Read from the tally, whatever the rows number; less
     the rows `less` (some of those the filters leave, counted from themselves), where given. None where a value is
     missing, as counted_groups()."""
-    counted, revisions = _tallied(field, chosen=chosen, drafts=drafts)
-    if less is not None:
-        for key, n in _counted(less.order_by(), field).items():
-            counted[key] = counted.get(key, 0) - n
-        if any(value is None for value, _ in counted):
-            return None
+    counted, revisions = _tallied(field, chosen=chosen, drafts=drafts, less=less)
+    if any(value is None for value, _ in counted):
+        return None
     return _in_sort_order(counted, descending=descending, revisions=revisions)
 
 
-def _tallied(field: str, *, chosen: dict[str, list[str]], drafts: bool) -> tuple[dict[tuple[Any, int], int], list[int]]:
-    """The tally's count of each group, {(value, revision id): rows}, and the revisions' ids in the first order."""
+def _tallied(
+    field: str, *, chosen: dict[str, list[str]], drafts: bool, less: QuerySet[Entitlement] | None = None
+) -> tuple[dict[tuple[Any, int], int], list[int]]:
+    """The tally's count of each group, {(value, revision id): rows}, less the rows `less` counted from themselves
+    where given, and the revisions' ids in the first order."""
     revisions = list(
         Revision.objects.visible(drafts=drafts)
         .order_by("contract__slug", "sequence")
@@ -107,6 +107,9 @@ def _tallied(field: str, *, chosen: dict[str, list[str]], drafts: bool) -> tuple
     for value, revision, rows in cells:
         key = (names[value] if names is not None else value, revision)
         counted[key] = counted.get(key, 0) + rows
+    if less is not None:
+        for key, n in _counted(less.order_by(), field).items():
+            counted[key] = counted.get(key, 0) - n
     return counted, [pk for pk, *_ in revisions]
 
 
@@ -126,9 +129,7 @@ def evidence_narrowed_groups(
     graded = [grade for grade in grades if grade != UNCITED]
     counted = _counted(cited_rows.filter(Q(evidence__in=graded)), field) if graded else {}
     if UNCITED in grades:
-        every, revisions = _tallied(field, chosen=chosen, drafts=drafts)
-        for key, n in _counted(cited_rows, field).items():
-            every[key] = every.get(key, 0) - n
+        every, revisions = _tallied(field, chosen=chosen, drafts=drafts, less=cited_rows)
         for key, n in every.items():
             counted[key] = counted.get(key, 0) + n
     else:
@@ -172,12 +173,8 @@ def rows_by_revision(
 ) -> dict[int, int]:
     """How many rows of each revision (by id) the filters chosen (of TALLIED_SORTS' columns) leave: the tally's,
     less the rows `less` where given."""
-    counted, _ = _tallied("revision__sequence", chosen=chosen, drafts=drafts)
-    rows = {revision: rows for (_, revision), rows in counted.items()}
-    if less is not None:
-        for revision, n in less.order_by().values_list("revision_id").annotate(n=Count("pk")):
-            rows[revision] = rows.get(revision, 0) - n
-    return rows
+    counted, _ = _tallied("revision__sequence", chosen=chosen, drafts=drafts, less=less)
+    return {revision: rows for (_, revision), rows in counted.items()}
 
 
 def _in_first_order(drafts: bool) -> list[int]:
