@@ -9,7 +9,6 @@ not bound by the statement timeout of web requests, since it lasts as long as it
 """
 
 import contextlib
-import io
 import queue
 import threading
 from collections.abc import Iterator
@@ -107,22 +106,25 @@ def copy_stream(sql: str | None) -> Iterator[bytes]:
     shared = connections[DEFAULT_DB_ALIAS]  # this thread's connection, lent to the helper thread
 
     class Sink:
-        """Gathers COPY's rows (psycopg2 hands them over one at a time) into chunks for the response."""
+        """Gathers COPY's rows (psycopg2 hands them over one at a time, as bytes) into chunks for the response. A row
+        costs an append: the client's going away is noticed at the next chunk, and the COPY cancelled then."""
 
         def __init__(self) -> None:
-            self.buffer = io.BytesIO()
+            self.rows: list[bytes] = []
+            self.size = 0
 
-        def write(self, data: str | bytes) -> None:
-            if cancelled.is_set():
-                raise _Cancelled
-            self.buffer.write(data.encode() if isinstance(data, str) else data)
-            if self.buffer.tell() >= COPY_CHUNK_BYTES:
+        def write(self, row: bytes) -> None:
+            self.rows.append(row)
+            self.size += len(row)
+            if self.size >= COPY_CHUNK_BYTES:
                 self.flush()
 
         def flush(self) -> None:
-            if self.buffer.tell():
-                chunks.put(self.buffer.getvalue())
-                self.buffer = io.BytesIO()
+            if cancelled.is_set():
+                raise _Cancelled
+            if self.rows:
+                chunks.put(b"".join(self.rows))
+                self.rows, self.size = [], 0
 
     finished = threading.Event()
 
