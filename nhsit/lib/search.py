@@ -33,6 +33,9 @@ PART_OF_A_WORD = 0.7
 LIKENESS = 0.5
 # Trigrams enough in common for PostgreSQL to offer a record as a candidate, to be scored as below.
 CANDIDATE = 0.3
+# The most candidates scored in Python, best trigram likeness first: ten for each match wanted, up to this. Where
+# more are offered (a word misspelt that thousands of names hold), the likeliest thousand hold the near spellings.
+MOST_SCORED = 1000
 # What a quote whose words share their stems with the words typed scores ("removing" for "removed").
 STEMMED = 0.9
 # How alike a typed word and a word of the text must be to count as a slip of spelling ("kigns" for "kings").
@@ -226,7 +229,7 @@ def _ranked_in_database(
         chosen |= Q(_stem__gt=0)
     if exact is not None:
         chosen |= exact
-    candidates = rows.filter(chosen).order_by("-_likeness", "pk")[: limit * 10]
+    candidates = rows.filter(chosen).order_by("-_likeness", "pk")[: min(limit * 10, MOST_SCORED)]
     matches = []
     for row in candidates:
         score = max(_python_score(row, typed, fields), getattr(row, "_stem", 0.0))

@@ -228,3 +228,18 @@ def test_the_start_of_a_word_few_names_hold_is_found_through_the_index_not_by_wa
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "organisation_name_words" in plan
     assert "trusts_organisation_pkey" not in plan
+
+
+@on_postgresql
+def test_a_slip_in_a_word_many_names_hold_scores_the_likeliest_candidates_up_to_a_bound(monkeypatch):
+    """ "Widgte" is a slip of a word every one of 30 names holds: each is a candidate, and only the likeliest
+    MOST_SCORED of them by their trigrams (ties by id) are scored in Python, however many names there are."""
+    many_named("Alpha", 30)
+    monkeypatch.setattr(search, "MOST_SCORED", 12)
+    scored = []
+    score = search._python_score
+    monkeypatch.setattr(search, "_python_score", lambda row, *args: scored.append(row.pk) or score(row, *args))
+    found = ranked_matches(Organisation.objects.all(), "alpha widgte", fields=["name", "short_name"], limit=20)
+    assert len(scored) == 12
+    assert [match.record.pk for match in found] == sorted(scored)
+    assert {match.record.name.rsplit(" ", 1)[0] for match in found} == {"Alpha Widget"}
