@@ -243,7 +243,7 @@ def test_past_its_size_for_sorting_the_entitlement_list_sorts_only_by_organisati
 
 
 @pytest.mark.parametrize(
-    "term", ["Cerner", "rv3", "royal free", '"Royal Free"', "RiO withdrawn", "nothing-at-all", "'"]
+    "term", ["Cerner", "rv3", "royal free", '"Royal Free"', "RiO withdrawn", "nothing-at-all", "'", "BT", "iS", "6"]
 )
 def test_the_entitlement_list_searches_as_the_admin_would(admin_client, rf, term):
     """The organisations and systems a word names are looked up first; the rows found are the admin's own."""
@@ -256,3 +256,29 @@ def test_the_entitlement_list_searches_as_the_admin_would(admin_client, rf, term
     response = admin_client.get(reverse("admin:contracts_entitlement_changelist"), {"q": term})
     assert response.status_code == 200
     assert response.context["cl"].result_count == expected.count()
+
+
+SCANS_READING_EVERY_ROW = ["enable_seqscan", "enable_indexscan", "enable_indexonlyscan"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the notes' trigram index is PostgreSQL's")
+@pytest.mark.parametrize("word", ["BT", "iSoft"])
+def test_the_entitlement_list_looks_for_a_word_in_the_notes_given_through_their_index(db, rf, word):
+    """A word of two letters has no trigram: asked of an index of every row's notes, the index gives every row,
+    blank notes and all. The index holds only the notes given, and the search asks for those."""
+    entitlement_admin = admin.site._registry[Entitlement]
+    request = rf.get("/admin/contracts/entitlement/", {"q": word})
+    found, _ = entitlement_admin.get_search_results(request, Entitlement.objects.all(), word)
+    assert found.filter(notes__icontains=word).exists()
+    with connection.cursor() as cursor:
+        # The seed's rows are few enough to read them all: where an index can find them, it is asked to.
+        for scan in SCANS_READING_EVERY_ROW:
+            cursor.execute(f"SET {scan} = off")
+        try:
+            sql, params = found.values("pk").query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        finally:
+            for scan in SCANS_READING_EVERY_ROW:
+                cursor.execute(f"RESET {scan}")
+    assert "entitlement_given_notes_trigrams" in plan
