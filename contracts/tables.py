@@ -13,6 +13,7 @@ from contracts.templatetags.tracker import (
     status_cell,
 )
 from nhsit.lib.tables import DirectColumn, LinkedColumn
+from nhsit.lib.urls import page_url
 from organisations.models import Organisation
 
 
@@ -116,12 +117,12 @@ class CompareTable(LeavesOutEmptyColumns):
     identifier = LinkedColumn(
         verbose_name="Code",
         order_by=("organisation_code",),
-        link=lambda record: reverse("trust_detail", kwargs={"ods": record["identifier"]}),
+        link=lambda record: page_url("trust_detail", record["identifier"]),
     )
     organisation_name = DirectColumn(verbose_name="Organisation")
     outcome = OutcomeColumn()
     system_name = LinkedColumn(
-        verbose_name="System", link=lambda record: reverse("system_detail", kwargs={"slug": record["system_slug"]})
+        verbose_name="System", link=lambda record: page_url("system_detail", record["system_slug"])
     )
     base_status = StatusColumn(verbose_name="From")
     target_status = StatusColumn(verbose_name="To")
@@ -246,7 +247,7 @@ class TrustTable(LeavesOutEmptyColumns):
 
     def render_successors(self, value: str):
         links = [
-            format_html('<a href="{}">{}</a>', reverse("trust_detail", args=[identifier]), identifier)
+            format_html('<a href="{}">{}</a>', page_url("trust_detail", identifier), identifier)
             for identifier in value.split("; ")
         ]
         return format_html_join(", ", "{}", ((link,) for link in links))

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Concat, Upper
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nhsit.lib.csv_export import starts_safely
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from nhsit.lib.managers import SlugManager
+from nhsit.lib.urls import page_url
 
 
 class Supplier(models.Model):
@@ -184,7 +184,7 @@ class Organisation(models.Model):
         return f"{self.name} ({self.identifier})"
 
     def get_absolute_url(self) -> str:
-        return reverse("trust_detail", args=[self.identifier])
+        return page_url("trust_detail", self.identifier)
 
     @property
     def identifier(self) -> str:

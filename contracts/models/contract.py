@@ -2,12 +2,12 @@ from concurrency.fields import AutoIncVersionField
 from django.db import models
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nhsit.lib.csv_export import starts_safely
 from nhsit.lib.dates import DatePrecision, partial_date_display
 from nhsit.lib.managers import SlugManager
+from nhsit.lib.urls import page_url
 from organisations.models import Supplier
 
 
@@ -43,7 +43,7 @@ class Contract(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("contract_detail", args=[self.slug])
+        return page_url("contract_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -117,7 +117,7 @@ class Revision(models.Model):
         return f"{self.contract.slug}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('contract_detail', args=[self.contract.slug])}#revision-{self.code}"
+        return f"{page_url('contract_detail', self.contract.slug)}#revision-{self.code}"
 
     def natural_key(self):
         return (self.contract.slug, self.code)

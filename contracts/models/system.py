@@ -1,10 +1,10 @@
 from concurrency.fields import AutoIncVersionField
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nhsit.lib.csv_export import starts_safely
 from nhsit.lib.managers import SlugManager
+from nhsit.lib.urls import page_url
 from organisations.models import Supplier
 
 
@@ -37,7 +37,7 @@ class System(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("system_detail", args=[self.slug])
+        return page_url("system_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
