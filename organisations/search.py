@@ -8,6 +8,9 @@ from organisations.models import Organisation, identified_by
 
 # The most organisations a typed name matches loosely; a list longer than this is better narrowed.
 MOST_LIKE = 500
+# Up to this many organisations matching, the condition is their ids: each list and count the page filters by it
+# then finds them through the primary key, not by testing every name of the register again.
+MOST_MATCHED_BY_ID = 1000
 
 
 def organisation_search(queryset: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
@@ -18,7 +21,7 @@ def organisation_search(queryset: QuerySet[Organisation], text: str) -> QuerySet
 
 def organisation_match(text: str) -> Q:
     """organisation_search()'s condition, the loose matches looked up now: one condition for a page that filters
-    several lists by the same text."""
+    several lists by the same text. Where few organisations match, the condition is their ids."""
     text = text.strip()
     if not text:
         return Q()
@@ -28,4 +31,11 @@ def organisation_match(text: str) -> Q:
         for match in ranked_matches(register, text, fields=["name", "short_name"], limit=MOST_LIKE, words_indexed=True)
     ]
     named = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(pk__in=alike)
-    return identified_by(text) | named
+    matching = identified_by(text) | named
+    ids = Organisation.objects.filter(matching).order_by().values_list("pk", flat=True)
+    found = list(ids[: MOST_MATCHED_BY_ID + 1])
+    if len(found) > MOST_MATCHED_BY_ID:
+        return matching
+    # None matching: a condition no row meets that still compiles to SQL (an empty IN is refused before it is
+    # sent, and the facets' and tally's queries are compiled to be wrapped).
+    return Q(pk__in=found) if found else Q(pk__isnull=True)

@@ -18,8 +18,9 @@ from nhsit.lib.search import (
     ranked_matches,
     words_likeness,
 )
+from organisations import search as organisations_search
 from organisations.models import Organisation
-from organisations.search import organisation_search
+from organisations.search import organisation_match, organisation_search
 from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +244,24 @@ def test_a_slip_in_a_word_many_names_hold_scores_the_likeliest_candidates_up_to_
     assert len(scored) == 12
     assert [match.record.pk for match in found] == sorted(scored)
     assert {match.record.name.rsplit(" ", 1)[0] for match in found} == {"Alpha Widget"}
+
+
+def test_a_search_few_organisations_match_is_their_ids(monkeypatch):
+    """The lists and counts a page filters by the search then find the organisations by their primary key."""
+    expected = found("royal")
+    assert expected
+    ((lookup, ids),) = organisation_match("royal").children
+    assert lookup == "pk__in"
+    assert set(Organisation.objects.filter(pk__in=ids).values_list("code", flat=True)) == expected
+    monkeypatch.setattr(organisations_search, "MOST_MATCHED_BY_ID", len(expected) - 1)
+    assert "icontains" in str(organisation_match("royal"))
+    assert found("royal") == expected
+
+
+def test_a_search_nothing_matches_is_a_condition_no_row_meets(client):
+    assert found("nothing-at-all-like-this") == set()
+    assert Organisation.objects.filter(organisation_match("nothing-at-all-like-this")).query.sql_with_params()
+    response = client.get("/trusts/", {"q": "nothing-at-all-like-this"})
+    assert response.status_code == 200
+    response = client.get("/entitlements/", {"organisation": "nothing-at-all-like-this"})
+    assert response.status_code == 200
