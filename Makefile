@@ -68,4 +68,4 @@ screenshots: $(VENV)/.dev-installed
 	$(BIN)/python docs/screenshots.py
 
 clean:
-	rm -rf $(VENV) staticfiles bench/bench.db
+	rm -rf $(VENV) staticfiles bench/bench.db bench/copies

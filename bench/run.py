@@ -24,8 +24,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import closing
-from dataclasses import dataclass, field
+from contextlib import ExitStack, closing
+from dataclasses import asdict, dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import cast
@@ -256,7 +256,7 @@ def fetch(url: str) -> tuple[float, int]:
     return time.perf_counter() - started, lines
 
 
-def copy_run(sql: str) -> tuple[float, int]:
+def copy_run(sql: str, parameters: dict, settings: dict) -> tuple[float, int]:
     class Counter(io.RawIOBase):
         lines = 0
 
@@ -265,19 +265,28 @@ def copy_run(sql: str) -> tuple[float, int]:
             return len(data)
 
     import psycopg2
-    from django.db import connection as django_connection
-
-    from nhsit.lib.copy_export import EXPORT_SETTINGS
 
     sink = Counter()
-    # The connection the export gets: the same options (DATABASE_PG_OPTIONS: jit off) and the same session settings.
-    parameters = django_connection.get_connection_params()
     with closing(psycopg2.connect(**parameters)) as connection, connection.cursor() as cursor:
-        for name, value in EXPORT_SETTINGS.items():
+        for name, value in settings.items():
             cursor.execute(f"SET {name} = {value}")
         started = time.perf_counter()
         cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV HEADER", sink)
         return time.perf_counter() - started, sink.lines
+
+
+def copy_connection() -> dict:
+    """What the export's connection gets, for COPY to get the same: its options (DATABASE_PG_OPTIONS: jit off) and
+    its session settings."""
+    from django.db import connection
+
+    from nhsit.lib.copy_export import EXPORT_SETTINGS
+
+    parameters = connection.get_connection_params()
+    return {
+        "parameters": {name: value for name, value in parameters.items() if isinstance(value, str | int)},
+        "settings": EXPORT_SETTINGS,
+    }
 
 
 def export_sql(filters: dict) -> str:
@@ -534,30 +543,6 @@ def export_measures(options, *, ours: str, datasette: str, latest: str, total: i
     return exports
 
 
-def run_rounds(all_measures: list[Measure], worker: int) -> list[dict[str, float]]:
-    """Each round takes every measure once, starting one further along each time; returns each round's values."""
-    rounds = []
-    for number in range(max(measure.rounds for measure in all_measures)):
-        due = [measure for measure in all_measures if number < measure.rounds]
-        shift = number % len(due)
-        values = {}
-        for measure in due[shift:] + due[:shift]:
-            if measure.copy_sql:
-                seconds, lines = copy_run(measure.copy_sql)
-            elif measure.rate and measure.url.startswith(f"http://{OURS}"):
-                with MemoryWatch(worker) as watch:
-                    seconds, lines = fetch(measure.url)
-                measure.memory_growth.append(watch.growth)
-            else:
-                seconds, lines = fetch(measure.url)
-            measure.times.append(seconds)
-            measure.rows = max(lines - 1, 0) if measure.rate and not measure.zipped else measure.rows
-            values[measure.name] = (measure.rows / seconds) if measure.rate else seconds
-        rounds.append(values)
-        print(f"  round {number + 1} done", file=sys.stderr)
-    return rounds
-
-
 def report(all_measures: list[Measure], rounds: list[dict[str, float]]) -> None:
     print()
     header = (
@@ -583,6 +568,197 @@ def report(all_measures: list[Measure], rounds: list[dict[str, float]]) -> None:
     print("\nPages: ratio is time (lower is better). Exports: ratio is rows per second (higher is better).")
 
 
+@dataclass
+class Database:
+    """One database measured: what it holds, its measures, the servers that answer for it and each round's values."""
+
+    label: str
+    url: str
+    total: int
+    sqlite_path: str
+    copy: dict  # the export's connection parameters and session settings, for COPY
+    measures: list[Measure]
+    ours: str = OURS
+    datasette: str = DATASETTE
+    worker: int = 0
+    rounds: list[dict[str, float]] = field(default_factory=list)  # each round's value: seconds, or rows per second
+    seconds: list[dict[str, float]] = field(default_factory=list)  # each round's time
+
+    def measure(self, name: str) -> Measure | None:
+        return next((measure for measure in self.measures if measure.name == name), None)
+
+
+def take(measure: Measure, database: Database) -> float:
+    """Measure once; returns its seconds."""
+    if measure.copy_sql:
+        seconds, lines = copy_run(measure.copy_sql, **database.copy)
+    elif measure.rate and measure.url.startswith(f"http://{database.ours}"):
+        with MemoryWatch(database.worker) as watch:
+            seconds, lines = fetch(measure.url)
+        measure.memory_growth.append(watch.growth)
+    else:
+        seconds, lines = fetch(measure.url)
+    measure.times.append(seconds)
+    measure.rows = max(lines - 1, 0) if measure.rate and not measure.zipped else measure.rows
+    return seconds
+
+
+def run_rounds(databases: list[Database]) -> None:
+    """Each round takes every measure once in every database, the databases one right after the other (in turn
+    first), so that a measure at each size sees the machine as it was at the other; starting one measure further
+    along each round."""
+    names = list(dict.fromkeys(measure.name for database in databases for measure in database.measures))
+    most = max(measure.rounds for database in databases for measure in database.measures)
+    for number in range(most):
+        due = [
+            name
+            for name in names
+            if any((measure := database.measure(name)) and number < measure.rounds for database in databases)
+        ]
+        shift, turn = number % len(due), number % len(databases)
+        for database in databases:
+            database.rounds.append({})
+            database.seconds.append({})
+        for name in due[shift:] + due[:shift]:
+            for database in databases[turn:] + databases[:turn]:
+                measure = database.measure(name)
+                if measure is None or number >= measure.rounds:
+                    continue
+                seconds = take(measure, database)
+                database.seconds[-1][name] = seconds
+                database.rounds[-1][name] = (measure.rows / seconds) if measure.rate else seconds
+        print(f"  round {number + 1} of {most} done", file=sys.stderr)
+
+
+def server_environment(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "API_ANON_RATE": "1000000/min",  # the API's throttle would otherwise be what is measured
+    }
+
+
+def prepare(options) -> int:
+    """One database made ready to measure, in a process of its own (Django is set up once per process): its
+    synthetic data, its SQLite copy, its measures and their queries per request, written to `options.plan`."""
+    environment = server_environment(options.database_url)
+    synthetic_dataset(options.database_url, environment, options)
+    manage(environment, "collectstatic", "--noinput", "-v0")  # served by WhiteNoise, as in production
+    vacuum_analyze(options.database_url)
+    # One SQLite copy per database, each named bench.db, since Datasette serves it at /bench/.
+    sqlite_path = ROOT / "bench" / "copies" / urlparse(options.database_url).path[1:] / "bench.db"
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    total = sqlite_copy(options.database_url, sqlite_path)
+
+    os.environ.update(environment)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "nhsit.settings"
+    import django
+
+    django.setup()
+    all_measures = measures(options)
+    for measure in all_measures:
+        if measure.url.startswith(f"http://{OURS}") and measure.counted and not options.skip_query_counts:
+            measure.queries = queries_per_request(measure.url.removeprefix(f"http://{OURS}"))
+    plan = {
+        "total": total,
+        "sqlite_path": str(sqlite_path),
+        "copy": copy_connection(),
+        "measures": [asdict(measure) for measure in all_measures],
+    }
+    Path(options.plan).write_text(json.dumps(plan))
+    return 0
+
+
+def prepared(options, label: str, url: str, organisations: int, number: int) -> Database:
+    """The `number`th database, prepared by a process of its own, its servers on ports of their own."""
+    path = ROOT / "bench" / "copies" / f"plan_{number}.json"
+    path.parent.mkdir(exist_ok=True)
+    arguments = [
+        f"--plan={path}",
+        f"--database-url={url}",
+        f"--organisations={organisations}",
+        f"--systems={options.systems}",
+        f"--revisions={options.revisions}",
+        f"--seed={options.seed}",
+        f"--rounds={options.rounds}",
+        f"--export-rounds={options.export_rounds}",
+        f"--deep-hops={options.deep_hops}",
+        *[f"--{flag.replace('_', '-')}" for flag in FLAGS if getattr(options, flag)],
+    ]
+    subprocess.run([PYTHON, __file__, *arguments], cwd=ROOT, check=True)
+    plan = json.loads(path.read_text())
+    host = OURS.split(":")[0]
+    ours, datasette = f"{host}:{8766 + 2 * number}", f"{host}:{8767 + 2 * number}"
+    all_measures = []
+    for fields in plan["measures"]:
+        measure = Measure(**fields)
+        measure.url = measure.url.replace(f"http://{OURS}/", f"http://{ours}/", 1)
+        measure.url = measure.url.replace(f"http://{DATASETTE}/", f"http://{datasette}/", 1)
+        all_measures.append(measure)
+    return Database(label, url, plan["total"], plan["sqlite_path"], plan["copy"], all_measures, ours, datasette)
+
+
+def serve(database: Database, stack: ExitStack) -> None:
+    """gunicorn as production runs it (deploy/gunicorn.conf.py), with one worker to time one request at a time, and
+    Datasette beside it, each stopped when `stack` closes."""
+    environment = server_environment(database.url)
+    ours = start(
+        [PYTHON, "-m", "gunicorn", "nhsit.wsgi", "--config", "deploy/gunicorn.conf.py"],
+        {**environment, "BIND": database.ours, "WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "600"},
+        f"http://{database.ours}/healthz/",
+    )
+    stack.callback(stopped, ours)
+    datasette = start(
+        [
+            PYTHON,
+            "-m",
+            "datasette",
+            "serve",
+            "-i",
+            database.sqlite_path,
+            "--host",
+            database.datasette.split(":")[0],
+            "--port",
+            database.datasette.split(":")[1],
+            "--setting",
+            "max_csv_mb",
+            "0",
+            "--setting",  # at its default 200 ms, facets over a million rows time out and are silently left out
+            "facet_time_limit_ms",
+            "10000",
+            "--setting",  # at its default 1 s, a search every row matches is a 400 at ten million rows
+            "sql_time_limit_ms",
+            "60000",
+        ],  # fmt: skip
+        environment,
+        f"http://{database.datasette}/-/versions.json",
+    )
+    stack.callback(stopped, datasette)
+    database.worker = worker_pid(ours.pid)
+
+
+def stopped(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait()
+
+
+def warm(database: Database) -> None:
+    """Each page once, to warm both servers and the database's cache; a page that answers with an error is said and
+    left out, rather than ending the whole run."""
+    for measure in list(database.measures):
+        if not measure.rate:
+            try:
+                fetch(measure.url)
+            except urllib.error.HTTPError as error:
+                print(f"{database.label}: {measure.name}: {measure.url} answered {error.code}; not measured")
+                database.measures.remove(measure)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/nhsit_bench")
@@ -592,8 +768,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--sizes",
-        help="entitlement counts to measure one after the other (100000,1000000), each in its own database "
-        "(the --database-url name with the size after it), then each page's growth from the first to the last",
+        help="entitlement counts to measure in the same rounds (100000,1000000), each in its own database "
+        "(the --database-url name with the size after it), then each measure's growth from the first to the last",
     )
     parser.add_argument("--results", help="also write each measure's median, p95 and ratio here (JSON)")
     parser.add_argument("--rounds", type=int, default=PAGE_ROUNDS, help=f"rounds of pages (default {PAGE_ROUNDS})")
@@ -617,96 +793,54 @@ def main() -> int:
         default=5,
         help="for lists paged only by 'next' links, how many of them the deep page is reached by (default 5)",
     )
+    parser.add_argument("--plan", help=argparse.SUPPRESS)  # one database's preparation, run by the benchmark itself
     options = parser.parse_args()
     if options.rounds < 1 or options.export_rounds < 0 or options.deep_hops < 1:
         parser.error("--rounds and --deep-hops must be at least 1, --export-rounds at least 0")
     if options.only_pages and options.only_exports:
         parser.error("--only-pages and --only-exports leave nothing to measure: give one of them")
-    if options.sizes:
-        return sizes_run(options)
-
-    environment = {
-        **os.environ,
-        "DATABASE_URL": options.database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "API_ANON_RATE": "1000000/min",  # the API's throttle would otherwise be what is measured
-    }
-    print(f"Load average at the start: {load()}", flush=True)
-    synthetic_dataset(options.database_url, environment, options)
-    manage(environment, "collectstatic", "--noinput", "-v0")  # served by WhiteNoise, as in production
-    vacuum_analyze(options.database_url)
-    # One SQLite copy per database, each named bench.db, since Datasette serves it at /bench/.
-    sqlite_path = (
-        ROOT / "bench" / (f"{urlparse(options.database_url).path[1:]}/" if options.results else "") / "bench.db"
-    )
-    sqlite_path.parent.mkdir(exist_ok=True)
-    total = sqlite_copy(options.database_url, sqlite_path)
-
-    os.environ.update(environment)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "nhsit.settings"
-    import django
-
-    django.setup()
-    all_measures = measures(options)
-    for measure in all_measures:
-        if measure.url.startswith(f"http://{OURS}") and measure.counted and not options.skip_query_counts:
-            measure.queries = queries_per_request(measure.url.removeprefix(f"http://{OURS}"))
-
-    # gunicorn as production runs it (deploy/gunicorn.conf.py), with one worker to time one request at a time.
-    ours = start(
-        [PYTHON, "-m", "gunicorn", "nhsit.wsgi", "--config", "deploy/gunicorn.conf.py"],
-        {**environment, "BIND": OURS, "WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "600"},
-        f"http://{OURS}/healthz/",
-    )
-    datasette = start(
-        [
-            PYTHON,
-            "-m",
-            "datasette",
-            "serve",
-            "-i",
-            str(sqlite_path),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            DATASETTE.split(":")[1],
-            "--setting",
-            "max_csv_mb",
-            "0",
-            "--setting",  # at its default 200 ms, facets over a million rows time out and are silently left out
-            "facet_time_limit_ms",
-            "10000",
-            "--setting",  # at its default 1 s, a search every row matches is a 400 at ten million rows
-            "sql_time_limit_ms",
-            "60000",
-        ],  # fmt: skip
-        environment,
-        f"http://{DATASETTE}/-/versions.json",
-    )
+    if options.plan:
+        return prepare(options)
     try:
-        worker = worker_pid(ours.pid)
-        for measure in list(all_measures):  # warm both servers and the database's cache once
-            if not measure.rate:
-                try:
-                    fetch(measure.url)
-                except urllib.error.HTTPError as error:  # said, and left out, rather than ending the whole run
-                    print(f"{measure.name}: {measure.url} answered {error.code}; not measured", flush=True)
-                    all_measures.remove(measure)
-        print(f"Measuring {len(all_measures)} measures over {total:,} entitlements (load: {load()})…", flush=True)
-        rounds = run_rounds(all_measures, worker)
+        sizes = [int(size) for size in options.sizes.split(",")] if options.sizes else []
+    except ValueError:
+        parser.error("--sizes takes entitlement counts separated by commas: 100000,1000000")
+    if any(size < 1 for size in sizes) or len(set(sizes)) < len(sizes):
+        parser.error("--sizes takes different counts, each at least 1")
+
+    per_organisation = options.systems * options.revisions
+    if sizes:
+        # The synthetic data holds at most 99,999 organisations: 10,000,000 is 9,999,900 rows at 20 systems × 5.
+        wanted = [
+            (f"{size:,}", f"{options.database_url}_{size}", min(max(size // per_organisation, 1), MAX_ORGANISATIONS))
+            for size in sizes
+        ]
+    else:
+        wanted = [(urlparse(options.database_url).path[1:], options.database_url, options.organisations)]
+    print(f"Load average at the start: {load()}", flush=True)
+    databases = []
+    for number, (label, url, organisations) in enumerate(wanted):
+        rows = organisations * per_organisation
+        print(f"\n== {label}: {rows:,} entitlements (load: {load()}) ==", flush=True)
+        databases.append(prepared(options, label, url, organisations, number))
+
+    with ExitStack() as stack:
+        for database in databases:
+            serve(database, stack)
+        for database in databases:
+            warm(database)
+        counted = ", ".join(f"{database.total:,}" for database in databases)
+        print(f"\nMeasuring over {counted} entitlements in the same rounds (load: {load()})…", flush=True)
+        run_rounds(databases)
         print(f"Load average at the end of measuring: {load()}", flush=True)
-    finally:
-        ours.terminate()
-        datasette.terminate()
-        ours.wait()
-        datasette.wait()
-    report(all_measures, rounds)
+    for database in databases:
+        print(f"\n== {database.label}: {database.total:,} entitlements ==")
+        report(database.measures, database.rounds)
+    if len(databases) > 1:
+        growth_table(databases)
     if options.results:
-        Path(options.results).write_text(json.dumps(summary(all_measures, rounds)))
+        results = {database.label: summary(database.measures, database.rounds) for database in databases}
+        Path(options.results).write_text(json.dumps(results))
     return 0
 
 
@@ -730,60 +864,37 @@ def summary(all_measures: list[Measure], rounds: list[dict[str, float]]) -> dict
     return result
 
 
-def sizes_run(options) -> int:
-    """The whole benchmark at each size, one after the other, then each measure's growth from the first size."""
-    sizes = [int(size) for size in options.sizes.split(",")]
-    per_organisation = options.systems * options.revisions
-    results = {}
-    print(f"Load average at the start: {load()}", flush=True)
-    for size in sizes:
-        path = ROOT / "bench" / f"results_{size}.json"
-        # The synthetic data holds at most 99,999 organisations: 10,000,000 is 9,999,900 rows at 20 systems × 5.
-        organisations = min(size // per_organisation, MAX_ORGANISATIONS)
-        arguments = [
-            f"--database-url={options.database_url}_{size}",
-            f"--organisations={organisations}",
-            f"--systems={options.systems}",
-            f"--revisions={options.revisions}",
-            f"--seed={options.seed}",
-            f"--results={path}",
-            f"--rounds={options.rounds}",
-            f"--export-rounds={options.export_rounds}",
-            f"--deep-hops={options.deep_hops}",
-            *[f"--{flag.replace('_', '-')}" for flag in FLAGS if getattr(options, flag)],
-        ]
-        rows = organisations * per_organisation
-        print(f"\n== {size:,} entitlements ({rows:,} generated; load: {load()}) ==", flush=True)
-        subprocess.run([PYTHON, __file__, *arguments], cwd=ROOT, check=True)
-        results[size] = json.loads(path.read_text())
-    print(f"\nLoad average at the end: {load()}")
-    growth_table(sizes, results)
-    return 0
-
-
 def milliseconds(at: dict) -> str:
     return f"{at['median'] * 1000:.0f} / {at['p95'] * 1000:.0f}"
 
 
-def growth_table(sizes: list[int], results: dict[int, dict[str, dict]]) -> None:
-    """Each measure's median and p95 at every size, its growth in median from the first size to the last, and its
-    ratio to its reference at the last."""
-    first, last = sizes[0], sizes[-1]
-    print(f"\nGrowth from {first:,} to {last:,} entitlements (times in ms, median / p95):")
-    columns = "".join(f"{f'{size:,}':>18}" for size in sizes)
-    header = f"{'Measure':<42}{columns} {'growth':>7}  ratio at {last:,}"
+def growth_table(databases: list[Database]) -> None:
+    """Each measure's median and p95 at every size, its growth from the first size to the last (the median of the
+    rounds' ratios: each round measured both within seconds), and its ratio to its reference at the last."""
+    first, last = databases[0], databases[-1]
+    results = [summary(database.measures, database.rounds) for database in databases]
+    print(f"\nGrowth from {first.label} to {last.label} entitlements (times in ms, median / p95):")
+    columns = "".join(f"{database.label:>18}" for database in databases)
+    header = f"{'Measure':<42}{columns} {'growth':>7}  ratio at {last.label}"
     print(header)
     print("-" * len(header))
-    for name, at_last in results[last].items():
-        at_sizes = [results[size][name] for size in sizes if name in results[size]]
-        if len(at_sizes) < len(sizes):
+    for name, at_last in results[-1].items():
+        at_sizes = [result[name] for result in results if name in result]
+        if len(at_sizes) < len(results):
             continue
         # In time for every measure: an export's rows grow with the data, so its time does too.
+        paired = [
+            later[name] / earlier[name]
+            for earlier, later in zip(first.seconds, last.seconds, strict=True)
+            if name in earlier and name in later
+        ]
         cells = "".join(f"{milliseconds(at):>18}" for at in at_sizes)
-        growth = at_last["median"] / at_sizes[0]["median"]
         ratio = f"{at_last['ratio']:.2f} × {at_last['reference']}" if at_last["ratio"] is not None else ""
-        print(f"{name:<42}{cells} {growth:>6.2f}×  {ratio}")
-    print("Growth is in time. Ratios are those of the last size: time for pages, rows per second for exports.")
+        print(f"{name:<42}{cells} {statistics.median(paired):>6.2f}×  {ratio}")
+    print(
+        "Growth is in time, the median of each round's ratio between the sizes. Ratios are those of the last size: "
+        "time for pages, rows per second for exports."
+    )
 
 
 if __name__ == "__main__":
