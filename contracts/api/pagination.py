@@ -37,6 +37,13 @@ class KeysetPagination(CursorPagination):
             )
         return int(asked)
 
+    def decode_cursor(self, request: Request) -> Any:
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and "\x00" in cursor.position:
+            # A NUL is in no key, and PostgreSQL cannot compare text holding one.
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
         try:
             return super().paginate_queryset(queryset, request, view)

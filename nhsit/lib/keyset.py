@@ -50,6 +50,8 @@ def read_cursor(text: str, *, types: Sequence[type], order: str | None = None) -
         not isinstance(key, list)
         or len(key) != len(kinds)
         or not all(type(value) is kind for value, kind in zip(key, kinds, strict=True))
+        # A NUL is in no name, and PostgreSQL cannot compare text holding one.
+        or any(isinstance(value, str) and "\x00" in value for value in key)
     ):
         raise BadRequest(
             f"“{text[:40]}” is not a place in this list: follow the Next and Previous links, or start from the first "

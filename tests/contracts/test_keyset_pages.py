@@ -101,3 +101,36 @@ def test_the_csv_of_a_page_holds_every_filtered_row_in_the_table_order(client, l
     first = client.get("/entitlements/?status=entitled&per_page=5")
     rows = csv_rows(client.get(f"/entitlements/{pager_link(first, 'next')}&_export=csv"))
     assert len(rows) == len(in_table_order(status=EntitlementStatus.ENTITLED))
+
+
+def with_a_nul(cursor: str) -> str:
+    """The cursor with a NUL character added to the last text of its key."""
+    import base64
+    import json
+
+    from nhsit.lib.keyset import cursor_text
+
+    key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    last_text = max(position for position, value in enumerate(key) if isinstance(value, str))
+    key[last_text] += "\x00"
+    return cursor_text(key)
+
+
+@pytest.mark.parametrize("page", ["/entitlements/", "/trusts/", "/contracts/london-lsp/compare/"])
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_a_place_holding_a_nul_character_is_refused_in_words(client, london, page, direction):
+    """A NUL is in no name, and PostgreSQL cannot compare text holding one: the cursor is refused, not sent."""
+    following = pager_link(client.get(f"{page}?per_page=5"), "next")
+    cursor = following.split("after=")[1].split("&")[0]
+    response = client.get(f"{page}?{direction}={with_a_nul(cursor)}")
+    assert response.status_code == 400
+    assert "is not a place in this list" in visible_text(response)
+
+
+def test_an_api_cursor_holding_a_nul_character_is_a_400(client, london):
+    import base64
+
+    cursor = base64.b64encode(b"p=a%00b").decode()
+    response = client.get("/api/systems/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["errors"]
