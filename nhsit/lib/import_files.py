@@ -56,7 +56,7 @@ def decoded_text(data: bytes) -> str:
     if b"\x00" in data[:65536]:
         raise ImportFileError("This is not a CSV file: it holds binary data, not text.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
@@ -64,6 +64,12 @@ def decoded_text(data: bytes) -> str:
             f"This file is not UTF-8 text: line {line}, column {column} holds the byte 0x{data[error.start]:02X}, "
             "which UTF-8 cannot read. Save the file from your spreadsheet as “CSV UTF-8” and import it again."
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        # Past the start, where binary data would show: a NUL in a cell, which no value holds (nor PostgreSQL).
+        line = text.count("\n", 0, nul) + 1
+        raise ImportFileError(f"Line {line} holds a NUL character, which no value may hold.")
+    return text
 
 
 def _check_header(header: list[str], where: str) -> list[str]:

@@ -330,6 +330,13 @@ def test_an_xlsx_formula_is_refused_with_its_cell(client, editor):
             "ragged.csv",
             "Line 2 has 3 cells, but the header names 8 columns.",
         ),
+        (
+            b"contract,revision,identifier,system,status,delivery_model,slot,reason\n"
+            + b"london-lsp,ccn3,RAN,rio,unknown,,,ok\n" * 2000
+            + b"london-lsp,ccn3,RAN,rio,unknown,,,a\x00b\n",
+            "nul.csv",
+            "Line 2002 holds a NUL character, which no value may hold.",
+        ),
         (b"", "empty.csv", "The submitted file is empty."),
         (b"\n\n", "blank.csv", "The first line is empty: it must name the columns."),
     ],
