@@ -50,14 +50,19 @@ def read_cursor(text: str, *, types: Sequence[type], order: str | None = None) -
         not isinstance(key, list)
         or len(key) != len(kinds)
         or not all(type(value) is kind for value, kind in zip(key, kinds, strict=True))
-        # A NUL is in no name, and PostgreSQL cannot compare text holding one.
-        or any(isinstance(value, str) and "\x00" in value for value in key)
+        or not all(_plain_text(value) for value in key if isinstance(value, str))
     ):
         raise BadRequest(
             f"“{text[:40]}” is not a place in this list: follow the Next and Previous links, or start from the first "
             "page."
         )
     return tuple(key[1:] if order is not None else key)
+
+
+def _plain_text(value: str) -> bool:
+    """Text a key can hold: no NUL (in no name, and PostgreSQL cannot compare text holding one), and no half of a
+    UTF-16 pair, which JSON can write but no database can be sent."""
+    return "\x00" not in value and not any("\ud800" <= character <= "\udfff" for character in value)
 
 
 def asked_cursor(

@@ -103,8 +103,8 @@ def test_the_csv_of_a_page_holds_every_filtered_row_in_the_table_order(client, l
     assert len(rows) == len(in_table_order(status=EntitlementStatus.ENTITLED))
 
 
-def with_a_nul(cursor: str) -> str:
-    """The cursor with a NUL character added to the last text of its key."""
+def with_added(cursor: str, character: str) -> str:
+    """The cursor with a character added to the last text of its key."""
     import base64
     import json
 
@@ -112,17 +112,19 @@ def with_a_nul(cursor: str) -> str:
 
     key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     last_text = max(position for position, value in enumerate(key) if isinstance(value, str))
-    key[last_text] += "\x00"
+    key[last_text] += character
     return cursor_text(key)
 
 
 @pytest.mark.parametrize("page", ["/entitlements/", "/trusts/", "/contracts/london-lsp/compare/"])
 @pytest.mark.parametrize("direction", ["after", "before"])
-def test_a_place_holding_a_nul_character_is_refused_in_words(client, london, page, direction):
-    """A NUL is in no name, and PostgreSQL cannot compare text holding one: the cursor is refused, not sent."""
+@pytest.mark.parametrize("character", ["\x00", "\ud800"], ids=["NUL", "lone surrogate"])
+def test_a_place_holding_what_no_text_holds_is_refused_in_words(client, london, page, direction, character):
+    """A NUL is in no name, and PostgreSQL cannot compare text holding one; half of a UTF-16 pair (which JSON can
+    write) cannot be sent to a database at all: the cursor is refused, not sent."""
     following = pager_link(client.get(f"{page}?per_page=5"), "next")
     cursor = following.split("after=")[1].split("&")[0]
-    response = client.get(f"{page}?{direction}={with_a_nul(cursor)}")
+    response = client.get(f"{page}?{direction}={with_added(cursor, character)}")
     assert response.status_code == 400
     assert "is not a place in this list" in visible_text(response)
 
