@@ -79,9 +79,12 @@ ENTITLEMENT_FIELDS: list[Any] = [
 
 
 # The entitlement columns the database keeps from starting with an escaped prefix: slugs and codes (starts_safely),
-# the status and the evidence grade (check constraints on their choices; "uncited" where there is none), the sources'
-# keys. The rest may hold anything, and each of their cells is tested.
-CONSTRAINED_ENTITLEMENT_COLUMNS = {"contract", "revision", "kind", "system", "status", "sources", "evidence"}
+# organisations' identifiers (their codes and their schemes' prefixes), the status and the evidence grade (check
+# constraints on their choices; "uncited" where there is none), the sources' keys. The rest may hold anything, and
+# each of their cells is tested.
+CONSTRAINED_ENTITLEMENT_COLUMNS = {
+    "contract", "revision", "identifier", "kind", "system", "status", "sources", "evidence",
+}  # fmt: skip
 
 
 def entitlement_cells() -> list[Cell]:
@@ -106,8 +109,9 @@ def compare_csv_body(comparison: RevisionComparison, rows: QuerySet) -> Iterator
     base, target = comparison.base.code, comparison.target.code
     if copy_available():
         cells = [
-            text_cell("identifier"), text_cell("organisation_name"), constrained_cell("kind"), text_cell("sector"),
-            constrained_cell("system_slug"), constrained_cell(Value(base)), constrained_cell("base_status"),
+            constrained_cell("identifier"), text_cell("organisation_name"), constrained_cell("kind"),
+            text_cell("sector"), constrained_cell("system_slug"), constrained_cell(Value(base)),
+            constrained_cell("base_status"),
             constrained_cell(Value(target)), constrained_cell("target_status"), constrained_cell("outcome"),
             yes_no_cell("live"), text_cell("delivery_model"),
         ]  # fmt: skip
@@ -174,7 +178,8 @@ def organisation_csv_body(
     rows = organisations.annotate(contract_slugs=Coalesce(contract_slugs(drafts=drafts), Value("")), **statuses)
     fields = ["identifier_text", "name", "kind", "sector", "successors", "contract_slugs", *statuses]
     if copy_available():
-        constrained = {"kind", "contract_slugs", *statuses}  # slugs, and statuses or "unknown" or nothing
+        # Identifiers, slugs, and statuses or "unknown" or nothing.
+        constrained = {"identifier_text", "kind", "contract_slugs", *statuses}
         cells = [(constrained_cell if name in constrained else text_cell)(F(name)) for name in fields]
         return copy_stream(copy_sql(rows, cells))
     return csv_body(rows.values_list(*fields).iterator(chunk_size=CHUNK_ROWS))

@@ -66,6 +66,9 @@ class IdentifierScheme(models.Model):
 
     class Meta:
         ordering = ["prefix"]
+        # An identifier starts with its scheme's prefix or its code: with both held to it, an export writes
+        # identifiers as they are (contracts.exports).
+        constraints = [starts_safely("prefix", name="identifier_scheme_prefix_starts_safely")]
 
     def __str__(self):
         return f"{self.prefix} ({self.name})"
@@ -163,6 +166,7 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scheme", "code"], name="organisation_code_unique_per_scheme"),
             models.CheckConstraint(condition=models.Q(code=Upper("code")), name="organisation_code_uppercase"),
+            starts_safely("code", name="organisation_code_starts_safely"),
             models.CheckConstraint(
                 condition=models.Q(closed_on__isnull=True)
                 | models.Q(opened_on__isnull=True)

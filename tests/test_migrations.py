@@ -92,3 +92,41 @@ def test_the_slug_constraints_name_what_would_break_them_and_keep_the_tally(tmp_
     with sqlite3.connect(database) as connection:
         connection.execute("UPDATE contracts_entitlement SET status = 'unknown'")
     assert "The tally agrees with the rows" in manage("rebuild_tally", "--check").stdout
+
+
+def test_the_identifier_constraints_name_what_would_break_them_and_keep_the_tally(tmp_path):
+    """As for slugs: an organisation code starting with a formula's prefix is named, and once corrected the database
+    refuses such codes; the tally's triggers, the organisations' own among them, are back and keep counting."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    import pytest
+
+    database = tmp_path / "migrating.db"
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+
+    def manage(*arguments: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments], env=environment, capture_output=True, text=True, check=check
+        )
+
+    manage("migrate", "-v0")
+    manage("load_seed", "london_lsp")
+    manage("migrate", "contracts", "0017", "-v0")
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE trusts_organisation SET code = '-RAN' WHERE code = 'RAN'")
+    refused = manage("migrate", "-v0", check=False)
+    assert refused.returncode != 0
+    assert "These organisation codes start with a character a spreadsheet runs as a formula" in refused.stderr
+    assert "['-RAN']" in refused.stderr
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE trusts_organisation SET code = 'RAN' WHERE code = '-RAN'")
+    manage("migrate", "-v0")
+    with sqlite3.connect(database) as connection:
+        with pytest.raises(sqlite3.IntegrityError):
+            connection.execute("UPDATE trusts_organisation SET code = '=RAN' WHERE code = 'RAN'")
+        connection.execute("UPDATE trusts_organisation SET sector = 'Elsewhere' WHERE code = 'RAN'")
+        connection.execute("UPDATE contracts_entitlement SET status = 'unknown'")
+    assert "The tally agrees with the rows" in manage("rebuild_tally", "--check").stdout
