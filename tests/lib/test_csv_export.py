@@ -76,10 +76,12 @@ def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
-    organisation = baker.make("trusts.Organisation", code="ZZ2", name='=1+1, "quoted"\nnext line', kind_id="acute")
+    organisation = baker.make(
+        "trusts.Organisation", code="ZZ2", name='=1+1, "quoted"\nnext line', kind_id="acute", sector="@sector"
+    )
     Entitlement.objects.create(
         revision=ccn3, organisation=organisation, system=ccn3.entitlements.first().system, status="entitled",
-        delivery_model="\r-carriage",
+        delivery_model="\r-carriage", deployment_slot="'slot", withdrawal_reason="+reason",
     )  # fmt: skip
     separator = "&" if "?" in url else "?"
     first = b"".join(client.get(f"{url}{separator}_export=csv").streaming_content)
@@ -90,7 +92,7 @@ def test_copy_and_python_write_the_same_bytes(client, url, monkeypatch, ccn3):
     if "live=yes" in url:
         assert b"ZZ2" not in first  # not live there, so not among the rows
     else:
-        assert b"'=1+1" in first
+        assert b"'=1+1" in first and b"'@sector" in first
 
 
 @pytest.mark.django_db
