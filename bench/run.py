@@ -319,9 +319,10 @@ def queries_per_request(path: str) -> int:
     return len(captured)
 
 
-def deep_url(first: str, label: str, hops: int) -> str:
+def deep_url(first: str, label: str, hops: int) -> str | None:
     """The page a reader reaches deepest from `first` by the links of its navigation named `label`: its "last" link,
-    else its highest numbered page, else (pages that offer only "next", as cursor pages do) `hops` "next" links on."""
+    else its highest numbered page, else (pages that offer only "next", as cursor pages do) `hops` "next" links on.
+    None where the data is too small for a second page."""
     from django.test import Client
 
     url = first
@@ -344,7 +345,8 @@ def deep_url(first: str, label: str, hops: int) -> str:
             break
         url = urljoin(url, following[0])
     if url == first:
-        sys.exit(f"{first} offers no page beyond its first ({label})")
+        print(f"{first} offers no page beyond its first ({label}): its deep page is not measured.", file=sys.stderr)
+        return None
     return url
 
 
@@ -359,8 +361,9 @@ def nav_links(nav: str) -> list[tuple[str, str, str]]:
     return links
 
 
-def page(name: str, url: str, reference: str, options) -> Measure:
-    return Measure(name, url, options.rounds, reference)
+def page(name: str, url: str | None, reference: str, options) -> Measure | None:
+    """A page measured against `reference`; none where there is no such page (a deep page of a small dataset)."""
+    return Measure(name, url, options.rounds, reference) if url is not None else None
 
 
 def measures(options) -> list[Measure]:
@@ -375,13 +378,13 @@ def measures(options) -> list[Measure]:
     chosen = f"?system={system.slug}&kind=acute"
     # The API's cursor for the page that starts after the 50th-last of those rows: as deep as the list goes.
     matching = Entitlement.objects.filter(system=system, organisation__kind__slug="acute").order_by("-id")
-    deep = cursor_after(matching.values_list("id", flat=True)[50])
+    deep = cursor_after(list(matching.values_list("id", flat=True)[:51])[-1])
     # The entitlement list's cursor for a page 60 rows from its end, and Datasette's for a page as deep (its rowid).
     from contracts.selectors.entitlements import entitlement_key
     from nhsit.lib.keyset import cursor_text
 
     last = Entitlement.objects.filter(revision=latest).select_related("organisation", "system")
-    near_end = last.order_by("-organisation__name", "-system__name", "-pk")[60]
+    near_end = list(last.order_by("-organisation__name", "-system__name", "-pk")[:61])[-1]
     total = Entitlement.objects.count()
     facets = "?_facet=kind&_facet=system&kind=acute"
     # A rare term names one organisation (its number, a word of its name); every organisation's name holds the common.
@@ -398,9 +401,9 @@ def measures(options) -> list[Measure]:
     )
     if options.only_exports:
         return export_measures(options, ours=ours, datasette=datasette, latest=latest.code, total=total)
-    pages = [
+    pages: list[Measure | None] = [
         Measure(filtered, f"{datasette}{chosen}", options.rounds),
-        Measure(keyset, f"{datasette}?_next={total - 60}", options.rounds),
+        Measure(keyset, f"{datasette}?_next={max(total - 60, 1)}", options.rounds),
         Measure(faceted, f"{datasette}{facets}", options.rounds),
         Measure(row, f"{datasette}/{total // 2}", options.rounds),
         # What an organisation's page shows: its entitlements in every revision (by its index on the copy).
@@ -480,9 +483,10 @@ def measures(options) -> list[Measure]:
         page("Compare, all systems (whole matrix)", compare, filtered, options),
         page("Compare, deep", deep_url(compare, "Pages of the matrix", options.deep_hops), keyset, options),
     ]
+    measured = [measure for measure in pages if measure is not None]
     if options.only_pages or options.export_rounds < 1:
-        return pages
-    return pages + export_measures(options, ours=ours, datasette=datasette, latest=latest.code, total=total)
+        return measured
+    return measured + export_measures(options, ours=ours, datasette=datasette, latest=latest.code, total=total)
 
 
 def export_measures(options, *, ours: str, datasette: str, latest: str, total: int) -> list[Measure]:
