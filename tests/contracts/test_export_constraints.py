@@ -4,6 +4,7 @@ database refuses a value starting with a formula's prefix, whatever makes the wr
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from contracts.exports import CONSTRAINED_ENTITLEMENT_COLUMNS, ENTITLEMENT_COLUMNS
 from contracts.models import Citation, Contract, Entitlement, Revision, Source, System
@@ -12,7 +13,7 @@ from organisations.models import IdentifierScheme, Organisation, OrganisationKin
 
 # What holds each constrained column of the entitlements export: the fields of their models the database checks (an
 # identifier starts with its scheme's prefix or with its code).
-HELD_BY = {
+HELD_BY: dict[str, list[tuple[type[Model], str]]] = {
     "contract": [(Contract, "slug")],
     "revision": [(Revision, "code")],
     "identifier": [(Organisation, "code"), (IdentifierScheme, "prefix")],
