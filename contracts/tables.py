@@ -12,7 +12,7 @@ from contracts.templatetags.tracker import (
     status_badge,
     status_cell,
 )
-from nhsit.lib.tables import DirectColumn, LinkedColumn
+from nhsit.lib.tables import DirectColumn, LinkedColumn, YesNoColumn
 from nhsit.lib.urls import page_url
 from organisations.models import Organisation
 
@@ -126,7 +126,7 @@ class CompareTable(LeavesOutEmptyColumns):
     )
     base_status = StatusColumn(verbose_name="From")
     target_status = StatusColumn(verbose_name="To")
-    live = tables.BooleanColumn(yesno="live,—", verbose_name="Live")
+    live = YesNoColumn(yesno="live,—", verbose_name="Live")
     kind = DirectColumn(accessor="kind_name", order_by=("kind",), verbose_name="Kind")
     sector = DirectColumn(default="not recorded")
     delivery_model = DirectColumn(default="—")

@@ -117,6 +117,21 @@ class DirectColumn(Column):
         return bound_column.default if value in self.empty_values else self.render(value)
 
 
+class YesNoColumn(DirectColumn):
+    """django-tables2's BooleanColumn, written straight from the record: `<span class="true">` and the first word
+    of `yesno` for a true value, `<span class="false">` and the second for any other."""
+
+    def __init__(self, *args: Any, yesno: str = "yes,no", **kwargs: Any) -> None:
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+        self.yes, self.no = yesno.split(",")
+
+    def cell_html(self, bound_column: Any, record: Any, table: Table) -> str:
+        if bound_column.accessor.resolve(record, quiet=True):
+            return format_html('<span class="true">{}</span>', self.yes)
+        return format_html('<span class="false">{}</span>', self.no)
+
+
 class LinkedColumn(DirectColumn):
     """A DirectColumn whose cells link to `link(record)` (a blank cell, its default, links nowhere)."""
 
