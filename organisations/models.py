@@ -67,7 +67,7 @@ class IdentifierScheme(models.Model):
     class Meta:
         ordering = ["prefix"]
         # An identifier starts with its scheme's prefix or its code: with both held to it, an export writes
-        # identifiers as they are (contracts.exports).
+        # identifiers as they are.
         constraints = [starts_safely("prefix", name="identifier_scheme_prefix_starts_safely")]
 
     def __str__(self):
