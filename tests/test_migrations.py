@@ -1,6 +1,25 @@
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
 from io import StringIO
+from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+
+
+def manage_on(database: Path) -> Callable[..., subprocess.CompletedProcess]:
+    """manage.py on a SQLite database of its own, as a deployment migrates it."""
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+
+    def manage(*arguments: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments], env=environment, capture_output=True, text=True, check=check
+        )
+
+    return manage
 
 
 def test_the_models_and_migrations_agree(db):
@@ -11,23 +30,12 @@ def test_the_models_and_migrations_agree(db):
 
 def test_the_tally_migration_goes_back_and_forth_and_fills_the_tally(tmp_path):
     """On a database of its own, as a deployment migrates: the seed loaded, then back before the tally and on."""
-    import os
-    import subprocess
-    import sys
-
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'migrating.db'}"}
-
-    def manage(*arguments: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *arguments], env=environment, capture_output=True, text=True, check=True
-        )
-        return done.stdout
-
+    manage = manage_on(tmp_path / "migrating.db")
     manage("migrate", "-v0")
     manage("load_seed", "london_lsp")
     manage("migrate", "contracts", "0010", "-v0")
     manage("migrate", "-v0")
-    assert "The tally agrees with the rows" in manage("rebuild_tally", "--check")
+    assert "The tally agrees with the rows" in manage("rebuild_tally", "--check").stdout
 
 
 def test_the_tally_triggers_drop_and_come_back_filled(db):
@@ -64,18 +72,8 @@ def test_the_tally_triggers_drop_and_come_back_filled(db):
 def test_the_slug_constraints_name_what_would_break_them_and_keep_the_tally(tmp_path):
     """A database holding a slug that starts with a formula's prefix is told which, and migrates once it is renamed;
     the tally's triggers, dropped while SQLite makes its tables again, are back and keep counting."""
-    import os
-    import sqlite3
-    import subprocess
-    import sys
-
     database = tmp_path / "migrating.db"
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-
-    def manage(*arguments: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *arguments], env=environment, capture_output=True, text=True, check=check
-        )
+    manage = manage_on(database)
 
     manage("migrate", "-v0")
     manage("load_seed", "london_lsp")
@@ -97,20 +95,8 @@ def test_the_slug_constraints_name_what_would_break_them_and_keep_the_tally(tmp_
 def test_the_identifier_constraints_name_what_would_break_them_and_keep_the_tally(tmp_path):
     """As for slugs: an organisation code starting with a formula's prefix is named, and once corrected the database
     refuses such codes; the tally's triggers, the organisations' own among them, are back and keep counting."""
-    import os
-    import sqlite3
-    import subprocess
-    import sys
-
-    import pytest
-
     database = tmp_path / "migrating.db"
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-
-    def manage(*arguments: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *arguments], env=environment, capture_output=True, text=True, check=check
-        )
+    manage = manage_on(database)
 
     manage("migrate", "-v0")
     manage("load_seed", "london_lsp")
